@@ -1,0 +1,18 @@
+/**
+ * Assertions are for bugs, not for bad input (style rule 5). They stay on in production:
+ * a replica that detects its own corruption must crash rather than spread it.
+ */
+export class AssertionError extends Error {
+  override readonly name = "AssertionError";
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+/** Ends every exhaustive `switch` on a discriminated union: adding a variant breaks the build here. */
+export function unreachable(value: never): never {
+  throw new AssertionError(
+    `unreachable: ${JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`,
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * Minimal big-endian byte writer and reader shared by every binary codec in core (txns, peer
+ * messages, snapshots). The reader never throws on bad input: callers check `ok` after decoding
+ * and turn a short or malformed buffer into a typed error, because bad bytes from a peer or a
+ * disk must not crash a replica by accident.
+ */
+import { assert } from "../assert.js";
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder("utf-8", { fatal: false });
+
+export class ByteWriter {
+  private buffer: Uint8Array;
+  private view: DataView;
+  private length = 0;
+
+  constructor(initialBytes = 256) {
+    this.buffer = new Uint8Array(initialBytes);
+    this.view = new DataView(this.buffer.buffer);
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.length + bytes;
+    if (needed <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < needed) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(value: number): this {
+    this.reserve(1);
+    this.view.setUint8(this.length, value);
+    this.length += 1;
+    return this;
+  }
+
+  u32(value: number): this {
+    this.reserve(4);
+    this.view.setUint32(this.length, value);
+    this.length += 4;
+    return this;
+  }
+
+  i32(value: number): this {
+    this.reserve(4);
+    this.view.setInt32(this.length, value);
+    this.length += 4;
+    return this;
+  }
+
+  u64(value: bigint): this {
+    this.reserve(8);
+    this.view.setBigUint64(this.length, value);
+    this.length += 8;
+    return this;
+  }
+
+  /** A float64, for wall-clock milliseconds (exact for integers below 2^53). */
+  f64(value: number): this {
+    this.reserve(8);
+    this.view.setFloat64(this.length, value);
+    this.length += 8;
+    return this;
+  }
+
+  /** Length-prefixed (u32) bytes. */
+  bytes(value: Uint8Array): this {
+    this.u32(value.length);
+    this.raw(value);
+    return this;
+  }
+
+  raw(value: Uint8Array): this {
+    this.reserve(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+    return this;
+  }
+
+  /** Length-prefixed UTF-8 string. */
+  string(value: string): this {
+    return this.bytes(textEncoder.encode(value));
+  }
+
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /** The written bytes (a copy, so the writer may be reused). */
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+export class ByteReader {
+  private readonly view: DataView;
+  private offset = 0;
+  /** False once any read ran past the end; every later read returns a zero value. */
+  ok = true;
+
+  constructor(private readonly bytesIn: Uint8Array) {
+    this.view = new DataView(bytesIn.buffer, bytesIn.byteOffset, bytesIn.byteLength);
+  }
+
+  private take(count: number): number {
+    if (!this.ok || count < 0 || this.offset + count > this.bytesIn.length) {
+      this.ok = false;
+      return -1;
+    }
+    const at = this.offset;
+    this.offset += count;
+    return at;
+  }
+
+  u8(): number {
+    const at = this.take(1);
+    return at < 0 ? 0 : this.view.getUint8(at);
+  }
+
+  u32(): number {
+    const at = this.take(4);
+    return at < 0 ? 0 : this.view.getUint32(at);
+  }
+
+  i32(): number {
+    const at = this.take(4);
+    return at < 0 ? 0 : this.view.getInt32(at);
+  }
+
+  u64(): bigint {
+    const at = this.take(8);
+    return at < 0 ? 0n : this.view.getBigUint64(at);
+  }
+
+  f64(): number {
+    const at = this.take(8);
+    return at < 0 ? 0 : this.view.getFloat64(at);
+  }
+
+  /** Length-prefixed bytes, as a view into the input (no copy). `limit` guards against absurd lengths. */
+  bytes(limit = Number.MAX_SAFE_INTEGER): Uint8Array {
+    const length = this.u32();
+    if (length > limit) {
+      this.ok = false;
+      return new Uint8Array(0);
+    }
+    const at = this.take(length);
+    return at < 0 ? new Uint8Array(0) : this.bytesIn.subarray(at, at + length);
+  }
+
+  string(limit?: number): string {
+    return textDecoder.decode(this.bytes(limit));
+  }
+
+  get remaining(): number {
+    return this.bytesIn.length - this.offset;
+  }
+
+  /** True when every byte was consumed and no read failed. */
+  get done(): boolean {
+    return this.ok && this.offset === this.bytesIn.length;
+  }
+}
+
+export function utf8Encode(value: string): Uint8Array {
+  return textEncoder.encode(value);
+}
+
+export function utf8Decode(value: Uint8Array): string {
+  return textDecoder.decode(value);
+}
+
+export function utf8ByteLength(value: string): number {
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  assert(bytes >= value.length, "utf8ByteLength: impossible length");
+  return bytes;
+}

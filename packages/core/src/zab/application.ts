@@ -1,0 +1,36 @@
+/**
+ * What the ZAB replica needs from the replicated application (the znode tree, its sessions and
+ * its pending-changes overlay) while it leads. ZAB itself treats requests and txns as opaque
+ * bytes; only the leader turns requests into txns (ZooKeeper's PrepRequestProcessor role).
+ *
+ * Every method is pure with respect to the outside world: no I/O, no clock (time is passed in).
+ * The *apply* side is not here: the driver applies committed txns through `ReplicaIo.apply`, and
+ * the implementation of this interface is expected to observe those applies (to drop pending
+ * changes up to the applied zxid).
+ */
+import type { SessionId, Zxid } from "../ids.js";
+
+export interface LeaderApplication {
+  /**
+   * Called once when this replica becomes an established leader (after a quorum acked NEWLEADER
+   * and its synchronized history has been committed and applied). Pending changes start empty;
+   * every known session gets a fresh full timeout from `nowMs` (spec/zab.md 3.5).
+   */
+  startLeading(nowMs: number): void;
+  /** Called when the replica stops leading, for any reason. Drops pending changes and session deadlines. */
+  stopLeading(): void;
+  /**
+   * Turns one client request into the txn to propose at `zxid`, validated against the applied state
+   * plus every txn prepared before it and not yet applied. Invalid requests become *error txns*
+   * (still proposed, so a session's replies stay in FIFO order), never exceptions.
+   */
+  prepare(request: Uint8Array, zxid: Zxid, nowMs: number): Uint8Array;
+  /** Session activity seen by any member, reported to the leader on PING replies or REQUESTs. */
+  touchSessions(sessionIds: readonly SessionId[], nowMs: number): void;
+  /**
+   * Requests the leader originates itself at a tick: closeSession for sessions past their timeout,
+   * deletes of empty containers and of expired TTL nodes. Each is then prepared and proposed like
+   * a client request. Returns at most `countMax` requests.
+   */
+  housekeeping(nowMs: number, countMax: number): Uint8Array[];
+}

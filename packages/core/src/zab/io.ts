@@ -1,0 +1,62 @@
+/**
+ * The seam between the pure replica and the storage that the caller owns (layout.md, "How the
+ * pieces meet"). Core never writes storage: it *reads* through the synchronous, read-only
+ * `LogReader` (like etcd raft's `Storage`) and *asks* for writes through `DurableWrite` in
+ * `Ready`. packages/db implements both over SQLite; the simulator over memory.
+ */
+import type { Epoch, Zxid } from "../ids.js";
+
+/** One logged txn. `txn` is opaque to ZAB: the state machine's codec defines it. */
+export interface LogEntry {
+  readonly zxid: Zxid;
+  readonly txn: Uint8Array;
+}
+
+/**
+ * A serialized state machine (tree + sessions) that covers every txn up to and including `zxid`.
+ * It comes in chunks so that a large tree can be written, stored and sent without one huge buffer
+ * and across several event-loop turns.
+ */
+export interface Snapshot {
+  readonly zxid: Zxid;
+  readonly chunks: readonly Uint8Array[];
+}
+
+/** The epochs every replica persists (spec/zab.md section 1). */
+export interface ReplicaEpochs {
+  /** The last epoch this replica promised to follow (set before sending ACKEPOCH). */
+  readonly acceptedEpoch: Epoch;
+  /** The epoch of the last leader whose NEWLEADER it acknowledged. */
+  readonly currentEpoch: Epoch;
+}
+
+/**
+ * Read-only, synchronous view of what is durable. Invariant kept by every implementation: every
+ * entry after the latest snapshot is still in the log (purging only removes entries a snapshot
+ * covers), so "latest snapshot + entries after it" always rebuilds the logged history.
+ */
+export interface LogReader {
+  /** Highest logged zxid, or the latest snapshot's zxid if the log after it is empty, or 0. */
+  lastLoggedZxid(): Zxid;
+  /** Lowest zxid still in the log, or undefined when the log is empty. */
+  firstLoggedZxid(): Zxid | undefined;
+  /** Entries with zxid > `after`, in zxid order, at most `countMax` entries and about `bytesMax` bytes (at least one entry if any). */
+  entriesAfter(after: Zxid, countMax: number, bytesMax: number): LogEntry[];
+  /** The newest durable snapshot, if any. */
+  latestSnapshot(): Snapshot | undefined;
+  epochs(): ReplicaEpochs;
+}
+
+/**
+ * One durable write, performed atomically and fsynced before the driver continues. The parts are
+ * applied in this order: install `snapshot` (which replaces the whole log: entries after it follow
+ * in `entries`), then `truncateAfter` (drop every entry with zxid > it), then append `entries`
+ * (strictly increasing, all greater than what remains), then set the epochs.
+ */
+export interface DurableWrite {
+  readonly snapshot?: Snapshot;
+  readonly truncateAfter?: Zxid;
+  readonly entries: readonly LogEntry[];
+  readonly acceptedEpoch?: Epoch;
+  readonly currentEpoch?: Epoch;
+}
