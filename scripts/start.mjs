@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, build, start a local 3-node ensemble and the console,
+// print their URLs and which server leads, and stop everything cleanly on Ctrl-C.
+// Ports: servers use KEEL_START_PORT (default 7100) + id for peers and + 100 + id for clients;
+// the console listens on KEEL_CONSOLE_PORT (default 3000). Data lives in .keel/data/server-<id>.
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { build, installIfMissing, log, repoRoot, start } from "./lib.mjs";
+
+const basePort = Number(process.env.KEEL_START_PORT ?? 7100);
+const consolePort = Number(process.env.KEEL_CONSOLE_PORT ?? 3000);
+const host = "127.0.0.1";
+const servers = [1, 2, 3].map((id) => ({
+  id,
+  peerPort: basePort + id,
+  clientPort: basePort + 100 + id,
+  dataDir: join(repoRoot, ".keel", "data", `server-${id}`),
+}));
+const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
+
+installIfMissing();
+if (build() !== 0) process.exit(1);
+
+const children = [];
+let stopping = false;
+
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping...");
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(
+    children.map(
+      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve))),
+    ),
+  ).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+for (const server of servers) {
+  mkdirSync(server.dataDir, { recursive: true });
+  const child = start(
+    process.execPath,
+    [
+      join(repoRoot, "apps", "server", "dist", "main.js"),
+      "--id",
+      String(server.id),
+      "--ensemble-id",
+      "keel-local",
+      "--data-dir",
+      server.dataDir,
+      "--client-host",
+      host,
+      "--client-port",
+      String(server.clientPort),
+      "--peer-host",
+      host,
+      "--peer-port",
+      String(server.peerPort),
+      "--log-level",
+      "warn",
+      ...peerFlags,
+    ],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  child.once("exit", (code, signal) => {
+    if (!stopping) {
+      log(`server ${server.id} exited (${signal ?? code}); stopping the ensemble`);
+      stopAll(1);
+    }
+  });
+  children.push(child);
+}
+
+const serverUrls = servers.map((s) => `http://${host}:${s.clientPort}`);
+const nextBin = createRequire(join(repoRoot, "apps", "web", "package.json")).resolve("next/dist/bin/next");
+const web = start(process.execPath, [nextBin, "start", "-H", host, "-p", String(consolePort)], {
+  cwd: join(repoRoot, "apps", "web"),
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", KEEL_SERVERS: serverUrls.join(",") },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+web.once("exit", (code) => {
+  if (!stopping) {
+    log(`console exited (${code}); stopping`);
+    stopAll(1);
+  }
+});
+children.push(web);
+
+async function status(url) {
+  try {
+    const response = await fetch(`${url}/status.json`);
+    return response.ok ? await response.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function announce() {
+  const deadline = Date.now() + 60_000;
+  while (!stopping && Date.now() < deadline) {
+    const statuses = await Promise.all(serverUrls.map(status));
+    const leaderIndex = statuses.findIndex((s) => s?.role === "leading");
+    const consoleUp = await fetch(`http://${host}:${consolePort}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (leaderIndex >= 0 && consoleUp) {
+      log("Keel is running:");
+      servers.forEach((s, i) => {
+        const role = statuses[i]?.role ?? "starting";
+        log(`  server ${s.id}  ${serverUrls[i]}  (peer port ${s.peerPort})  ${role}`);
+      });
+      log(`  console   http://${host}:${consolePort}`);
+      log(`  leader: server ${servers[leaderIndex]?.id}`);
+      log("press Ctrl-C to stop");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (!stopping) log("the ensemble did not elect a leader within 60 s; see the server logs above");
+}
+void announce();
