@@ -1,0 +1,72 @@
+/**
+ * What the API needs from a running Keel server. apps/server implements it over its replica host;
+ * the router only validates, delegates and shapes errors, so the API never imports server code
+ * (layout.md: dependencies point one way). Every method rejects with a core `KeelError` for
+ * ZooKeeper-style outcomes (NONODE, BADVERSION, SESSIONEXPIRED, CONNECTIONLOSS, ...).
+ */
+import type {
+  ChildrenInput,
+  CreateInput,
+  DeleteInput,
+  EphemeralsInput,
+  MultiInput,
+  OpenSessionInput,
+  ReadInput,
+  SessionRef,
+  SetAclInput,
+  SetInput,
+  WatchMode,
+} from "./schemas.js";
+import type {
+  AclEntry,
+  ChildView,
+  ClusterStatusView,
+  NodeView,
+  OpResultView,
+  SessionView,
+  StatView,
+  WatchEventView,
+} from "./views.js";
+
+export interface AttachOptions {
+  session: SessionRef;
+  lastZxidSeen: bigint;
+  signal: AbortSignal;
+}
+
+export interface WatchOptions {
+  path: string;
+  mode: WatchMode;
+  /** Replay every event after this zxid before live events, or fail with a typed error if it is too old. */
+  afterZxid: bigint | undefined;
+  signal: AbortSignal;
+}
+
+/** Session state pushed to a client whose session is bound to its WebSocket. */
+export type SessionEventView =
+  | { type: "attached"; sessionId: string; timeoutMs: number; serverId: number; lastZxid: string }
+  | { type: "expired"; sessionId: string };
+
+export interface Coordinator {
+  create(input: CreateInput): Promise<{ path: string; stat: StatView }>;
+  set(input: SetInput): Promise<{ stat: StatView }>;
+  delete(input: DeleteInput): Promise<{ zxid: string }>;
+  multi(input: MultiInput): Promise<{ results: OpResultView[] }>;
+  get(input: ReadInput): Promise<NodeView>;
+  exists(input: ReadInput): Promise<{ stat: StatView | null }>;
+  children(input: ChildrenInput): Promise<{ children: ChildView[]; stat: StatView }>;
+  childCount(input: ReadInput): Promise<{ count: number }>;
+  sync(path: string): Promise<{ zxid: string }>;
+  getAcl(input: ReadInput): Promise<{ acl: AclEntry[]; stat: StatView }>;
+  setAcl(input: SetAclInput): Promise<{ stat: StatView }>;
+  ephemerals(input: EphemeralsInput): Promise<{ paths: string[] }>;
+
+  openSession(input: OpenSessionInput): Promise<SessionView>;
+  keepAlive(session: SessionRef): Promise<{ timeoutMs: number }>;
+  closeSession(session: SessionRef): Promise<{ closed: true }>;
+  /** Binds a session to a long-lived connection: touched while the stream is open. */
+  attachSession(options: AttachOptions): AsyncIterable<SessionEventView>;
+
+  watch(options: WatchOptions): AsyncIterable<WatchEventView>;
+  status(): Promise<ClusterStatusView>;
+}

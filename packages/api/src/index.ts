@@ -1,0 +1,32 @@
+export type { AttachOptions, Coordinator, SessionEventView, WatchOptions } from "./coordinator.js";
+export { API_DATA_CHARS_MAX, API_MULTI_OPS_MAX, API_PATH_CHARS_MAX } from "./limits.js";
+export { type AppRouter, appRouter } from "./root.js";
+export type {
+  AttachSessionInput,
+  ChildrenInput,
+  CreateInput,
+  DeleteInput,
+  EphemeralsInput,
+  MultiInput,
+  OpenSessionInput,
+  OpInput,
+  ReadInput,
+  SessionRef,
+  SetAclInput,
+  SetInput,
+  WatchInput,
+  WatchMode,
+} from "./schemas.js";
+export { type ApiContext, toTrpcError } from "./trpc.js";
+export type {
+  AclEntry,
+  ChildView,
+  ClusterStatusView,
+  MemberView,
+  NodeKind,
+  NodeView,
+  OpResultView,
+  SessionView,
+  StatView,
+  WatchEventView,
+} from "./views.js";

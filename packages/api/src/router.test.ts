@@ -1,0 +1,58 @@
+/**
+ * The API edge on its own: zod rejects malformed input before it reaches the coordinator, and a
+ * core KeelError thrown by the coordinator reaches the caller as a typed tRPC error that keeps the
+ * ZooKeeper code. The coordinator here is a recording double; the real one is tested in apps/server.
+ */
+import { KeelError } from "@keel/core";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import type { Coordinator } from "./coordinator.js";
+import { appRouter } from "./root.js";
+
+function callerWith(overrides: Partial<Coordinator>) {
+  const calls: unknown[] = [];
+  const coordinator = new Proxy(overrides, {
+    get(target, name: string) {
+      const own = target[name as keyof Coordinator];
+      if (own) return own;
+      return (input: unknown) => {
+        calls.push({ name, input });
+        return Promise.resolve({});
+      };
+    },
+  }) as Coordinator;
+  return { caller: appRouter.createCaller({ coordinator }), calls };
+}
+
+describe("api router", () => {
+  it("rejects a non-integer version before calling the coordinator", async () => {
+    const { caller, calls } = callerWith({});
+    await expect(caller.node.set({ path: "/a", data: "x", version: 1.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(calls).toEqual([]);
+  });
+
+  it("rejects a session id that is not a decimal string", async () => {
+    const { caller } = callerWith({});
+    await expect(caller.session.keepAlive({ sessionId: "0xabc", secret: "s" })).rejects.toBeInstanceOf(TRPCError);
+  });
+
+  it("fills defaults: version -1, kind persistent", async () => {
+    const { caller, calls } = callerWith({});
+    await caller.node.delete({ path: "/a" });
+    await caller.node.create({ path: "/b" });
+    expect(calls).toEqual([
+      { name: "delete", input: { path: "/a", version: -1 } },
+      { name: "create", input: { path: "/b", kind: "persistent" } },
+    ]);
+  });
+
+  it("maps NONODE to NOT_FOUND and keeps the Keel code", async () => {
+    const { caller } = callerWith({
+      get: () => Promise.reject(new KeelError("NONODE", "no node at /missing", "/missing")),
+    });
+    const error = await caller.node.get({ path: "/missing" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("NOT_FOUND");
+    expect(((error as TRPCError).cause as KeelError).code).toBe("NONODE");
+  });
+});

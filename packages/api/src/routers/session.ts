@@ -1,0 +1,26 @@
+/**
+ * Sessions. Over HTTP a session is kept alive by calling `keepAlive` (like a Consul session or an
+ * etcd lease); over WebSocket the `attach` subscription binds it to the connection, which keeps it
+ * alive until the connection drops, and reconnecting to any server within the timeout resumes it.
+ */
+import { parseZxid } from "@keel/core";
+import { TRPCError } from "@trpc/server";
+import { attachSessionInputSchema, openSessionInputSchema, sessionRefSchema } from "../schemas.js";
+import { procedure, router } from "../trpc.js";
+
+export const sessionRouter = router({
+  open: procedure.input(openSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.openSession(input)),
+  keepAlive: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.keepAlive(input)),
+  close: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.closeSession(input)),
+  attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    const lastZxidSeen = parseZxid(input.lastZxidSeen);
+    if (lastZxidSeen === undefined)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "lastZxidSeen is out of range" });
+    const events = ctx.coordinator.attachSession({
+      session: { sessionId: input.sessionId, secret: input.secret },
+      lastZxidSeen,
+      signal: signal ?? new AbortController().signal,
+    });
+    yield* events;
+  }),
+});

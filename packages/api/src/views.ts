@@ -1,0 +1,97 @@
+/**
+ * The JSON shapes the API returns. 64-bit values (zxids, session ids) travel as decimal strings
+ * because JSON numbers lose precision past 2^53; data travels as UTF-8 text and as base64 so that
+ * both curl users and binary clients are served.
+ */
+export interface StatView {
+  czxid: string;
+  mzxid: string;
+  pzxid: string;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  aversion: number;
+  /** The owning session id for ephemerals, "0" otherwise (as in ZooKeeper). */
+  ephemeralOwner: string;
+  dataLength: number;
+  numChildren: number;
+}
+
+export type NodeKind =
+  | "persistent"
+  | "persistent_sequential"
+  | "ephemeral"
+  | "ephemeral_sequential"
+  | "container"
+  | "ttl"
+  | "ttl_sequential";
+
+export interface NodeView {
+  path: string;
+  /** The data decoded as UTF-8 (lossy for binary data; use dataBase64 then). */
+  data: string;
+  dataBase64: string;
+  stat: StatView;
+}
+
+export interface ChildView {
+  name: string;
+  stat?: StatView;
+}
+
+export interface AclEntry {
+  /** Bit set: READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16 (ALL 31). */
+  perms: number;
+  scheme: "world" | "digest" | "ip" | "auth" | "super";
+  id: string;
+}
+
+export type OpResultView =
+  | { type: "create"; path: string; stat: StatView }
+  | { type: "delete" }
+  | { type: "set"; stat: StatView }
+  | { type: "check" }
+  | { type: "error"; code: string; wireCode: number; message: string };
+
+export interface SessionView {
+  sessionId: string;
+  /** The secret that proves ownership when keeping the session alive or resuming it elsewhere. */
+  secret: string;
+  /** The timeout the ensemble granted, clamped to the server's [min, max]. */
+  timeoutMs: number;
+}
+
+export interface WatchEventView {
+  /** NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged (ZooKeeper's event names). */
+  type: "NodeCreated" | "NodeDeleted" | "NodeDataChanged" | "NodeChildrenChanged";
+  path: string;
+  /** The zxid of the txn that caused the event; resume a stream after it with `afterZxid`. */
+  zxid: string;
+}
+
+export interface MemberView {
+  id: number;
+  role: "voter" | "observer";
+  clientUrl: string;
+  connected: boolean;
+}
+
+export interface ClusterStatusView {
+  serverId: number;
+  ensembleId: string;
+  /** looking | following | leading | observing */
+  role: string;
+  leaderId: number | null;
+  acceptedEpoch: number;
+  currentEpoch: number;
+  lastLoggedZxid: string;
+  lastAppliedZxid: string;
+  /** True when this server is in a quorum and up to date (its /ready answers 200). */
+  ready: boolean;
+  members: MemberView[];
+  znodes: number;
+  sessions: number;
+  watches: number;
+  electionCount: number;
+}

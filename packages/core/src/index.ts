@@ -1,0 +1,32 @@
+// The public surface of @keel/core: named exports only (style rule 9).
+export { AssertionError, assert, unreachable } from "./assert.js";
+export { ByteReader, ByteWriter, utf8ByteLength, utf8Decode, utf8Encode } from "./codec/bytes.js";
+export { crc32c } from "./codec/crc32c.js";
+export {
+  ERROR_CODES,
+  errorCodeFromNumber,
+  isKeelError,
+  KeelError,
+  type KeelErrorCode,
+  keelError,
+  type WireErrorCode,
+} from "./errors.js";
+export type { Epoch, PeerId, SessionId, Zxid } from "./ids.js";
+export {
+  compareZxid,
+  EPOCH_MAX,
+  epoch,
+  formatZxid,
+  maxZxid,
+  parseZxid,
+  peerId,
+  SESSION_NONE,
+  sessionId,
+  ZXID_ZERO,
+  zxid,
+  zxidCounter,
+  zxidEpoch,
+} from "./ids.js";
+export type { Random } from "./random.js";
+export type { LeaderApplication } from "./zab/application.js";
+export type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "./zab/io.js";
