@@ -1,0 +1,170 @@
+/**
+ * Spawns a real Keel ensemble: N `keel-server` processes on free 127.0.0.1 ports, each with its
+ * own temp data directory. Tests kill (SIGKILL), stop, restart and query members, and `close()`
+ * kills every process it started and removes the directories.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ClusterStatusView } from "@keel/api";
+import { freePorts } from "./ports.js";
+
+export interface EnsembleOptions {
+  voters?: number;
+  observers?: number;
+  tickMs?: number;
+  /** Extra flags for every server (e.g. ["--snapshot-every-txns", "50"]). */
+  serverArgs?: readonly string[];
+  /** Inherit the servers' stdout/stderr (debugging). */
+  verbose?: boolean;
+}
+
+export interface Member {
+  readonly id: number;
+  readonly role: "voter" | "observer";
+  readonly clientUrl: string;
+  readonly peerPort: number;
+  readonly clientPort: number;
+  readonly dataDir: string;
+  process: ChildProcess | undefined;
+}
+
+const serverEntry = (): string => {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve("@keel/server/package.json");
+  return join(packageJson, "..", "dist", "main.js");
+};
+
+export class Ensemble {
+  private constructor(
+    readonly members: readonly Member[],
+    private readonly options: Required<Omit<EnsembleOptions, "verbose">> & { verbose: boolean },
+    private readonly rootDir: string,
+  ) {}
+
+  static async start(options: EnsembleOptions = {}): Promise<Ensemble> {
+    const full = {
+      voters: options.voters ?? 3,
+      observers: options.observers ?? 0,
+      tickMs: options.tickMs ?? 50,
+      serverArgs: options.serverArgs ?? [],
+      verbose: options.verbose ?? false,
+    };
+    const count = full.voters + full.observers;
+    const ports = await freePorts(count * 2);
+    const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
+    const members: Member[] = [];
+    for (let index = 0; index < count; index++) {
+      const clientPort = ports[index * 2 + 1] as number;
+      members.push({
+        id: index + 1,
+        role: index < full.voters ? "voter" : "observer",
+        clientUrl: `http://127.0.0.1:${clientPort}`,
+        peerPort: ports[index * 2] as number,
+        clientPort,
+        dataDir: join(rootDir, `server-${index + 1}`),
+        process: undefined,
+      });
+    }
+    const ensemble = new Ensemble(members, full, rootDir);
+    for (const member of members) ensemble.startMember(member.id);
+    return ensemble;
+  }
+
+  member(id: number): Member {
+    const member = this.members.find((m) => m.id === id);
+    if (!member) throw new Error(`no member ${id}`);
+    return member;
+  }
+
+  /** The flags that start member `id`; exported so tests can check the CLI itself. */
+  argsFor(id: number): string[] {
+    const member = this.member(id);
+    const peers = this.members.flatMap((m) => [
+      "--peer",
+      `${m.id}=127.0.0.1:${m.peerPort}:${m.clientPort}${m.role === "observer" ? ":observer" : ""}`,
+    ]);
+    return [
+      "--id",
+      String(id),
+      "--ensemble-id",
+      "keel-test",
+      "--data-dir",
+      member.dataDir,
+      "--client-host",
+      "127.0.0.1",
+      "--client-port",
+      String(member.clientPort),
+      "--peer-host",
+      "127.0.0.1",
+      "--peer-port",
+      String(member.peerPort),
+      "--tick-ms",
+      String(this.options.tickMs),
+      "--log-level",
+      this.options.verbose ? "info" : "warn",
+      ...peers,
+      ...this.options.serverArgs,
+    ];
+  }
+
+  startMember(id: number): void {
+    const member = this.member(id);
+    if (member.process && member.process.exitCode === null && member.process.signalCode === null) {
+      throw new Error(`member ${id} is already running`);
+    }
+    member.process = spawn(process.execPath, [serverEntry(), ...this.argsFor(id)], {
+      stdio: this.options.verbose ? "inherit" : ["ignore", "ignore", "pipe"],
+    });
+    member.process.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server ${id}] ${chunk.toString()}`));
+  }
+
+  /** Kills member `id` (SIGKILL by default: no chance to flush anything) and waits for it to exit. */
+  async kill(id: number, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    const child = this.member(id).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+
+  async status(id: number): Promise<ClusterStatusView | undefined> {
+    try {
+      const response = await fetch(`${this.member(id).clientUrl}/status.json`, { signal: AbortSignal.timeout(2000) });
+      return response.ok ? ((await response.json()) as ClusterStatusView) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  isRunning(id: number): boolean {
+    const child = this.member(id).process;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  /**
+   * Waits until one running member leads and every running member named in `ids` (default: all
+   * running) is ready (in quorum and up to date). Returns the leader's id.
+   */
+  async waitForLeader(options: { timeoutMs?: number; ids?: readonly number[] } = {}): Promise<number> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    const ids = options.ids ?? this.members.filter((m) => this.isRunning(m.id)).map((m) => m.id);
+    let last = "";
+    while (Date.now() < deadline) {
+      const statuses = await Promise.all(ids.map((id) => this.status(id)));
+      const leaders = statuses.filter((s) => s?.role === "leading");
+      if (leaders.length === 1 && statuses.every((s) => s?.ready)) return leaders[0]?.serverId as number;
+      last = JSON.stringify(statuses.map((s) => (s ? `${s.serverId}:${s.role}:${s.ready}` : "down")));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no ready leader within the timeout; last statuses ${last}`);
+  }
+
+  /** Kills every process this ensemble started and deletes its data directories. */
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => this.kill(m.id)));
+    rmSync(this.rootDir, { recursive: true, force: true });
+  }
+}
