@@ -1,0 +1,289 @@
+/**
+ * ReplicaStore: core's `LogReader` plus the write side (`write(DurableWrite)`), snapshots, purge
+ * and backup over one SQLite file (docs/storage.md). Synchronous like better-sqlite3 and like the
+ * `LogReader` core reads through; `write()` returns only after the transaction is fsynced.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import {
+  assert,
+  type DurableWrite,
+  type Epoch,
+  formatZxid,
+  type LogEntry,
+  type LogReader,
+  type ReplicaEpochs,
+  type Snapshot,
+  ZXID_ZERO,
+  type Zxid,
+  zxidEpoch,
+} from "@keel/core";
+import type Database from "better-sqlite3";
+import { backupDatabase } from "./backup.js";
+import { type Connection, openConnection } from "./connection.js";
+import { type ReplicaMeta, updateMeta } from "./epochs.js";
+import { StoreError } from "./errors.js";
+import { SNAPSHOTS_TO_KEEP_MIN, STORE_FILE_NAME } from "./limits.js";
+import { type Identity, type RecoveredState, recover } from "./recovery.js";
+import { type SnapshotInfo, SnapshotStore } from "./snapshots.js";
+import { TxnLog } from "./txn-log.js";
+
+/** Server ids are ZooKeeper's myid, 1..255 (core's PeerId). */
+const SERVER_ID_MAX = 255;
+const ENSEMBLE_ID_CHARS_MAX = 128;
+
+export interface ReplicaStoreOptions {
+  readonly serverId: number;
+  readonly ensembleId: string;
+  /** Recovery repairs and other non-fatal findings; library code never writes to the console. */
+  readonly onWarning?: (message: string) => void;
+  /** How long to wait for another process to release the file before failing with LOCKED (default 2 s). */
+  readonly lockWaitMs?: number;
+}
+
+export interface PurgeOptions {
+  /** How many of the newest snapshots to keep (>= 1); log entries the oldest kept one covers go too. */
+  readonly snapshotsToKeep: number;
+}
+
+export interface PurgeResult {
+  readonly snapshotsDeleted: number;
+  readonly entriesDeleted: number;
+  readonly logStartZxid: Zxid;
+}
+
+export type { SnapshotInfo } from "./snapshots.js";
+
+/** Opens (creating if needed) the store in `dir`, runs recovery, and refuses a foreign or inconsistent one. */
+export function openReplicaStore(dir: string, options: ReplicaStoreOptions): ReplicaStore {
+  validateIdentity(options);
+  mkdirSync(dir, { recursive: true });
+  return ReplicaStore.openFile(path.join(dir, STORE_FILE_NAME), options);
+}
+
+export function validateIdentity(identity: Identity): void {
+  const { serverId, ensembleId } = identity;
+  if (!Number.isInteger(serverId) || serverId < 1 || serverId > SERVER_ID_MAX) {
+    throw new StoreError("BAD_INPUT", `serverId must be an integer in 1..${SERVER_ID_MAX}, got ${serverId}`);
+  }
+  if (typeof ensembleId !== "string" || ensembleId.length === 0 || ensembleId.length > ENSEMBLE_ID_CHARS_MAX) {
+    throw new StoreError("BAD_INPUT", `ensembleId must be 1..${ENSEMBLE_ID_CHARS_MAX} characters`);
+  }
+}
+
+export class ReplicaStore implements LogReader {
+  readonly file: string;
+  readonly #connection: Connection;
+  readonly #log: TxnLog;
+  readonly #snapshots: SnapshotStore;
+  readonly #write: Database.Transaction<(write: DurableWrite) => RecoveredState>;
+  #state: RecoveredState;
+  #closed = false;
+
+  /** Opens one store file; `openReplicaStore` is the public entry (it owns the file name). */
+  static openFile(file: string, options: ReplicaStoreOptions): ReplicaStore {
+    const connection = openConnection(file, options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs });
+    try {
+      return new ReplicaStore(file, connection, options);
+    } catch (error) {
+      connection.sqlite.close();
+      throw error;
+    }
+  }
+
+  private constructor(file: string, connection: Connection, options: ReplicaStoreOptions) {
+    this.file = file;
+    this.#connection = connection;
+    this.#log = new TxnLog(connection);
+    this.#snapshots = new SnapshotStore(connection);
+    const warn = options.onWarning ?? (() => {});
+    this.#state = recover({ connection, log: this.#log, snapshots: this.#snapshots, warn }, options);
+    this.#write = connection.sqlite.transaction((write: DurableWrite) => this.#applyWrite(write));
+  }
+
+  // ---- LogReader ------------------------------------------------------------------------------
+
+  lastLoggedZxid(): Zxid {
+    this.#assertOpen();
+    return lastZxidOf(this.#state);
+  }
+
+  firstLoggedZxid(): Zxid | undefined {
+    this.#assertOpen();
+    return this.#state.logBounds?.first;
+  }
+
+  entriesAfter(after: Zxid, countMax: number, bytesMax: number): LogEntry[] {
+    this.#assertOpen();
+    return this.#log.entriesAfter(after, countMax, bytesMax);
+  }
+
+  /** Reads and verifies the newest snapshot; a checksum failure now is bit rot after start (StoreError CORRUPT). */
+  latestSnapshot(): Snapshot | undefined {
+    this.#assertOpen();
+    const info = this.#state.latestSnapshot;
+    if (info === undefined) return undefined;
+    const loaded = this.#snapshots.load(info);
+    if (!loaded.ok) throw new StoreError("CORRUPT", `snapshot at ${formatZxid(info.zxid)}: ${loaded.why}`);
+    return loaded.snapshot;
+  }
+
+  epochs(): ReplicaEpochs {
+    this.#assertOpen();
+    const { acceptedEpoch, currentEpoch } = this.#state.meta;
+    return { acceptedEpoch, currentEpoch };
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------
+
+  /**
+   * One atomic, fsynced write (core's DurableWrite, in its order: snapshot, truncate, append,
+   * epochs). The caller batching several inputs into one write is the group commit.
+   */
+  write(write: DurableWrite): void {
+    this.#assertOpen();
+    this.#state = this.#write.immediate(write);
+  }
+
+  /** Stores a snapshot the host took at an applied zxid; the log is untouched. Replaces one at the same zxid. */
+  saveSnapshot(snapshot: Snapshot): SnapshotInfo {
+    this.#assertOpen();
+    const state = this.#state;
+    assert(
+      snapshot.zxid >= state.meta.logStartZxid && snapshot.zxid <= lastZxidOf(state),
+      `saveSnapshot: zxid ${formatZxid(snapshot.zxid)} outside the logged history`,
+    );
+    const save = this.#connection.sqlite.transaction(() => {
+      const info = this.#snapshots.insert(snapshot);
+      this.#snapshots.deleteSameZxid(snapshot.zxid, info.id);
+      return info;
+    });
+    const info = save.immediate();
+    this.#state = { ...state, latestSnapshot: this.#snapshots.latest() };
+    return info;
+  }
+
+  /** Keeps the newest `snapshotsToKeep` snapshots and drops log entries the oldest kept one covers. */
+  purge(options: PurgeOptions): PurgeResult {
+    this.#assertOpen();
+    const { snapshotsToKeep } = options;
+    assert(
+      Number.isInteger(snapshotsToKeep) && snapshotsToKeep >= SNAPSHOTS_TO_KEEP_MIN,
+      `purge: snapshotsToKeep must be an integer >= ${SNAPSHOTS_TO_KEEP_MIN}, got ${snapshotsToKeep}`,
+    );
+    const run = this.#connection.sqlite.transaction((): PurgeResult => {
+      const all = this.#snapshots.list();
+      const oldestKept = all[Math.min(snapshotsToKeep, all.length) - 1];
+      const logStartZxid = this.#state.meta.logStartZxid;
+      if (oldestKept === undefined || oldestKept.zxid <= logStartZxid) {
+        return { snapshotsDeleted: 0, entriesDeleted: 0, logStartZxid };
+      }
+      for (const info of all.slice(snapshotsToKeep)) this.#snapshots.delete(info.id);
+      const entriesDeleted = this.#log.deleteThrough(oldestKept.zxid);
+      updateMeta(this.#connection.db, { logStartZxid: oldestKept.zxid });
+      return {
+        snapshotsDeleted: Math.max(0, all.length - snapshotsToKeep),
+        entriesDeleted,
+        logStartZxid: oldestKept.zxid,
+      };
+    });
+    const result = run.immediate();
+    this.#state = {
+      meta: { ...this.#state.meta, logStartZxid: result.logStartZxid },
+      latestSnapshot: this.#snapshots.latest(),
+      logBounds: this.#log.bounds(),
+    };
+    return result;
+  }
+
+  // ---- inspection, backup, lifecycle ----------------------------------------------------------
+
+  meta(): ReplicaMeta & { readonly latestSnapshot: SnapshotInfo | undefined; readonly lastLoggedZxid: Zxid } {
+    this.#assertOpen();
+    return { ...this.#state.meta, latestSnapshot: this.#state.latestSnapshot, lastLoggedZxid: lastZxidOf(this.#state) };
+  }
+
+  snapshotInfos(): SnapshotInfo[] {
+    this.#assertOpen();
+    return this.#snapshots.list();
+  }
+
+  /** A consistent online copy of the whole store to `file` (which must not exist), like `etcdctl snapshot save`. */
+  async backupTo(file: string): Promise<void> {
+    this.#assertOpen();
+    await backupDatabase(this.#connection.sqlite, file);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.sqlite.close();
+  }
+
+  #assertOpen(): void {
+    assert(!this.#closed, `replica store ${this.file} is closed`);
+  }
+
+  /** Runs inside the write transaction; returns the state to publish once it commits. */
+  #applyWrite(write: DurableWrite): RecoveredState {
+    let { meta, latestSnapshot, logBounds } = this.#state;
+    if (write.snapshot !== undefined) {
+      // A snapshot from the leader (SNAP) replaces this replica's whole history.
+      this.#log.deleteAll();
+      this.#snapshots.deleteAll();
+      latestSnapshot = this.#snapshots.insert(write.snapshot);
+      logBounds = undefined;
+      meta = { ...meta, logStartZxid: write.snapshot.zxid };
+      updateMeta(this.#connection.db, { logStartZxid: meta.logStartZxid });
+    }
+    if (write.truncateAfter !== undefined) {
+      const after = write.truncateAfter;
+      this.#log.deleteAfter(after);
+      if (latestSnapshot !== undefined && latestSnapshot.zxid > after) {
+        this.#snapshots.deleteAbove(after); // as ZooKeeper's truncateLog: a snapshot past the cut would resurrect it
+        latestSnapshot = this.#snapshots.latest();
+      }
+      logBounds = this.#log.bounds();
+      assert(
+        meta.logStartZxid === ZXID_ZERO || (latestSnapshot !== undefined && latestSnapshot.zxid >= meta.logStartZxid),
+        `truncateAfter ${formatZxid(after)} cuts below every snapshot the purged log depends on`,
+      );
+    }
+    let previous = lastZxidOf({ latestSnapshot, logBounds });
+    for (const entry of write.entries) {
+      assert(entry.zxid > previous, `write: entry ${formatZxid(entry.zxid)} not after ${formatZxid(previous)}`);
+      previous = entry.zxid;
+    }
+    this.#log.append(write.entries);
+    const first = write.entries[0];
+    if (first !== undefined) logBounds = { first: logBounds?.first ?? first.zxid, last: previous };
+    meta = this.#applyEpochs(meta, write);
+    assert(
+      zxidEpoch(lastZxidOf({ latestSnapshot, logBounds })) <= meta.acceptedEpoch,
+      `write: logged epoch ${zxidEpoch(previous)} is after acceptedEpoch ${meta.acceptedEpoch}`,
+    );
+    return { meta, latestSnapshot, logBounds };
+  }
+
+  #applyEpochs(meta: ReplicaMeta, write: DurableWrite): ReplicaMeta {
+    const acceptedEpoch = write.acceptedEpoch ?? meta.acceptedEpoch;
+    const currentEpoch = write.currentEpoch ?? meta.currentEpoch;
+    if (acceptedEpoch === meta.acceptedEpoch && currentEpoch === meta.currentEpoch) return meta;
+    assertEpoch(acceptedEpoch);
+    assertEpoch(currentEpoch);
+    assert(currentEpoch <= acceptedEpoch, `write: currentEpoch ${currentEpoch} after acceptedEpoch ${acceptedEpoch}`);
+    updateMeta(this.#connection.db, { acceptedEpoch, currentEpoch });
+    return { ...meta, acceptedEpoch, currentEpoch };
+  }
+}
+
+function assertEpoch(epoch: Epoch): void {
+  assert(Number.isInteger(epoch) && epoch >= 0 && epoch < 2 ** 31, `epoch ${epoch} does not fit the stored zxid`);
+}
+
+function lastZxidOf(state: Pick<RecoveredState, "latestSnapshot" | "logBounds">): Zxid {
+  const logged = state.logBounds?.last ?? ZXID_ZERO;
+  const snapshotZxid = state.latestSnapshot?.zxid ?? ZXID_ZERO;
+  // biome-ignore lint/complexity/useMathMinMax: these are bigints, which Math.max does not take
+  return logged > snapshotZxid ? logged : snapshotZxid;
+}
