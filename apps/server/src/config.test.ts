@@ -1,0 +1,258 @@
+// Checks loadConfig: precedence flags > env > file > defaults, derived defaults, the frozen result,
+// and that each bad configuration is refused with its own specific message. Pure: argv, env and the
+// config file are passed in, nothing touches process.env or the disk.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  type ConfigLoad,
+  envName,
+  flagName,
+  helpText,
+  loadConfig,
+  optionSpecs,
+  type ServerConfig,
+} from "./config.js";
+
+const threePeers = [
+  "--peer",
+  "1=127.0.0.1:7001:8001",
+  "--peer",
+  "2=127.0.0.1:7002:8002",
+  "--peer",
+  "3=127.0.0.1:7003:8003",
+];
+
+function load(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): ConfigLoad {
+  return loadConfig({
+    argv,
+    env,
+    version: "9.9.9",
+    readFile: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file ${path}`);
+      return text;
+    },
+  });
+}
+
+function config(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): ServerConfig {
+  const result = load(argv, env, files);
+  if (result.type !== "config") throw new Error(`expected a config, got ${result.type}`);
+  return result.config;
+}
+
+function problemsOf(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): string {
+  try {
+    load(argv, env, files);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("takes ports from this server's --peer entry and fills the defaults", () => {
+    const result = config(["--id", "2", "--data-dir", "/tmp/k2", ...threePeers]);
+    expect(result).toMatchObject({
+      id: 2,
+      ensembleId: "keel",
+      clientHost: "127.0.0.1",
+      clientPort: 8002,
+      peerHost: "127.0.0.1",
+      peerPort: 7002,
+      tickMs: 100,
+      initLimitTicks: 20,
+      syncLimitTicks: 10,
+      minSessionTimeoutMs: 2000,
+      maxSessionTimeoutMs: 60_000,
+      dataBytesMax: 1024 * 1024,
+      snapshotEveryTxns: 100_000,
+      snapshotsToKeep: 3,
+      logLevel: "info",
+    });
+    expect(result.peers.map((peer) => peer.id)).toEqual([1, 2, 3]);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(Object.isFrozen(result.peers)).toBe(true);
+    expect(Object.isFrozen(result.peers[0])).toBe(true);
+  });
+
+  it("runs a single server alone when no peers are given", () => {
+    const result = config(["--id", "1", "--data-dir", "d"]);
+    expect(result.peers).toEqual([{ id: 1, host: "127.0.0.1", peerPort: 7001, clientPort: 8001, role: "voter" }]);
+  });
+
+  it("scales session timeout defaults with the tick above the floors", () => {
+    const result = config(["--id", "1", "--data-dir", "d", "--tick-ms", "5000"]);
+    expect(result.minSessionTimeoutMs).toBe(10_000);
+    expect(result.maxSessionTimeoutMs).toBe(100_000);
+  });
+
+  it("applies flags over env over file over defaults", () => {
+    const file = JSON.stringify({ id: 1, dataDir: "from-file", tickMs: 50, syncLimitTicks: 4, logLevel: "warn" });
+    const env = { KEEL_CONFIG: "keel.json", KEEL_TICK_MS: "75", KEEL_LOG_LEVEL: "debug" };
+    const result = config(["--log-level=error"], env, { "keel.json": file });
+    expect(result.dataDir).toBe("from-file");
+    expect(result.syncLimitTicks).toBe(4);
+    expect(result.tickMs).toBe(75);
+    expect(result.logLevel).toBe("error");
+  });
+
+  it("lets --peer flags replace the file's peer list, and accepts peer strings and objects in the file", () => {
+    const file = JSON.stringify({
+      id: 1,
+      dataDir: "d",
+      peers: [{ id: 1, host: "10.0.0.1", peerPort: 7001, clientPort: 8001 }, "4=10.0.0.4:7004:8004:observer"],
+    });
+    const fromFile = config(["--config", "k.json"], {}, { "k.json": file });
+    expect(fromFile.peers.map((peer) => [peer.id, peer.role])).toEqual([
+      [1, "voter"],
+      [4, "observer"],
+    ]);
+    expect(fromFile.peerHost).toBe("10.0.0.1");
+    const fromFlags = config(["--config", "k.json", ...threePeers], {}, { "k.json": file });
+    expect(fromFlags.peers.map((peer) => peer.id)).toEqual([1, 2, 3]);
+  });
+
+  it("reads KEEL_PEERS as a comma-separated list", () => {
+    const env = { KEEL_ID: "3", KEEL_DATA_DIR: "d", KEEL_PEERS: "1=h:7001:8001, 2=h:7002:8002,3=h:7003:8003" };
+    expect(config([], env).peers.map((peer) => peer.host)).toEqual(["h", "h", "h"]);
+  });
+
+  it("warns about unknown KEEL_* variables instead of failing", () => {
+    const result = load(["--id", "1", "--data-dir", "d"], { KEEL_CLIENTPORT: "1" });
+    expect(result.type === "config" && result.warnings).toEqual([
+      "ignoring unknown environment variable KEEL_CLIENTPORT",
+    ]);
+  });
+
+  it("reports --help, --version and --check-config", () => {
+    expect(load(["--id", "x", "--help"]).type).toBe("help");
+    expect(load(["--version"])).toEqual({ type: "version", text: "keel-server 9.9.9" });
+    const checked = load(["--id", "1", "--data-dir", "d", "--check-config"]);
+    expect(checked.type === "config" && checked.checkOnly).toBe(true);
+  });
+});
+
+describe("loadConfig refuses a bad configuration", () => {
+  const cases: [string, string[], string][] = [
+    [
+      "a duplicate peer",
+      ["--id", "1", "--data-dir", "d", ...threePeers, "--peer", "2=127.0.0.9:7009:8009"],
+      "peer 2 is listed twice",
+    ],
+    [
+      "an id missing from the peer list",
+      ["--id", "4", "--data-dir", "d", ...threePeers],
+      "this server's id 4 is not in the --peer list",
+    ],
+    [
+      "an even number of voters",
+      ["--id", "1", "--data-dir", "d", ...threePeers.slice(0, 4)],
+      "an ensemble needs an odd number of voters ≥ 1 (got 2: 1, 2)",
+    ],
+    [
+      "colliding ports",
+      ["--id", "1", "--data-dir", "d", "--client-port", "7001", "--peer-port", "7001"],
+      "clientPort and peerPort collide (both 7001)",
+    ],
+    ["an unknown flag", ["--id", "1", "--data-dir", "d", "--tick", "5"], "unknown flag --tick (see --help)"],
+    [
+      "a non-integer",
+      ["--id", "1", "--data-dir", "d", "--tick-ms", "1e3"],
+      '--tick-ms: expected a non-negative integer, got "1e3"',
+    ],
+    ["an id out of range", ["--id", "300", "--data-dir", "d"], "id (from --id): must be an integer in 1..255"],
+    ["a missing id", ["--data-dir", "d"], "id is required (--id, KEEL_ID or the config file)"],
+    ["a missing value", ["--data-dir"], "--data-dir needs a value"],
+    ["a repeated flag", ["--id", "1", "--id", "2", "--data-dir", "d"], "--id given twice"],
+    ["a positional argument", ["serve"], 'unexpected argument "serve"'],
+    [
+      "a bad peer spec",
+      ["--id", "1", "--data-dir", "d", "--peer", "1=h:70x1:8001"],
+      'bad peer "1=h:70x1:8001": ports must be integers',
+    ],
+    ["a bad role", ["--id", "1", "--data-dir", "d", "--peer", "1=h:7001:8001:leader"], 'unknown role "leader"'],
+    [
+      "initLimit below syncLimit",
+      ["--id", "1", "--data-dir", "d", "--init-limit-ticks", "5"],
+      "initLimitTicks (from --init-limit-ticks) is 5 but must be ≥ syncLimitTicks (10)",
+    ],
+    [
+      "session timeouts inverted",
+      ["--id", "1", "--data-dir", "d", "--max-session-timeout-ms", "1000"],
+      "maxSessionTimeoutMs (1000) must be ≥ minSessionTimeoutMs (2000)",
+    ],
+    [
+      "requests smaller than data",
+      ["--id", "1", "--data-dir", "d", "--data-bytes-max", "4194304"],
+      "requestBytesMax (2097152) must exceed dataBytesMax (4194304)",
+    ],
+    [
+      "a bad log level",
+      ["--id", "1", "--data-dir", "d", "--log-level", "loud"],
+      "logLevel (from --log-level): must be one of fatal",
+    ],
+    [
+      "two peers on one address",
+      ["--id", "1", "--data-dir", "d", "--peer", "1=h:7001:8001", "--peer", "2=h:7001:8002", "--peer", "3=h:7003:8003"],
+      "peers 1 and 2 both use h:7001",
+    ],
+  ];
+  for (const [name, argv, message] of cases) {
+    it(`refuses ${name}`, () => {
+      expect(problemsOf(argv)).toContain(message);
+    });
+  }
+
+  it("allows observers beside an odd number of voters", () => {
+    const peers = [...threePeers, "--peer", "4=127.0.0.1:7004:8004:observer"];
+    expect(config(["--id", "4", "--data-dir", "d", ...peers]).peers).toHaveLength(4);
+  });
+
+  it("names the env variable or file a bad value came from", () => {
+    expect(problemsOf(["--id", "1", "--data-dir", "d"], { KEEL_SNAPSHOTS_TO_KEEP: "0" })).toContain(
+      "snapshotsToKeep (from KEEL_SNAPSHOTS_TO_KEEP): must be an integer in 1..1000",
+    );
+    const file = JSON.stringify({ id: 1, dataDir: "d", clientPot: 1 });
+    expect(problemsOf(["--config", "k.json"], {}, { "k.json": file })).toContain(
+      'config file k.json: unknown key "clientPot"',
+    );
+    expect(problemsOf(["--config", "k.json"], {}, { "k.json": "{" })).toContain("config file k.json: not valid JSON");
+    expect(problemsOf(["--config", "missing.json"])).toContain("config file missing.json: cannot read it");
+    const typed = JSON.stringify({ id: 1, dataDir: "d", tickMs: "100" });
+    expect(problemsOf(["--config", "k.json"], {}, { "k.json": typed })).toContain("tickMs (from config file k.json)");
+  });
+
+  it("lists every problem of a stage at once", () => {
+    const flagErrors = problemsOf(["--bogus", "1", "--tick-ms", "x"]);
+    expect(flagErrors).toContain("unknown flag --bogus");
+    expect(flagErrors).toContain("--tick-ms: expected a non-negative integer");
+    const valueErrors = problemsOf(["--id", "0", "--snapshots-to-keep", "0"]);
+    expect(valueErrors.split("\n")).toHaveLength(3);
+  });
+});
+
+describe("helpText", () => {
+  it("documents every option's flag and environment variable", () => {
+    const text = helpText("1.0.0");
+    for (const spec of optionSpecs) {
+      expect(text).toContain(flagName(spec.key));
+      expect(text).toContain(envName(spec.key));
+    }
+    expect(text).toContain("--check-config");
+    expect(text).toContain("--version");
+  });
+});
+
+describe("docs/operations.md", () => {
+  it("documents every option's key, flag and environment variable", () => {
+    const docs = readFileSync(new URL("../../../docs/operations.md", import.meta.url), "utf8");
+    for (const spec of optionSpecs) {
+      expect(docs).toContain(`\`${spec.key}\``);
+      expect(docs).toContain(flagName(spec.key));
+      expect(docs).toContain(envName(spec.key));
+    }
+  });
+});

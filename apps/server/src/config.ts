@@ -1,0 +1,717 @@
+/**
+ * The server's configuration: command-line flags, `KEEL_*` environment variables and an optional JSON
+ * file, merged with precedence flags > env > file > defaults and validated once into a frozen
+ * ServerConfig (style rule 10). Nothing else reads process.env; main passes argv/env in through env.ts.
+ *
+ * Every option is declared once in `optionSpecs`, which drives flag and env names, parsing, `--help`
+ * and the docs test that keeps docs/operations.md complete.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { type PeerAddress, parseDecimal, parsePeerSpec, peerRoles } from "./peer/peer-address.js";
+
+export type { PeerAddress, PeerRole } from "./peer/peer-address.js";
+
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export interface ServerConfig {
+  readonly id: number;
+  readonly ensembleId: string;
+  readonly dataDir: string;
+  readonly clientHost: string;
+  readonly clientPort: number;
+  readonly peerHost: string;
+  readonly peerPort: number;
+  /** Every member, this server included, sorted by id. */
+  readonly peers: readonly PeerAddress[];
+  readonly tickMs: number;
+  readonly initLimitTicks: number;
+  readonly syncLimitTicks: number;
+  readonly electionTimeoutTicks: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
+  readonly dataBytesMax: number;
+  readonly requestBytesMax: number;
+  readonly connectionsMax: number;
+  readonly pendingRequestsMax: number;
+  readonly watchesPerSessionMax: number;
+  readonly peerFrameBytesMax: number;
+  readonly peerSendQueueBytesMax: number;
+  readonly peerReconnectDelayMinMs: number;
+  readonly peerReconnectDelayMaxMs: number;
+  readonly snapshotEveryTxns: number;
+  readonly snapshotsToKeep: number;
+  readonly logLevel: LogLevel;
+}
+
+type OptionKey = keyof ServerConfig;
+type OptionKind = "int" | "string" | "peers";
+
+interface OptionSpec {
+  readonly key: OptionKey;
+  readonly kind: OptionKind;
+  /** Placeholder shown in --help. */
+  readonly value: string;
+  readonly defaultText: string;
+  readonly help: string;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Session timeouts below these floors make no sense for a real client, whatever the tick (data-model.md §6). */
+const minSessionTimeoutFloorMs = 2000;
+const maxSessionTimeoutFloorMs = 60_000;
+
+/** Ports used when this server is alone (no peer list) and no port is given. */
+const standalonePeerPort = 7001;
+const standaloneClientPort = 8001;
+
+export const optionSpecs: readonly OptionSpec[] = [
+  { key: "id", kind: "int", value: "<1..255>", defaultText: "required", help: "this server's id in the peer list" },
+  {
+    key: "ensembleId",
+    kind: "string",
+    value: "<name>",
+    defaultText: "keel",
+    help: "ensemble name; peers with another name are refused",
+  },
+  {
+    key: "dataDir",
+    kind: "string",
+    value: "<dir>",
+    defaultText: "required",
+    help: "directory for the txn log and snapshots",
+  },
+  {
+    key: "clientHost",
+    kind: "string",
+    value: "<host>",
+    defaultText: "127.0.0.1",
+    help: "address the HTTP/WebSocket API listens on",
+  },
+  {
+    key: "clientPort",
+    kind: "int",
+    value: "<port>",
+    defaultText: `own --peer entry, else ${standaloneClientPort}`,
+    help: "API port (tRPC HTTP + WebSocket, /health, /metrics)",
+  },
+  {
+    key: "peerHost",
+    kind: "string",
+    value: "<host>",
+    defaultText: "own --peer entry's host, else 127.0.0.1",
+    help: "address the peer transport listens on",
+  },
+  {
+    key: "peerPort",
+    kind: "int",
+    value: "<port>",
+    defaultText: `own --peer entry, else ${standalonePeerPort}`,
+    help: "TCP port for replication traffic between servers",
+  },
+  {
+    key: "peers",
+    kind: "peers",
+    value: "<id=host:peerPort:clientPort[:observer]>",
+    defaultText: "this server alone",
+    help: "an ensemble member (repeat --peer; KEEL_PEERS is comma-separated)",
+  },
+  {
+    key: "tickMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: "100",
+    help: "the basic time unit; every *Ticks option counts these",
+  },
+  {
+    key: "initLimitTicks",
+    kind: "int",
+    value: "<ticks>",
+    defaultText: "20",
+    help: "ticks a learner may take to connect and sync to a leader",
+  },
+  {
+    key: "syncLimitTicks",
+    kind: "int",
+    value: "<ticks>",
+    defaultText: "10",
+    help: "ticks without hearing the leader (or a quorum) before re-election",
+  },
+  {
+    key: "electionTimeoutTicks",
+    kind: "int",
+    value: "<ticks>",
+    defaultText: "5",
+    help: "ticks before an election round re-sends its vote",
+  },
+  {
+    key: "minSessionTimeoutMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: `max(2 × tickMs, ${minSessionTimeoutFloorMs})`,
+    help: "smallest session timeout a client may negotiate",
+  },
+  {
+    key: "maxSessionTimeoutMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: `max(20 × tickMs, ${maxSessionTimeoutFloorMs})`,
+    help: "largest session timeout a client may negotiate",
+  },
+  { key: "dataBytesMax", kind: "int", value: "<bytes>", defaultText: `${1 * MiB} (1 MiB)`, help: "largest znode data" },
+  {
+    key: "requestBytesMax",
+    kind: "int",
+    value: "<bytes>",
+    defaultText: `${2 * MiB} (2 MiB)`,
+    help: "largest client request body or WebSocket message",
+  },
+  {
+    key: "connectionsMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "1024",
+    help: "client connections accepted at once",
+  },
+  {
+    key: "pendingRequestsMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "1000",
+    help: "requests in flight on this server before new ones are refused",
+  },
+  {
+    key: "watchesPerSessionMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "10000",
+    help: "watches one session may hold",
+  },
+  {
+    key: "peerFrameBytesMax",
+    kind: "int",
+    value: "<bytes>",
+    defaultText: `${64 * MiB} (64 MiB)`,
+    help: "largest peer frame (a snapshot chunk must fit)",
+  },
+  {
+    key: "peerSendQueueBytesMax",
+    kind: "int",
+    value: "<bytes>",
+    defaultText: `${128 * MiB} (128 MiB)`,
+    help: "unsent bytes per peer before the link is reset",
+  },
+  {
+    key: "peerReconnectDelayMinMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: "50",
+    help: "first redial delay after a peer link fails",
+  },
+  {
+    key: "peerReconnectDelayMaxMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: "2000",
+    help: "cap of the doubling, jittered redial delay",
+  },
+  {
+    key: "snapshotEveryTxns",
+    kind: "int",
+    value: "<count>",
+    defaultText: "100000",
+    help: "txns logged between snapshots",
+  },
+  {
+    key: "snapshotsToKeep",
+    kind: "int",
+    value: "<count>",
+    defaultText: "3",
+    help: "snapshots (and the log they need) kept on disk",
+  },
+  {
+    key: "logLevel",
+    kind: "string",
+    value: `<${logLevels.join("|")}>`,
+    defaultText: "info",
+    help: "log verbosity (JSON lines on stdout)",
+  },
+];
+
+/** `ensembleId` → `--ensemble-id`; `peers` is the repeatable `--peer`. */
+export function flagName(key: OptionKey): string {
+  return key === "peers" ? "--peer" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** `ensembleId` → `KEEL_ENSEMBLE_ID`. */
+export function envName(key: OptionKey): string {
+  return `KEEL_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+const configFileEnv = "KEEL_CONFIG";
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export interface ConfigInputs {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads the --config file; injectable for tests. */
+  readonly readFile?: (path: string) => string;
+  /** Printed by --version; defaults to apps/server/package.json's version. */
+  readonly version?: string;
+}
+
+export type ConfigLoad =
+  | { readonly type: "help"; readonly text: string }
+  | { readonly type: "version"; readonly text: string }
+  | {
+      readonly type: "config";
+      readonly config: ServerConfig;
+      /** `--check-config`: validate, log, exit 0 without starting. */
+      readonly checkOnly: boolean;
+      /** Non-fatal findings (unknown KEEL_* variables) for main to log. */
+      readonly warnings: readonly string[];
+    };
+
+/** Parses and validates; throws ConfigError listing every problem found. */
+export function loadConfig(inputs: ConfigInputs): ConfigLoad {
+  const version = inputs.version ?? serverVersion();
+  if (inputs.argv.includes("--help") || inputs.argv.includes("-h")) return { type: "help", text: helpText(version) };
+  if (inputs.argv.includes("--version")) return { type: "version", text: `keel-server ${version}` };
+
+  const problems: string[] = [];
+  const flags = parseFlags(inputs.argv, problems);
+  const envLayer = readEnvLayer(inputs.env, problems);
+  const filePath = flags.configPath ?? inputs.env[configFileEnv];
+  const fileLayer = filePath === undefined ? emptyLayer() : readFileLayer(filePath, inputs.readFile, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const merged = mergeLayers([flags.layer, envLayer.layer, fileLayer]);
+  const config = validate(merged, problems);
+  if (config === undefined || problems.length > 0) throw new ConfigError(problems);
+  return { type: "config", config, checkOnly: flags.checkOnly, warnings: envLayer.warnings };
+}
+
+/** A layer is one source's values plus, per key, a label naming where each came from. */
+interface Layer {
+  readonly values: Partial<Record<OptionKey, unknown>>;
+  readonly origins: Partial<Record<OptionKey, string>>;
+}
+
+function emptyLayer(): Layer {
+  return { values: {}, origins: {} };
+}
+
+function specFor(key: string): OptionSpec | undefined {
+  return optionSpecs.find((spec) => spec.key === key);
+}
+
+const specsByFlag = new Map(optionSpecs.map((spec) => [flagName(spec.key), spec]));
+const specsByEnv = new Map(optionSpecs.map((spec) => [envName(spec.key), spec]));
+
+interface FlagParse {
+  readonly layer: Layer;
+  readonly configPath: string | undefined;
+  readonly checkOnly: boolean;
+}
+
+function parseFlags(argv: readonly string[], problems: string[]): FlagParse {
+  const layer: { values: Partial<Record<OptionKey, unknown>>; origins: Partial<Record<OptionKey, string>> } =
+    emptyLayer();
+  let configPath: string | undefined;
+  let checkOnly = false;
+  const peerTexts: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    if (!arg.startsWith("--")) {
+      problems.push(`unexpected argument "${arg}" (options start with --; see --help)`);
+      continue;
+    }
+    const equals = arg.indexOf("=");
+    const name = equals < 0 ? arg : arg.slice(0, equals);
+    if (name === "--check-config") {
+      if (equals >= 0) problems.push("--check-config takes no value");
+      checkOnly = true;
+      continue;
+    }
+    const spec = specsByFlag.get(name);
+    if (spec === undefined && name !== "--config") {
+      problems.push(`unknown flag ${name} (see --help)`);
+      continue;
+    }
+    let value: string | undefined = equals < 0 ? undefined : arg.slice(equals + 1);
+    if (value === undefined) {
+      const next = argv[index + 1];
+      if (next === undefined || next.startsWith("--")) {
+        problems.push(`${name} needs a value`);
+        continue;
+      }
+      value = next;
+      index++;
+    }
+    if (spec === undefined) {
+      if (configPath !== undefined) problems.push("--config given twice");
+      configPath = value;
+    } else if (spec.kind === "peers") {
+      peerTexts.push(value);
+    } else if (layer.values[spec.key] !== undefined) {
+      problems.push(`${name} given twice`);
+    } else {
+      setFromText(layer, spec, value, name, problems);
+    }
+  }
+  if (peerTexts.length > 0) setPeers(layer, peerTexts, "--peer", problems);
+  return { layer, configPath, checkOnly };
+}
+
+function readEnvLayer(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): { layer: Layer; warnings: string[] } {
+  const layer = emptyLayer();
+  const warnings: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("KEEL_") || value === undefined || name === configFileEnv) continue;
+    const spec = specsByEnv.get(name);
+    if (spec === undefined) {
+      // Other Keel tools share the KEEL_ prefix (turbo passes KEEL_* through), so this is a warning.
+      warnings.push(`ignoring unknown environment variable ${name}`);
+    } else if (spec.kind === "peers") {
+      const texts = value
+        .split(",")
+        .map((text) => text.trim())
+        .filter((text) => text.length > 0);
+      setPeers(layer, texts, name, problems);
+    } else {
+      setFromText(layer, spec, value, name, problems);
+    }
+  }
+  return { layer, warnings };
+}
+
+function setFromText(layer: Layer, spec: OptionSpec, text: string, origin: string, problems: string[]): void {
+  const values = layer.values as Record<string, unknown>;
+  const origins = layer.origins as Record<string, string>;
+  if (spec.kind === "int") {
+    const parsed = parseDecimal(text);
+    if (parsed === undefined) {
+      problems.push(`${origin}: expected a non-negative integer, got "${text}"`);
+      return;
+    }
+    values[spec.key] = parsed;
+  } else {
+    values[spec.key] = text;
+  }
+  origins[spec.key] = origin;
+}
+
+function setPeers(layer: Layer, texts: readonly string[], origin: string, problems: string[]): void {
+  const peers: PeerAddress[] = [];
+  for (const text of texts) {
+    const parsed = parsePeerSpec(text);
+    if (parsed.type === "error") problems.push(`${origin}: ${parsed.message}`);
+    else peers.push(parsed.peer);
+  }
+  (layer.values as Record<string, unknown>).peers = peers;
+  (layer.origins as Record<string, string>).peers = origin;
+}
+
+/** The file holds the same camelCase keys as ServerConfig; peers may be objects or `--peer` strings. */
+function readFileLayer(path: string, readFile: ((path: string) => string) | undefined, problems: string[]): Layer {
+  const origin = `config file ${path}`;
+  let text: string;
+  try {
+    text = (readFile ?? ((p: string) => readFileSync(p, "utf8")))(path);
+  } catch (error) {
+    problems.push(`${origin}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+    return emptyLayer();
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    problems.push(`${origin}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    return emptyLayer();
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    problems.push(`${origin}: expected a JSON object of options`);
+    return emptyLayer();
+  }
+  const layer = emptyLayer();
+  const values = layer.values as Record<string, unknown>;
+  const origins = layer.origins as Record<string, string>;
+  for (const [key, value] of Object.entries(json)) {
+    if (specFor(key) === undefined) {
+      problems.push(`${origin}: unknown key "${key}" (see docs/operations.md)`);
+    } else if (key === "peers" && Array.isArray(value)) {
+      const strings = value.filter((item): item is string => typeof item === "string");
+      const parsedStrings: PeerAddress[] = [];
+      for (const item of strings) {
+        const parsed = parsePeerSpec(item);
+        if (parsed.type === "error") problems.push(`${origin}: ${parsed.message}`);
+        else parsedStrings.push(parsed.peer);
+      }
+      values.peers = [...value.filter((item) => typeof item !== "string"), ...parsedStrings];
+      origins.peers = origin;
+    } else {
+      values[key] = value;
+      origins[key] = origin;
+    }
+  }
+  return layer;
+}
+
+function mergeLayers(highestFirst: readonly Layer[]): Layer {
+  const merged = emptyLayer();
+  const values = merged.values as Record<string, unknown>;
+  const origins = merged.origins as Record<string, string>;
+  for (const layer of [...highestFirst].reverse()) {
+    Object.assign(values, layer.values);
+    Object.assign(origins, layer.origins);
+  }
+  return merged;
+}
+
+function intIn(min: number, max: number) {
+  const message = `must be an integer in ${min}..${max}`;
+  return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
+}
+
+const portSchema = intIn(1, 65_535);
+const hostSchema = z
+  .string({ error: "must be a host name or address" })
+  .regex(/^[^\s/]{1,253}$/, { error: "must be a host name or address" });
+
+const peerSchema = z.strictObject({
+  id: intIn(1, 255),
+  host: hostSchema,
+  peerPort: portSchema,
+  clientPort: portSchema,
+  role: z.enum(peerRoles, { error: "role must be voter or observer" }).default("voter"),
+});
+
+/** Field-level checks; the cross-field rules live in crossCheck so each gets its own sentence. */
+const mergedSchema = z.object({
+  id: intIn(1, 255),
+  ensembleId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: "must be 1–64 letters, digits, '.', '_' or '-'" })
+    .default("keel"),
+  dataDir: z.string().min(1, { error: "must not be empty" }),
+  clientHost: hostSchema.default("127.0.0.1"),
+  clientPort: portSchema.optional(),
+  peerHost: hostSchema.optional(),
+  peerPort: portSchema.optional(),
+  peers: z.array(peerSchema).max(255).optional(),
+  tickMs: intIn(1, 60_000).default(100),
+  initLimitTicks: intIn(1, 100_000).default(20),
+  syncLimitTicks: intIn(2, 100_000).default(10),
+  electionTimeoutTicks: intIn(1, 100_000).default(5),
+  minSessionTimeoutMs: intIn(1, 86_400_000).optional(),
+  maxSessionTimeoutMs: intIn(1, 86_400_000).optional(),
+  dataBytesMax: intIn(1, 256 * MiB).default(1 * MiB),
+  requestBytesMax: intIn(1 * KiB, 512 * MiB).default(2 * MiB),
+  connectionsMax: intIn(1, 1_000_000).default(1024),
+  pendingRequestsMax: intIn(1, 1_000_000).default(1000),
+  watchesPerSessionMax: intIn(1, 10_000_000).default(10_000),
+  peerFrameBytesMax: intIn(64 * KiB, 1024 * MiB).default(64 * MiB),
+  peerSendQueueBytesMax: intIn(64 * KiB, 4096 * MiB).default(128 * MiB),
+  peerReconnectDelayMinMs: intIn(1, 60_000).default(50),
+  peerReconnectDelayMaxMs: intIn(1, 600_000).default(2000),
+  snapshotEveryTxns: intIn(1, 1_000_000_000).default(100_000),
+  snapshotsToKeep: intIn(1, 1000).default(3),
+  logLevel: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+});
+
+type MergedConfig = z.infer<typeof mergedSchema>;
+
+function describe(key: string, origins: Partial<Record<OptionKey, string>>): string {
+  const origin = origins[key as OptionKey];
+  return origin === undefined ? key : `${key} (from ${origin})`;
+}
+
+function validate(layer: Layer, problems: string[]): ServerConfig | undefined {
+  const parsed = mergedSchema.safeParse(layer.values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [key, ...rest] = issue.path.map(String);
+      if (key !== undefined && layer.values[key as OptionKey] === undefined) {
+        problems.push(
+          `${key} is required (${flagName(key as OptionKey)}, ${envName(key as OptionKey)} or the config file)`,
+        );
+      } else {
+        const where = key === undefined ? "config" : describe(key, layer.origins);
+        const inner = rest.length > 0 ? ` [${rest.join(".")}]` : "";
+        problems.push(`${where}${inner}: ${issue.message}`);
+      }
+    }
+    return undefined;
+  }
+  return resolve(parsed.data, layer.origins, problems);
+}
+
+/** Fills the defaults that depend on other fields, then applies the cross-field rules. */
+function resolve(
+  merged: MergedConfig,
+  origins: Partial<Record<OptionKey, string>>,
+  problems: string[],
+): ServerConfig | undefined {
+  const listed = merged.peers !== undefined;
+  const own = merged.peers?.find((peer) => peer.id === merged.id);
+  if (listed && own === undefined) {
+    const ids = (merged.peers ?? []).map((peer) => peer.id).join(", ");
+    problems.push(`this server's id ${merged.id} is not in the --peer list (ids: ${ids})`);
+    return undefined;
+  }
+  const peerHost = merged.peerHost ?? own?.host ?? "127.0.0.1";
+  const peerPort = merged.peerPort ?? own?.peerPort ?? standalonePeerPort;
+  const clientPort = merged.clientPort ?? own?.clientPort ?? standaloneClientPort;
+  const peers = merged.peers ?? [{ id: merged.id, host: peerHost, peerPort, clientPort, role: "voter" as const }];
+  const config: ServerConfig = {
+    ...merged,
+    peerHost,
+    peerPort,
+    clientPort,
+    peers: [...peers].sort((a, b) => a.id - b.id).map((peer) => Object.freeze({ ...peer })),
+    minSessionTimeoutMs: merged.minSessionTimeoutMs ?? Math.max(2 * merged.tickMs, minSessionTimeoutFloorMs),
+    maxSessionTimeoutMs: merged.maxSessionTimeoutMs ?? Math.max(20 * merged.tickMs, maxSessionTimeoutFloorMs),
+  };
+  problems.push(...crossCheck(config, origins));
+  if (problems.length > 0) return undefined;
+  Object.freeze(config.peers);
+  return Object.freeze(config);
+}
+
+/** Each rule returns its own sentence so an operator sees exactly which setting to fix. */
+export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionKey, string>> = {}): string[] {
+  const problems: string[] = [];
+  const seen = new Set<number>();
+  for (const peer of config.peers) {
+    if (seen.has(peer.id)) problems.push(`peer ${peer.id} is listed twice`);
+    seen.add(peer.id);
+    if (peer.peerPort === peer.clientPort) {
+      problems.push(`peer ${peer.id}: clientPort and peerPort collide (both ${peer.peerPort})`);
+    }
+  }
+  problems.push(...addressCollisions(config.peers));
+  const voters = config.peers.filter((peer) => peer.role === "voter");
+  if (voters.length === 0 || voters.length % 2 === 0) {
+    problems.push(
+      `an ensemble needs an odd number of voters ≥ 1 (got ${voters.length}: ${voters.map((p) => p.id).join(", ") || "none"})`,
+    );
+  }
+  if (config.clientPort === config.peerPort) {
+    problems.push(`clientPort and peerPort collide (both ${config.clientPort})`);
+  }
+  if (config.initLimitTicks < config.syncLimitTicks) {
+    problems.push(
+      `${describe("initLimitTicks", origins)} is ${config.initLimitTicks} but must be ≥ syncLimitTicks (${config.syncLimitTicks}): syncing a learner takes at least as long as staying in touch`,
+    );
+  }
+  if (config.minSessionTimeoutMs < 2 * config.tickMs) {
+    problems.push(
+      `${describe("minSessionTimeoutMs", origins)} is ${config.minSessionTimeoutMs} but must be ≥ 2 × tickMs (${2 * config.tickMs}): expiry is checked once per tick`,
+    );
+  }
+  if (config.maxSessionTimeoutMs < config.minSessionTimeoutMs) {
+    problems.push(
+      `maxSessionTimeoutMs (${config.maxSessionTimeoutMs}) must be ≥ minSessionTimeoutMs (${config.minSessionTimeoutMs})`,
+    );
+  }
+  if (config.requestBytesMax <= config.dataBytesMax) {
+    problems.push(
+      `requestBytesMax (${config.requestBytesMax}) must exceed dataBytesMax (${config.dataBytesMax}): a request carries the data plus its path and framing`,
+    );
+  }
+  if (config.peerFrameBytesMax <= config.requestBytesMax) {
+    problems.push(
+      `peerFrameBytesMax (${config.peerFrameBytesMax}) must exceed requestBytesMax (${config.requestBytesMax}): a follower forwards whole requests to the leader`,
+    );
+  }
+  if (config.peerSendQueueBytesMax < config.peerFrameBytesMax) {
+    problems.push(
+      `peerSendQueueBytesMax (${config.peerSendQueueBytesMax}) must be ≥ peerFrameBytesMax (${config.peerFrameBytesMax}): one largest frame must fit`,
+    );
+  }
+  if (config.peerReconnectDelayMaxMs < config.peerReconnectDelayMinMs) {
+    problems.push(
+      `peerReconnectDelayMaxMs (${config.peerReconnectDelayMaxMs}) must be ≥ peerReconnectDelayMinMs (${config.peerReconnectDelayMinMs})`,
+    );
+  }
+  return problems;
+}
+
+function addressCollisions(peers: readonly PeerAddress[]): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, number>();
+  for (const peer of peers) {
+    for (const port of [peer.peerPort, peer.clientPort]) {
+      const address = `${peer.host}:${port}`;
+      const owner = owners.get(address);
+      if (owner !== undefined && owner !== peer.id) problems.push(`peers ${owner} and ${peer.id} both use ${address}`);
+      owners.set(address, peer.id);
+    }
+  }
+  return problems;
+}
+
+/** The --help text, generated from optionSpecs so it cannot drift from what is parsed. */
+export function helpText(version: string = serverVersion()): string {
+  const lines = [
+    `keel-server ${version}: one replica of a Keel ensemble`,
+    "",
+    "Usage: keel-server --id <n> --data-dir <dir> [--peer <spec>]... [options]",
+    "",
+    "Every option can also come from an environment variable or a JSON config file (same camelCase keys).",
+    "Precedence: flags > environment > config file > defaults.",
+    "",
+    "Options:",
+  ];
+  for (const spec of optionSpecs) {
+    lines.push(`  ${flagName(spec.key)} ${spec.value}`);
+    lines.push(`      ${spec.help}. Env ${envName(spec.key)}. Default: ${spec.defaultText}.`);
+  }
+  lines.push(
+    `  --config <file.json>`,
+    `      read options from a JSON file. Env ${configFileEnv}.`,
+    "  --check-config",
+    "      validate the configuration, log it and exit 0 (exit 2 on a bad configuration)",
+    "  --help, -h",
+    "      print this text",
+    "  --version",
+    "      print the version",
+    "",
+    "Example (a 3-voter ensemble, server 1):",
+    "  keel-server --id 1 --data-dir ./data/1 \\",
+    "    --peer 1=127.0.0.1:7001:8001 --peer 2=127.0.0.1:7002:8002 --peer 3=127.0.0.1:7003:8003",
+    "",
+    "See docs/operations.md for details.",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+let cachedVersion: string | undefined;
+
+/** apps/server/package.json's version; the file sits one level above both src/ and dist/. */
+export function serverVersion(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+      const parsed = z.object({ version: z.string() }).safeParse(JSON.parse(text));
+      cachedVersion = parsed.success ? parsed.data.version : "unknown";
+    } catch {
+      cachedVersion = "unknown";
+    }
+  }
+  return cachedVersion;
+}

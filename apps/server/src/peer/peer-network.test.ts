@@ -1,0 +1,250 @@
+// Checks PeerNetwork on real loopback sockets with ports the test picks: a 3-server mesh with one
+// link per pair, refusal of strangers (another ensemble, an unknown id, non-Keel bytes), reconnect
+// after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
+// no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
+import { connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PeerAddress } from "./peer-address.js";
+import { type PeerDownReason, PeerNetwork, type PeerNetworkConfig, reconnectDelayMs } from "./peer-network.js";
+import { freePorts, type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
+
+const MiB = 1024 * 1024;
+const open: PeerNetwork[] = [];
+const baselineTcpHandles = tcpHandleCount();
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((network) => network.close()));
+  // Every socket and listener the test opened is gone (not just "closing").
+  await waitFor(() => tcpHandleCount() === baselineTcpHandles, "all TCP handles to close");
+});
+
+async function peerList(count: number): Promise<PeerAddress[]> {
+  const ports = await freePorts(count * 2);
+  return Array.from({ length: count }, (_, index) => ({
+    id: index + 1,
+    host: "127.0.0.1",
+    peerPort: ports[index * 2] ?? 0,
+    clientPort: ports[index * 2 + 1] ?? 0,
+    role: "voter" as const,
+  }));
+}
+
+interface Node {
+  readonly network: PeerNetwork;
+  readonly log: MemoryLogger;
+  readonly frames: { peerId: number; frame: Uint8Array }[];
+  readonly downs: { peerId: number; reason: PeerDownReason }[];
+  readonly ups: number[];
+}
+
+async function startNode(
+  id: number,
+  peers: readonly PeerAddress[],
+  overrides: Partial<PeerNetworkConfig> = {},
+): Promise<Node> {
+  const self = peers.find((peer) => peer.id === id);
+  if (self === undefined) throw new Error(`no peer ${id}`);
+  const config: PeerNetworkConfig = {
+    id,
+    ensembleId: "test",
+    peerHost: "127.0.0.1",
+    peerPort: self.peerPort,
+    peers,
+    peerFrameBytesMax: 64 * MiB,
+    peerSendQueueBytesMax: 128 * MiB,
+    peerReconnectDelayMinMs: 20,
+    peerReconnectDelayMaxMs: 200,
+    ...overrides,
+  };
+  const log = memoryLogger();
+  const network = new PeerNetwork({ config, logger: log.logger, random: () => 0 });
+  const node: Node = { network, log, frames: [], downs: [], ups: [] };
+  network.onFrame((peerId, frame) => node.frames.push({ peerId, frame }));
+  network.onPeerUp((peerId) => node.ups.push(peerId));
+  network.onPeerDown((peerId, reason) => node.downs.push({ peerId, reason }));
+  open.push(network);
+  await network.start();
+  return node;
+}
+
+async function stopNode(node: Node): Promise<void> {
+  open.splice(open.indexOf(node.network), 1);
+  await node.network.close();
+}
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+/** Connects a non-Keel client, sends `payload`, and resolves when the server has closed it. */
+async function rawExchange(port: number, payload: Uint8Array): Promise<void> {
+  const socket = connect({ host: "127.0.0.1", port });
+  socket.on("error", () => {});
+  socket.resume(); // read (and discard) the server's hello, or its FIN would never surface
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  socket.write(payload);
+  try {
+    await closed;
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("PeerNetwork", () => {
+  it("connects a 3-server mesh with exactly one link per pair and carries frames both ways", async () => {
+    const peers = await peerList(3);
+    const nodes = await Promise.all(peers.map((peer) => startNode(peer.id, peers)));
+    await waitFor(() => nodes.every((node) => node.network.connectedPeers().length === 2), "full mesh");
+    expect(nodes.map((node) => node.network.connectedPeers())).toEqual([
+      [2, 3],
+      [1, 3],
+      [1, 2],
+    ]);
+    const [one, two, three] = nodes as [Node, Node, Node];
+    expect(one.network.send(3, bytes(1, 3))).toBe(true);
+    expect(three.network.send(1, bytes(3, 1))).toBe(true);
+    expect(two.network.send(1, bytes(2, 1))).toBe(true);
+    await waitFor(() => one.frames.length === 2 && three.frames.length === 1, "frames");
+    expect(three.frames.map(({ peerId, frame }) => [peerId, [...frame]])).toEqual([[1, [1, 3]]]);
+    expect(one.frames.map(({ peerId }) => peerId).sort()).toEqual([2, 3]);
+    // One link per pair: each side saw each peer come up once, and nobody was replaced.
+    for (const node of nodes) expect(node.ups.sort()).toEqual(node.network.connectedPeers());
+    expect(nodes.flatMap((node) => node.downs)).toEqual([]);
+    // 3 listeners + 3 links × 2 ends.
+    expect(tcpHandleCount() - baselineTcpHandles).toBe(9);
+  });
+
+  it("drops a frame for a peer that is not connected, without throwing", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    expect(one.network.send(2, bytes(1))).toBe(false);
+    expect(one.network.send(7, bytes(1))).toBe(false);
+  });
+
+  it("refuses a server of another ensemble and one not in the peer list", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    // Server 2 of ensemble "other", and server 3 whose list includes it but whose id 1 does not know 3...
+    const stranger = await startNode(2, peers, { ensembleId: "other" });
+    const unknownIdPeers = [...peers.filter((peer) => peer.id !== 3), { ...(peers[2] as PeerAddress), id: 9 }];
+    const unknown = await startNode(9, unknownIdPeers);
+    await waitFor(
+      () => one.log.lines().filter((line) => line.msg === "peer handshake rejected").length >= 2,
+      "two rejections",
+    );
+    const reasons = one.log
+      .lines()
+      .filter((line) => line.msg === "peer handshake rejected")
+      .map((line) => String(line.reason));
+    expect(reasons.some((reason) => reason.includes('ensemble "other"'))).toBe(true);
+    expect(reasons.some((reason) => reason.includes("server 9 is not in the configured peer list"))).toBe(true);
+    expect(one.network.connectedPeers()).toEqual([]);
+    expect(stranger.network.connectedPeers()).toEqual([]);
+    expect(unknown.network.connectedPeers()).toEqual([]);
+  });
+
+  it("closes a connection that does not speak the handshake", async () => {
+    const peers = await peerList(1);
+    const one = await startNode(1, peers);
+    const port = (peers[0] as PeerAddress).peerPort;
+    // Raw HTTP: its first 4 bytes read as a ~1 GiB length, refused under the small handshake limit.
+    await rawExchange(port, Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    // A well-formed frame that is not a Keel hello.
+    await rawExchange(port, Buffer.from([0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8]));
+    const messages = one.log.lines().map((line) => `${String(line.msg)} ${String(line.reason ?? "")}`);
+    expect(messages).toContain("peer frame over the limit; closing the link ");
+    expect(messages.some((message) => message.includes("bad magic"))).toBe(true);
+  });
+
+  it("reconnects after the lower-id (listening) server restarts", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    const two = await startNode(2, peers);
+    await waitFor(() => two.network.connectedPeers().includes(1), "2 → 1 link");
+    await stopNode(one);
+    await waitFor(() => two.downs.some((down) => down.peerId === 1), "2 sees 1 down");
+    const oneAgain = await startNode(1, peers);
+    await waitFor(() => oneAgain.network.connectedPeers().includes(2), "redial after restart");
+    expect(two.network.send(1, bytes(42))).toBe(true);
+    await waitFor(() => oneAgain.frames.length === 1, "frame after restart");
+  });
+
+  it("reconnects after the higher-id (dialing) server restarts", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    const two = await startNode(2, peers);
+    await waitFor(() => one.network.connectedPeers().includes(2), "link");
+    await stopNode(two);
+    await waitFor(() => one.network.connectedPeers().length === 0, "1 sees 2 down");
+    expect(one.downs).toEqual([{ peerId: 2, reason: "closed" }]);
+    await startNode(2, peers);
+    await waitFor(() => one.network.connectedPeers().includes(2), "link again");
+  });
+
+  it("carries large frames intact and in order", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    const two = await startNode(2, peers);
+    await waitFor(() => two.network.connectedPeers().includes(1), "link");
+    const large = new Uint8Array(12 * MiB);
+    for (let index = 0; index < large.length; index += 4096) large[index] = (index / 4096) & 0xff;
+    expect(two.network.send(1, bytes(1))).toBe(true);
+    expect(two.network.send(1, large)).toBe(true);
+    expect(two.network.send(1, bytes(3))).toBe(true);
+    await waitFor(() => one.frames.length === 3, "three frames");
+    expect(one.frames.map(({ frame }) => frame.byteLength)).toEqual([1, large.byteLength, 1]);
+    expect(Buffer.compare(Buffer.from(one.frames[1]?.frame ?? []), Buffer.from(large))).toBe(0);
+  });
+
+  it("resets the link when a peer sends a frame over the receiver's limit, then reconnects", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers, { peerFrameBytesMax: 64 * 1024 });
+    const two = await startNode(2, peers);
+    await waitFor(() => two.network.connectedPeers().includes(1), "link");
+    expect(two.network.send(1, new Uint8Array(64 * 1024 + 1))).toBe(true);
+    await waitFor(() => one.downs.some((down) => down.reason === "frameTooLarge"), "receiver resets");
+    await waitFor(() => one.network.connectedPeers().includes(2), "reconnected");
+    expect(one.frames).toEqual([]);
+  });
+
+  it("refuses to send a frame over its own limit (a caller bug)", async () => {
+    const peers = await peerList(1);
+    const one = await startNode(1, peers, { peerFrameBytesMax: 1024 });
+    expect(() => one.network.send(2, new Uint8Array(1025))).toThrow(RangeError);
+  });
+
+  it("resets the link instead of queueing past peerSendQueueBytesMax", async () => {
+    const peers = await peerList(3);
+    await startNode(1, peers);
+    const two = await startNode(2, peers, { peerSendQueueBytesMax: 2 * MiB });
+    await waitFor(() => two.network.connectedPeers().includes(1), "link");
+    const chunk = new Uint8Array(MiB);
+    const results: boolean[] = [];
+    // Synchronous sends: the receiver (this same process) cannot read in between, so once the
+    // kernel's socket buffers are full the bytes pile up in user space and cross the 2 MiB bound.
+    for (let index = 0; index < 64; index++) results.push(two.network.send(1, chunk));
+    const firstDropped = results.indexOf(false);
+    expect(firstDropped).toBeGreaterThan(0);
+    expect(results.slice(firstDropped).every((sent) => !sent)).toBe(true);
+    expect(two.downs).toEqual([{ peerId: 1, reason: "sendQueueFull" }]);
+    await waitFor(() => two.network.connectedPeers().includes(1), "reconnected");
+  });
+
+  it("closes cleanly even with links mid-handshake and redials pending", async () => {
+    const peers = await peerList(3);
+    // 3 dials 1 and 2, which are not running: it sits in redial backoff.
+    const three = await startNode(3, peers);
+    await waitFor(() => three.log.lines().some((line) => line.msg === "peer socket error"), "a failed dial");
+    await stopNode(three);
+    expect(three.network.connectedPeers()).toEqual([]);
+  });
+});
+
+describe("reconnectDelayMs", () => {
+  it("doubles from the minimum to the cap with half of it jittered", () => {
+    const config = { peerReconnectDelayMinMs: 50, peerReconnectDelayMaxMs: 2000 };
+    expect([0, 1, 2, 3, 4, 5, 6, 40].map((attempt) => reconnectDelayMs(attempt, config, 0))).toEqual([
+      25, 50, 100, 200, 400, 800, 1000, 1000,
+    ]);
+    expect(reconnectDelayMs(0, config, 0.999_999)).toBe(50);
+    expect(reconnectDelayMs(10, config, 0.5)).toBe(1500);
+  });
+});
