@@ -30,3 +30,6 @@ export {
 export type { Random } from "./random.js";
 export type { LeaderApplication } from "./zab/application.js";
 export type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "./zab/io.js";
+// The znode tree, its codecs, and the replicated application (sessions, watches, history).
+export * from "./app/index.js";
+export * from "./tree/index.js";

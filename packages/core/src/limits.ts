@@ -12,7 +12,58 @@ export const PATH_DEPTH_MAX = 256;
 export const DATA_BYTES_MAX_DEFAULT = 1024 * 1024;
 /** Ops in one multi. */
 export const MULTI_OPS_MAX = 1000;
+/** Entries in one ACL list. ZooKeeper has no explicit bound; a list this long is a mistake. */
+export const ACL_ENTRIES_MAX = 64;
+/** Longest ACL scheme or id string, in UTF-8 bytes. */
+export const ACL_ID_BYTES_MAX = 1024;
+/** Largest TTL a TTL node may ask for (ZooKeeper's ttl field: 40 bits of ms is about 35 years; Keel says one year). */
+export const TTL_MS_MAX = 365 * 24 * 60 * 60 * 1000;
+/** Target size of one snapshot chunk, in bytes (a chunk may exceed it by one node). */
+export const SNAPSHOT_CHUNK_BYTES_TARGET = 1024 * 1024;
+/** Recent committed txns kept in memory so a watch stream can resume from a zxid. */
+export const HISTORY_TXNS_MAX_DEFAULT = 10_000;
+/** Largest request or txn the codecs accept, in bytes (path + data + ACL + framing; ZooKeeper's jute.maxbuffer is ~1 MiB). */
+export const TXN_BYTES_MAX = 64 * 1024 * 1024;
 
 // --- zab (packages/core/src/zab) ---
+/** Voters in one ensemble (ZooKeeper ensembles rarely exceed 7; every quorum computation is O(voters)). */
+export const VOTERS_MAX = 15;
+/** Observers in one ensemble. */
+export const OBSERVERS_MAX = 32;
+/** Txns in one PROPOSAL / INFORM frame (Keel's batching, spec/zab.md 3.3). */
+export const PROPOSAL_BATCH_ENTRIES_MAX = 512;
+/** Approximate txn bytes in one PROPOSAL / INFORM frame (one entry may exceed it alone). */
+export const PROPOSAL_BATCH_BYTES_MAX = 4 * 1024 * 1024;
+/** Proposals the leader keeps in flight (proposed, not yet committed): etcd's MaxInflightMsgs. */
+export const PIPELINE_MAX = 4096;
+/** Client requests (local and forwarded) queued at the leader while the pipeline is full or it is not yet serving. */
+export const REQUEST_QUEUE_MAX = 8192;
+/** sync() calls waiting on one replica (and, at the leader, on behalf of all learners). */
+export const SYNCS_PENDING_MAX = 4096;
+/** Distinct session ids a learner buffers between two PINGs. */
+export const SESSION_TOUCHES_MAX = 65536;
+/** Frames the leader streams to one learner per step or tick (bounds a Ready; the rest follows next step). */
+export const LEARNER_FRAMES_PER_STEP_MAX = 8;
+/** Requests the leader's housekeeping may originate per tick (closeSession for expired sessions, ...). */
+export const HOUSEKEEPING_REQUESTS_MAX = 256;
+/** Committed entries handed to the host in one Ready (the driver loops for the rest). */
+export const COMMIT_BATCH_ENTRIES_MAX = 4096;
+/** Largest encoded peer message; the transport rejects bigger frames. */
+export const PEER_MESSAGE_BYTES_MAX = 64 * 1024 * 1024;
+/** Chunks in one SNAP message. */
+export const SNAPSHOT_CHUNKS_MAX = 1 << 20;
+/** Ready rounds one `drive()` call may run before it asserts a livelock. */
+export const DRIVE_ROUNDS_MAX = 100_000;
 
 // --- sessions and watches ---
+/** Live sessions the leader tracks. */
+export const SESSIONS_MAX = 100_000;
+/** Default negotiated session timeout bounds (ZooKeeper: 2 and 20 ticks of 2000 ms). */
+export const SESSION_TIMEOUT_MIN_MS_DEFAULT = 4_000;
+export const SESSION_TIMEOUT_MAX_MS_DEFAULT = 40_000;
+/** Width of one session-expiry bucket (ZooKeeper's ExpiryQueue expirationInterval, normally one tick). */
+export const SESSION_EXPIRY_BUCKET_MS_DEFAULT = 500;
+/** Length of a session's password (secret), in bytes. */
+export const SESSION_PASSWORD_BYTES_MAX = 64;
+/** Watches (one-shot and persistent) one watcher may hold. */
+export const WATCHES_PER_WATCHER_MAX = 100_000;

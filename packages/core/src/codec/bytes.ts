@@ -80,9 +80,30 @@ export class ByteWriter {
     return this;
   }
 
-  /** Length-prefixed UTF-8 string. */
+  /** Length-prefixed UTF-8 string. Encodes in place (TextEncoder.encode allocates, and dominates small txns). */
   string(value: string): this {
-    return this.bytes(textEncoder.encode(value));
+    this.reserve(4 + value.length * 3);
+    const start = this.length + 4;
+    let written = 0;
+    if (value.length <= 64) {
+      for (; written < value.length; written++) {
+        const code = value.charCodeAt(written);
+        if (code >= 0x80) break;
+        this.buffer[start + written] = code;
+      }
+    }
+    if (written < value.length) {
+      written = textEncoder.encodeInto(value, this.buffer.subarray(start)).written;
+    }
+    this.view.setUint32(this.length, written);
+    this.length = start + written;
+    return this;
+  }
+
+  /** Empties the writer so one instance can encode many messages (finish() copies out). */
+  reset(): this {
+    this.length = 0;
+    return this;
   }
 
   get byteLength(): number {

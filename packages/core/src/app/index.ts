@@ -1,0 +1,16 @@
+/** The replicated application, sessions and watches (re-exported by src/index.ts). */
+export { type SessionRecord, SessionTable } from "../sessions/session-table.js";
+export { type SessionTimeoutBounds, SessionTracker } from "../sessions/session-tracker.js";
+export {
+  type OneShotWatchKind,
+  type PersistentWatchMode,
+  type RemoveWatchType,
+  type WatchEvent,
+  type WatchEventType,
+  type WatcherId,
+  WatchTable,
+} from "../watches/watch-table.js";
+export { KeelReads, type NodeAcl, type NodeChildren, type NodeData } from "./keel-reads.js";
+export { type Applied, KeelState } from "./keel-state.js";
+export { KEEL_STATE_CONFIG_DEFAULT, type KeelStateConfig, resolveKeelStateConfig } from "./keel-state-config.js";
+export { type HistoryEntry, type HistoryRead, TxnHistory } from "./txn-history.js";

@@ -1,0 +1,89 @@
+/**
+ * A bounded ring of recently applied txns and their node changes, by zxid, so a watch stream can
+ * resume after zxid Z by replaying exactly what it missed, or learn that Z is older than what is
+ * kept (spec section 7: Keel's improvement on setWatches). Not replicated: each replica keeps its own.
+ */
+import { assert } from "../assert.js";
+import { ZXID_ZERO, type Zxid } from "../ids.js";
+import type { NodeChange, TxnResult } from "../tree/results.js";
+import type { TxnHeader, TxnType } from "../tree/txn.js";
+
+export interface HistoryEntry {
+  readonly zxid: Zxid;
+  readonly header: TxnHeader;
+  readonly txnType: TxnType;
+  readonly result: TxnResult;
+  readonly changes: readonly NodeChange[];
+}
+
+export type HistoryRead =
+  | { readonly type: "ok"; readonly entries: readonly HistoryEntry[] }
+  /** `floorZxid`: the oldest zxid a stream can still resume after. */
+  | { readonly type: "tooOld"; readonly floorZxid: Zxid };
+
+export class TxnHistory {
+  private readonly ring: (HistoryEntry | undefined)[];
+  private start = 0;
+  private length = 0;
+  /** Every entry with zxid > floor is in the ring. */
+  private floor: Zxid;
+
+  constructor(
+    readonly capacity: number,
+    floorZxid: Zxid = ZXID_ZERO,
+  ) {
+    assert(Number.isInteger(capacity) && capacity > 0, "history capacity must be positive");
+    this.ring = new Array(capacity);
+    this.floor = floorZxid;
+  }
+
+  push(entry: HistoryEntry): void {
+    const last =
+      this.length === 0 ? this.floor : (this.ring[(this.start + this.length - 1) % this.capacity] as HistoryEntry).zxid;
+    assert(entry.zxid > last, `history: zxid ${entry.zxid} not after ${last}`);
+    if (this.length === this.capacity) {
+      this.floor = (this.ring[this.start] as HistoryEntry).zxid;
+      this.ring[this.start] = entry;
+      this.start = (this.start + 1) % this.capacity;
+    } else {
+      this.ring[(this.start + this.length) % this.capacity] = entry;
+      this.length++;
+    }
+  }
+
+  /** Entries with zxid > `after`, oldest first, at most `countMax`; tooOld when some were evicted. */
+  after(after: Zxid, countMax = Number.MAX_SAFE_INTEGER): HistoryRead {
+    if (after < this.floor) return { type: "tooOld", floorZxid: this.floor };
+    const entries: HistoryEntry[] = [];
+    // Binary search for the first entry after `after`: entries are in zxid order.
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.at(mid).zxid <= after) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < this.length && entries.length < countMax; i++) entries.push(this.at(i));
+    return { type: "ok", entries };
+  }
+
+  private at(index: number): HistoryEntry {
+    return this.ring[(this.start + index) % this.capacity] as HistoryEntry;
+  }
+
+  /** Forgets everything (after a snapshot restore): only txns after `floorZxid` can be replayed. */
+  reset(floorZxid: Zxid): void {
+    this.ring.fill(undefined);
+    this.start = 0;
+    this.length = 0;
+    this.floor = floorZxid;
+  }
+
+  get floorZxid(): Zxid {
+    return this.floor;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+}

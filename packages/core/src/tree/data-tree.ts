@@ -1,0 +1,285 @@
+/**
+ * The znode tree (ZooKeeper's DataTree): nodes keyed by full path, each holding its children's
+ * names; per-session ephemeral index; the container and TTL indexes housekeeping scans; and the
+ * replicated session table. `apply` is the only mutator and is deterministic: it reads nothing
+ * but the txn and the zxid, so the same log gives the same tree on every replica.
+ *
+ * Apply trusts the txn: prepare already validated it against this tree plus the pending changes,
+ * so a txn that does not fit is a bug and trips an assertion (style rule 5) instead of diverging.
+ */
+import { assert, unreachable } from "../assert.js";
+import { keelError } from "../errors.js";
+import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
+import { SessionTable } from "../sessions/session-table.js";
+import { type Acl, aclKey, OPEN_ACL_UNSAFE } from "./acl.js";
+import { baseName, int32Add, parentPath } from "./path.js";
+import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
+import type { Txn, TxnBody, TxnHeader, TxnOp } from "./txn.js";
+import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
+
+/** System roots every tree starts with (spec section 1); clients cannot delete them. */
+export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
+
+export class DataTree {
+  private readonly nodes = new Map<string, Znode>();
+  private readonly ephemeralsBySession = new Map<SessionId, Set<string>>();
+  private readonly containerPaths = new Set<string>();
+  private readonly ttlPaths = new Set<string>();
+  /** One shared frozen copy per distinct ACL (ZooKeeper's ReferenceCountedACLCache, without counts). */
+  private readonly aclCache = new Map<string, Acl>();
+  readonly sessions = new SessionTable();
+  private lastZxid: Zxid = ZXID_ZERO;
+
+  constructor(options: { empty?: boolean } = {}) {
+    if (options.empty === true) return;
+    this.nodes.set(
+      "/",
+      new Znode(EMPTY_DATA, this.internAcl(OPEN_ACL_UNSAFE), "persistent", SESSION_NONE, 0, ZXID_ZERO, 0),
+    );
+    // Like ZooKeeper's /zookeeper, the reserved roots exist from the start without bumping the root's cversion.
+    for (const path of RESERVED_ROOTS)
+      this.restoreNode(path, this.newNode(EMPTY_DATA, OPEN_ACL_UNSAFE, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0));
+  }
+
+  get lastAppliedZxid(): Zxid {
+    return this.lastZxid;
+  }
+
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  apply(txn: Txn, zxid: Zxid): ApplyOutcome {
+    assert(zxid > this.lastZxid, `apply: zxid ${zxid} not after ${this.lastZxid}`);
+    this.lastZxid = zxid;
+    const changes: NodeChange[] = [];
+    const result = this.applyBody(txn.body, txn.header, zxid, changes);
+    return { result, changes };
+  }
+
+  private applyBody(body: TxnBody, header: TxnHeader, zxid: Zxid, changes: NodeChange[]): TxnResult {
+    switch (body.type) {
+      case "create":
+      case "delete":
+      case "setData":
+      case "setACL":
+      case "check":
+        return this.applyOp(body, header, zxid, changes);
+      case "multi":
+        return { type: "multi", results: body.ops.map((op) => this.applyOp(op, header, zxid, changes)) };
+      case "createSession":
+        this.sessions.add({ sessionId: header.sessionId, timeoutMs: body.timeoutMs, password: body.password.slice() });
+        return { type: "createSession", sessionId: header.sessionId, timeoutMs: body.timeoutMs };
+      case "closeSession":
+        return this.applyCloseSession(body.paths, header.sessionId, zxid, changes);
+      case "error": {
+        const error = keelError(body.code, body.message, body.path === "" ? undefined : body.path);
+        return { type: "rejected", error, results: body.opCodes.map((code) => ({ type: "error", code })) };
+      }
+      default:
+        return unreachable(body);
+    }
+  }
+
+  private applyOp(op: TxnOp, header: TxnHeader, zxid: Zxid, changes: NodeChange[]): OpResult {
+    switch (op.type) {
+      case "create": {
+        const node = this.createNode(op, header, zxid);
+        changes.push({ type: "created", path: op.path });
+        return { type: "create", path: op.path, stat: node.stat() };
+      }
+      case "delete":
+        this.deleteNode(op.path, zxid);
+        changes.push({ type: "deleted", path: op.path });
+        return { type: "delete", path: op.path };
+      case "setData": {
+        const node = this.mustGet(op.path);
+        assert(
+          op.version === int32Add(node.version, 1),
+          `setData ${op.path}: version ${op.version} after ${node.version}`,
+        );
+        node.data = op.data.length === 0 ? EMPTY_DATA : op.data.slice();
+        node.version = op.version;
+        node.mzxid = zxid;
+        node.mtime = header.timeMs;
+        changes.push({ type: "dataChanged", path: op.path });
+        return { type: "setData", path: op.path, stat: node.stat() };
+      }
+      case "setACL": {
+        const node = this.mustGet(op.path);
+        assert(op.aversion === int32Add(node.aversion, 1), `setACL ${op.path}: aversion ${op.aversion}`);
+        node.acl = this.internAcl(op.acl);
+        node.aversion = op.aversion;
+        changes.push({ type: "aclChanged", path: op.path });
+        return { type: "setACL", path: op.path, stat: node.stat() };
+      }
+      case "check":
+        return { type: "check", path: op.path };
+      default:
+        return unreachable(op);
+    }
+  }
+
+  private createNode(op: TxnOp & { type: "create" }, header: TxnHeader, zxid: Zxid): Znode {
+    assert(!this.nodes.has(op.path), `create ${op.path}: exists`);
+    const parent = this.mustGet(parentPath(op.path));
+    assert(parent.kind !== "ephemeral", `create ${op.path}: parent is ephemeral`);
+    const data = op.data.length === 0 ? EMPTY_DATA : op.data.slice();
+    const node = this.newNode(data, op.acl, op.kind, header.sessionId, op.ttlMs, zxid, header.timeMs);
+    this.nodes.set(op.path, node);
+    if (parent.children === null) parent.children = new Set();
+    parent.children.add(baseName(op.path));
+    parent.cversion = int32Add(parent.cversion, 1);
+    parent.pzxid = zxid;
+    this.indexKind(op.path, node);
+    return node;
+  }
+
+  private deleteNode(path: string, zxid: Zxid): void {
+    const node = this.mustGet(path);
+    assert(node.numChildren === 0, `delete ${path}: has children`);
+    const parent = this.mustGet(parentPath(path));
+    this.nodes.delete(path);
+    parent.children?.delete(baseName(path));
+    parent.cversion = int32Add(parent.cversion, 1);
+    parent.pzxid = zxid;
+    this.unindexKind(path, node);
+  }
+
+  private applyCloseSession(
+    paths: readonly string[],
+    sessionId: SessionId,
+    zxid: Zxid,
+    changes: NodeChange[],
+  ): TxnResult {
+    for (const path of paths) {
+      assert(
+        this.nodes.get(path)?.ephemeralOwner === sessionId,
+        `closeSession ${sessionId}: ${path} not its ephemeral`,
+      );
+      this.deleteNode(path, zxid);
+      changes.push({ type: "deleted", path });
+    }
+    assert(!this.ephemeralsBySession.has(sessionId), `closeSession ${sessionId}: ephemerals left behind`);
+    this.sessions.remove(sessionId);
+    return { type: "closeSession", sessionId, deletedPaths: paths };
+  }
+
+  private newNode(
+    data: Uint8Array,
+    acl: Acl,
+    kind: Znode["kind"],
+    owner: SessionId,
+    ttlMs: number,
+    zxid: Zxid,
+    timeMs: number,
+  ): Znode {
+    return new Znode(data, this.internAcl(acl), kind, owner, ttlMs, zxid, timeMs);
+  }
+
+  private indexKind(path: string, node: Znode): void {
+    if (node.kind === "ephemeral") {
+      let paths = this.ephemeralsBySession.get(node.ephemeralOwner);
+      if (paths === undefined) {
+        paths = new Set();
+        this.ephemeralsBySession.set(node.ephemeralOwner, paths);
+      }
+      paths.add(path);
+    } else if (node.kind === "container") this.containerPaths.add(path);
+    else if (node.kind === "ttl") this.ttlPaths.add(path);
+  }
+
+  private unindexKind(path: string, node: Znode): void {
+    if (node.kind === "ephemeral") {
+      const paths = this.ephemeralsBySession.get(node.ephemeralOwner);
+      paths?.delete(path);
+      if (paths?.size === 0) this.ephemeralsBySession.delete(node.ephemeralOwner);
+    } else if (node.kind === "container") this.containerPaths.delete(path);
+    else if (node.kind === "ttl") this.ttlPaths.delete(path);
+  }
+
+  private mustGet(path: string): Znode {
+    const node = this.nodes.get(path);
+    assert(node !== undefined, `no node ${path}`);
+    return node;
+  }
+
+  private internAcl(acl: Acl): Acl {
+    const key = aclKey(acl);
+    let shared = this.aclCache.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze(acl.map((e) => Object.freeze({ perms: e.perms, scheme: e.scheme, id: e.id })));
+      this.aclCache.set(key, shared);
+    }
+    return shared;
+  }
+
+  // ---- reads (the caller checks ACLs; see app/keel-state.ts)
+
+  /** The node at `path`, read-only by contract: callers must not mutate it. */
+  node(path: string): Readonly<Znode> | undefined {
+    return this.nodes.get(path);
+  }
+
+  view(path: string): NodeView | undefined {
+    return this.nodes.get(path);
+  }
+
+  /** Child names sorted by UTF-16 code units (Keel sorts; ZooKeeper returns them unordered). */
+  childrenSorted(path: string): string[] | undefined {
+    const node = this.nodes.get(path);
+    if (node === undefined) return undefined;
+    return node.children === null ? [] : [...node.children].sort();
+  }
+
+  /** Every descendant of `path` (not counting itself), as ZooKeeper's getAllChildrenNumber. */
+  descendantCount(path: string): number {
+    const node = this.nodes.get(path);
+    if (node === undefined || node.children === null) return 0;
+    let count = 0;
+    const prefix = path === "/" ? "/" : `${path}/`;
+    for (const name of node.children) count += 1 + this.descendantCount(prefix + name);
+    return count;
+  }
+
+  ephemerals(sessionId: SessionId): ReadonlySet<string> {
+    return this.ephemeralsBySession.get(sessionId) ?? EMPTY_SET;
+  }
+
+  ephemeralCount(): number {
+    let count = 0;
+    for (const paths of this.ephemeralsBySession.values()) count += paths.size;
+    return count;
+  }
+
+  containers(): ReadonlySet<string> {
+    return this.containerPaths;
+  }
+
+  ttlNodes(): ReadonlySet<string> {
+    return this.ttlPaths;
+  }
+
+  // ---- snapshot restore (codec/snapshot-codec.ts): nodes arrive parents first
+
+  /** Inserts a node read from a snapshot; its parent must already be present (or it is the root). */
+  restoreNode(path: string, node: Znode): void {
+    assert(!this.nodes.has(path), `restore ${path}: duplicate`);
+    node.acl = this.internAcl(node.acl);
+    this.nodes.set(path, node);
+    if (path !== "/") {
+      const parent = this.mustGet(parentPath(path));
+      if (parent.children === null) parent.children = new Set();
+      parent.children.add(baseName(path));
+    }
+    this.indexKind(path, node);
+  }
+
+  /** Sets the zxid a restored snapshot covers. */
+  restoreLastZxid(zxid: Zxid): void {
+    assert(this.lastZxid === ZXID_ZERO, "restoreLastZxid: tree already applied txns");
+    this.lastZxid = zxid;
+  }
+}
+
+const EMPTY_SET: ReadonlySet<string> = new Set();

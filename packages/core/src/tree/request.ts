@@ -1,0 +1,48 @@
+/**
+ * Client requests as the leader receives them (ZooKeeper's Request), a closed union on `type`,
+ * plus the envelope every request travels in. Prepare (prepare.ts) turns one into a Txn.
+ */
+import type { SessionId } from "../ids.js";
+import type { Acl, AuthId } from "./acl.js";
+import type { Origin } from "./txn.js";
+import type { CreateMode } from "./znode.js";
+
+export interface CreateRequest {
+  readonly type: "create";
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly acl: Acl;
+  readonly kind: CreateMode;
+  /** Required (> 0) for ttl kinds, absent otherwise. */
+  readonly ttlMs?: number;
+}
+
+export type MultiOpRequest =
+  | CreateRequest
+  | { readonly type: "delete"; readonly path: string; readonly version: number }
+  | { readonly type: "setData"; readonly path: string; readonly data: Uint8Array; readonly version: number }
+  | { readonly type: "check"; readonly path: string; readonly version: number };
+
+export type ClientRequest =
+  | MultiOpRequest
+  | { readonly type: "setACL"; readonly path: string; readonly acl: Acl; readonly aversion: number }
+  | { readonly type: "multi"; readonly ops: readonly MultiOpRequest[] }
+  /** The envelope's sessionId is ignored: the leader assigns the id (the txn's zxid). */
+  | { readonly type: "createSession"; readonly timeoutMs: number; readonly password: Uint8Array }
+  | { readonly type: "closeSession" }
+  /** Leader housekeeping: delete an empty container that has had children; re-checked at prepare. */
+  | { readonly type: "deleteContainer"; readonly path: string }
+  /** Leader housekeeping: delete a childless TTL node unmodified for longer than its TTL; re-checked at prepare. */
+  | { readonly type: "expireTtl"; readonly path: string };
+
+export type RequestType = ClientRequest["type"];
+
+export interface RequestEnvelope {
+  /** SESSION_NONE (0) for system requests (housekeeping, admin tools). */
+  readonly sessionId: SessionId;
+  readonly cxid: number;
+  readonly origin: Origin;
+  /** Identities the connection authenticated as (and its `ip`), for ACL checks. */
+  readonly auth: readonly AuthId[];
+  readonly request: ClientRequest;
+}

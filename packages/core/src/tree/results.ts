@@ -1,0 +1,39 @@
+/**
+ * What applying a txn produced: the answer for the client (TxnResult) and the per-node changes
+ * from which watch events are derived (NodeChange). Both are pure data, equal on every replica.
+ */
+import type { KeelError } from "../errors.js";
+import type { SessionId } from "../ids.js";
+import type { MultiOpCode } from "./txn.js";
+import type { Stat } from "./znode.js";
+
+/** One op's answer. Inside a failed multi every op answers `error` (spec section 4, multi). */
+export type OpResult =
+  | { readonly type: "create"; readonly path: string; readonly stat: Stat }
+  | { readonly type: "delete"; readonly path: string }
+  | { readonly type: "setData"; readonly path: string; readonly stat: Stat }
+  | { readonly type: "setACL"; readonly path: string; readonly stat: Stat }
+  | { readonly type: "check"; readonly path: string }
+  | { readonly type: "error"; readonly code: MultiOpCode };
+
+export type TxnResult =
+  | OpResult
+  | { readonly type: "multi"; readonly results: readonly OpResult[] }
+  | { readonly type: "createSession"; readonly sessionId: SessionId; readonly timeoutMs: number }
+  | { readonly type: "closeSession"; readonly sessionId: SessionId; readonly deletedPaths: readonly string[] }
+  /** The request was rejected at prepare time; `results` holds the per-op codes of a failed multi. */
+  | { readonly type: "rejected"; readonly error: KeelError; readonly results: readonly OpResult[] };
+
+/**
+ * A change to one node. Watch events follow from it (watches/watch-table.ts): `created` and
+ * `deleted` also mean "the parent's children changed"; `aclChanged` fires no watch (spec 7).
+ */
+export interface NodeChange {
+  readonly type: "created" | "deleted" | "dataChanged" | "aclChanged";
+  readonly path: string;
+}
+
+export interface ApplyOutcome {
+  readonly result: TxnResult;
+  readonly changes: readonly NodeChange[];
+}

@@ -1,0 +1,148 @@
+/**
+ * Znode kinds, the Stat (spec/data-model.md sections 2 and 3) and the in-memory node. A node is a
+ * compact class instance (no closures, children allocated lazily, data as a Uint8Array) because a
+ * tree holds millions of them; the tree keys nodes by full path, so a node does not store its own.
+ */
+import { unreachable } from "../assert.js";
+import type { SessionId, Zxid } from "../ids.js";
+import { SESSION_NONE } from "../ids.js";
+import type { Acl } from "./acl.js";
+
+/** What a node is, once created. Sequential is a naming rule at create time, not a kind. */
+export type NodeKind = "persistent" | "ephemeral" | "container" | "ttl";
+
+/** ZooKeeper's CreateMode (spec section 2), spelled out. */
+export type CreateMode =
+  | "persistent"
+  | "ephemeral"
+  | "persistentSequential"
+  | "ephemeralSequential"
+  | "container"
+  | "ttl"
+  | "ttlSequential";
+
+export const CREATE_MODES: readonly CreateMode[] = [
+  "persistent",
+  "ephemeral",
+  "persistentSequential",
+  "ephemeralSequential",
+  "container",
+  "ttl",
+  "ttlSequential",
+];
+
+export function modeKind(mode: CreateMode): NodeKind {
+  switch (mode) {
+    case "persistent":
+    case "persistentSequential":
+      return "persistent";
+    case "ephemeral":
+    case "ephemeralSequential":
+      return "ephemeral";
+    case "container":
+      return "container";
+    case "ttl":
+    case "ttlSequential":
+      return "ttl";
+    default:
+      return unreachable(mode);
+  }
+}
+
+export function modeIsSequential(mode: CreateMode): boolean {
+  return mode === "persistentSequential" || mode === "ephemeralSequential" || mode === "ttlSequential";
+}
+
+/** ZooKeeper's Stat, field for field. Versions are signed 32-bit; times are ms since the epoch (leader's clock). */
+export interface Stat {
+  readonly czxid: Zxid;
+  readonly mzxid: Zxid;
+  readonly pzxid: Zxid;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  /** Owner session for ephemerals, 0 for every other kind (Keel keeps kind and TTL as fields instead of ZooKeeper's markers). */
+  readonly ephemeralOwner: SessionId;
+  readonly dataLength: number;
+  readonly numChildren: number;
+}
+
+/**
+ * The part of a node that request preparation needs, whether it comes from the applied tree or
+ * from a change prepared but not yet applied (pending-changes.ts). `Znode` satisfies it directly.
+ */
+export interface NodeView {
+  readonly kind: NodeKind;
+  readonly ephemeralOwner: SessionId;
+  readonly acl: Acl;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly numChildren: number;
+  readonly mtime: number;
+  readonly ttlMs: number;
+}
+
+export const EMPTY_DATA = new Uint8Array(0);
+
+export class Znode implements NodeView {
+  data: Uint8Array;
+  acl: Acl;
+  readonly kind: NodeKind;
+  readonly ephemeralOwner: SessionId;
+  /** TTL in ms for kind "ttl", else 0. */
+  readonly ttlMs: number;
+  readonly czxid: Zxid;
+  mzxid: Zxid;
+  pzxid: Zxid;
+  readonly ctime: number;
+  mtime: number;
+  version = 0;
+  cversion = 0;
+  aversion = 0;
+  /** Child names; null until the first child (most nodes are leaves). Iteration order is insertion order, sorted on read. */
+  children: Set<string> | null = null;
+
+  constructor(
+    data: Uint8Array,
+    acl: Acl,
+    kind: NodeKind,
+    ephemeralOwner: SessionId,
+    ttlMs: number,
+    zxid: Zxid,
+    timeMs: number,
+  ) {
+    this.data = data;
+    this.acl = acl;
+    this.kind = kind;
+    this.ephemeralOwner = kind === "ephemeral" ? ephemeralOwner : SESSION_NONE;
+    this.ttlMs = ttlMs;
+    this.czxid = zxid;
+    this.mzxid = zxid;
+    this.pzxid = zxid;
+    this.ctime = timeMs;
+    this.mtime = timeMs;
+  }
+
+  get numChildren(): number {
+    return this.children === null ? 0 : this.children.size;
+  }
+
+  stat(): Stat {
+    return {
+      czxid: this.czxid,
+      mzxid: this.mzxid,
+      pzxid: this.pzxid,
+      ctime: this.ctime,
+      mtime: this.mtime,
+      version: this.version,
+      cversion: this.cversion,
+      aversion: this.aversion,
+      ephemeralOwner: this.ephemeralOwner,
+      dataLength: this.data.length,
+      numChildren: this.numChildren,
+    };
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Watches of one server (not replicated): one-shot data/exist/child watches and persistent /
+ * persistent-recursive watches (spec/data-model.md section 7), per watcher id (a connection or
+ * a watch stream). `trigger` turns the node changes of one applied txn into the events each
+ * watcher must receive, in change order. The host delivers them *before* the reply of that txn,
+ * so a client sees the event before the data that caused it (spec section 6, client guarantees).
+ */
+import { type KeelError, keelError } from "../errors.js";
+import type { Zxid } from "../ids.js";
+import { WATCHES_PER_WATCHER_MAX } from "../limits.js";
+import { parentPath } from "../tree/path.js";
+import type { NodeChange } from "../tree/results.js";
+
+export type WatcherId = number;
+
+/** data: getData / exists on an existing node; exist: exists on a missing node; child: getChildren. */
+export type OneShotWatchKind = "data" | "exist" | "child";
+export type PersistentWatchMode = "persistent" | "persistentRecursive";
+/** removeWatches types: CHILDREN 1, DATA 2, ANY 3 (persistent watches are removed by ANY). */
+export type RemoveWatchType = "children" | "data" | "any";
+
+export type WatchEventType = "nodeCreated" | "nodeDeleted" | "nodeDataChanged" | "nodeChildrenChanged";
+
+export interface WatchEvent {
+  readonly type: WatchEventType;
+  readonly path: string;
+  /** The zxid of the txn that fired it, so a stream can resume after it. */
+  readonly zxid: Zxid;
+}
+
+type Registry = Map<string, Set<WatcherId>>;
+
+export class WatchTable {
+  // Exist and data watches share one registry, as in ZooKeeper: the same events fire them.
+  private readonly data: Registry = new Map();
+  private readonly child: Registry = new Map();
+  private readonly persistent: Registry = new Map();
+  private readonly recursive: Registry = new Map();
+  private readonly countByWatcher = new Map<WatcherId, number>();
+
+  constructor(private readonly watchesPerWatcherMax = WATCHES_PER_WATCHER_MAX) {}
+
+  /** Sets a one-shot watch; setting the same one twice keeps one (it fires once). */
+  addOneShot(watcher: WatcherId, path: string, kind: OneShotWatchKind): KeelError | undefined {
+    return this.add(kind === "child" ? this.child : this.data, watcher, path);
+  }
+
+  /** addWatch: the node need not exist. */
+  addPersistent(watcher: WatcherId, path: string, mode: PersistentWatchMode): KeelError | undefined {
+    return this.add(mode === "persistent" ? this.persistent : this.recursive, watcher, path);
+  }
+
+  private add(registry: Registry, watcher: WatcherId, path: string): KeelError | undefined {
+    let watchers = registry.get(path);
+    if (watchers?.has(watcher) === true) return undefined;
+    const count = this.countByWatcher.get(watcher) ?? 0;
+    if (count >= this.watchesPerWatcherMax) {
+      return keelError("THROTTLEDOP", `watcher ${watcher} already holds ${count} watches`, path);
+    }
+    if (watchers === undefined) {
+      watchers = new Set();
+      registry.set(path, watchers);
+    }
+    watchers.add(watcher);
+    this.countByWatcher.set(watcher, count + 1);
+    return undefined;
+  }
+
+  /**
+   * removeWatches(path, type): CHILDREN removes the child watch; DATA the data/exist watch; ANY
+   * both plus persistent ones. NOWATCHER when the watcher had none of that type on the path.
+   */
+  remove(watcher: WatcherId, path: string, type: RemoveWatchType): KeelError | undefined {
+    let removed = false;
+    if (type !== "data") removed = this.removeOne(this.child, watcher, path) || removed;
+    if (type !== "children") removed = this.removeOne(this.data, watcher, path) || removed;
+    if (type === "any") {
+      removed = this.removeOne(this.persistent, watcher, path) || removed;
+      removed = this.removeOne(this.recursive, watcher, path) || removed;
+    }
+    return removed ? undefined : keelError("NOWATCHER", `no ${type} watch on ${path} for watcher ${watcher}`, path);
+  }
+
+  /** Drops every watch of a watcher (its connection closed). */
+  removeWatcher(watcher: WatcherId): void {
+    if (!this.countByWatcher.has(watcher)) return;
+    for (const registry of [this.data, this.child, this.persistent, this.recursive]) {
+      for (const [path, watchers] of registry) {
+        if (watchers.delete(watcher) && watchers.size === 0) registry.delete(path);
+      }
+    }
+    this.countByWatcher.delete(watcher);
+  }
+
+  private removeOne(registry: Registry, watcher: WatcherId, path: string): boolean {
+    const watchers = registry.get(path);
+    if (watchers === undefined || !watchers.delete(watcher)) return false;
+    if (watchers.size === 0) registry.delete(path);
+    this.release(watcher, 1);
+    return true;
+  }
+
+  private release(watcher: WatcherId, count: number): void {
+    const left = (this.countByWatcher.get(watcher) ?? 0) - count;
+    if (left <= 0) this.countByWatcher.delete(watcher);
+    else this.countByWatcher.set(watcher, left);
+  }
+
+  watchCount(watcher?: WatcherId): number {
+    if (watcher !== undefined) return this.countByWatcher.get(watcher) ?? 0;
+    let total = 0;
+    for (const count of this.countByWatcher.values()) total += count;
+    return total;
+  }
+
+  /**
+   * Events for the changes of one txn applied at `zxid`, per watcher, in change order (spec 7):
+   * created P → nodeCreated on P, then nodeChildrenChanged on parent(P); deleted P →
+   * nodeDeleted on P (data and child watches), then nodeChildrenChanged on parent(P); dataChanged
+   * P → nodeDataChanged on P; aclChanged fires nothing. A watcher gets one event per (type, path).
+   */
+  trigger(changes: readonly NodeChange[], zxid: Zxid): Map<WatcherId, WatchEvent[]> {
+    const out = new Map<WatcherId, WatchEvent[]>();
+    for (const change of changes) {
+      switch (change.type) {
+        case "created":
+          this.fire(out, "nodeCreated", change.path, zxid, [this.data]);
+          this.fireParent(out, change.path, zxid);
+          break;
+        case "deleted":
+          this.fire(out, "nodeDeleted", change.path, zxid, [this.data, this.child]);
+          this.fireParent(out, change.path, zxid);
+          break;
+        case "dataChanged":
+          this.fire(out, "nodeDataChanged", change.path, zxid, [this.data]);
+          break;
+        case "aclChanged":
+          break;
+      }
+    }
+    return out;
+  }
+
+  private fireParent(out: Map<WatcherId, WatchEvent[]>, path: string, zxid: Zxid): void {
+    if (path === "/") return;
+    const parent = parentPath(path);
+    const recipients = new Set<WatcherId>();
+    this.take(this.child, parent, recipients);
+    for (const watcher of this.persistent.get(parent) ?? []) recipients.add(watcher);
+    deliver(out, recipients, { type: "nodeChildrenChanged", path: parent, zxid });
+  }
+
+  private fire(
+    out: Map<WatcherId, WatchEvent[]>,
+    type: WatchEventType,
+    path: string,
+    zxid: Zxid,
+    oneShot: Registry[],
+  ): void {
+    const recipients = new Set<WatcherId>();
+    for (const registry of oneShot) this.take(registry, path, recipients);
+    for (const watcher of this.persistent.get(path) ?? []) recipients.add(watcher);
+    if (this.recursive.size > 0) {
+      // Persistent recursive watches on P or any ancestor see created/deleted/dataChanged, never childrenChanged.
+      for (let at = path; ; at = parentPath(at)) {
+        for (const watcher of this.recursive.get(at) ?? []) recipients.add(watcher);
+        if (at === "/") break;
+      }
+    }
+    deliver(out, recipients, { type, path, zxid });
+  }
+
+  /** Removes one-shot watches on `path` from `registry`, adding their watchers to `into`. */
+  private take(registry: Registry, path: string, into: Set<WatcherId>): void {
+    const watchers = registry.get(path);
+    if (watchers === undefined) return;
+    registry.delete(path);
+    for (const watcher of watchers) {
+      into.add(watcher);
+      this.release(watcher, 1);
+    }
+  }
+}
+
+function deliver(out: Map<WatcherId, WatchEvent[]>, recipients: Set<WatcherId>, event: WatchEvent): void {
+  for (const watcher of recipients) {
+    let events = out.get(watcher);
+    if (events === undefined) {
+      events = [];
+      out.set(watcher, events);
+    }
+    events.push(event);
+  }
+}
