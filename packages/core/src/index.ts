@@ -1,4 +1,7 @@
 // The public surface of @keel/core: named exports only (style rule 9).
+
+// The znode tree, its codecs, and the replicated application (sessions, watches, history).
+export * from "./app/index.js";
 export { AssertionError, assert, unreachable } from "./assert.js";
 export { ByteReader, ByteWriter, utf8ByteLength, utf8Decode, utf8Encode } from "./codec/bytes.js";
 export { crc32c } from "./codec/crc32c.js";
@@ -28,8 +31,6 @@ export {
   zxidEpoch,
 } from "./ids.js";
 export type { Random } from "./random.js";
+export * from "./tree/index.js";
 export type { LeaderApplication } from "./zab/application.js";
 export type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "./zab/io.js";
-// The znode tree, its codecs, and the replicated application (sessions, watches, history).
-export * from "./app/index.js";
-export * from "./tree/index.js";
