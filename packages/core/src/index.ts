@@ -5,6 +5,8 @@ export * from "./app/index.js";
 export { AssertionError, assert, unreachable } from "./assert.js";
 export { ByteReader, ByteWriter, utf8ByteLength, utf8Decode, utf8Encode } from "./codec/bytes.js";
 export { crc32c } from "./codec/crc32c.js";
+// ZAB: the replica state machine, its Ready contract, the one driver, peer messages and their codec.
+export { decodePeerMessage, encodePeerMessage } from "./codec/peer-message-codec.js";
 export {
   ERROR_CODES,
   errorCodeFromNumber,
@@ -33,4 +35,9 @@ export {
 export type { Random } from "./random.js";
 export * from "./tree/index.js";
 export type { LeaderApplication } from "./zab/application.js";
+export { isObserver, isVoter, REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
+export { drive, handleReady, type ReplicaIo } from "./zab/driver.js";
 export type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "./zab/io.js";
+export type { Envelope, PeerMessage, PeerState } from "./zab/messages.js";
+export type { Ready, ReplicaEvent, Reply } from "./zab/ready.js";
+export { Replica, type ReplicaInput, type ReplicaOptions } from "./zab/replica.js";

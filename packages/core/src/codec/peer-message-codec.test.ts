@@ -1,0 +1,101 @@
+/**
+ * Round-trip property test of the peer message codec over every message type (fast-check), plus
+ * the failure side: truncated, corrupted or foreign bytes decode to MARSHALLINGERROR, never throw.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import type { PeerMessage } from "../zab/messages.js";
+import { decodePeerMessage, encodePeerMessage } from "./peer-message-codec.js";
+
+const zxidArb = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as Zxid);
+const epochArb = fc.integer({ min: 0, max: 0xffff_ffff }).map((v) => v as Epoch);
+const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
+const bytesArb = fc.uint8Array({ maxLength: 64 });
+const link = { connection: u32, seq: u32 };
+const entries = fc.array(fc.record({ zxid: zxidArb, txn: bytesArb }), { maxLength: 5 });
+
+const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
+  fc.record({
+    type: fc.constant("NOTIFICATION" as const),
+    vote: fc.record({
+      leader: fc.integer({ min: 1, max: 255 }).map((v) => v as PeerId),
+      zxid: zxidArb,
+      peerEpoch: epochArb,
+    }),
+    electionEpoch: u32,
+    state: fc.constantFrom("LOOKING", "FOLLOWING", "LEADING", "OBSERVING" as const),
+  }),
+  fc.record({
+    type: fc.constantFrom("FOLLOWERINFO" as const, "OBSERVERINFO" as const),
+    acceptedEpoch: epochArb,
+    ...link,
+  }),
+  fc.record({ type: fc.constant("LEADERINFO" as const), newEpoch: epochArb, ...link }),
+  fc.record({ type: fc.constant("ACKEPOCH" as const), currentEpoch: epochArb, lastZxid: zxidArb, ...link }),
+  fc.record({
+    type: fc.constantFrom("DIFF" as const, "TRUNC" as const, "ACK" as const, "COMMIT" as const),
+    zxid: zxidArb,
+    ...link,
+  }),
+  fc.record({
+    type: fc.constant("SNAP" as const),
+    snapshot: fc.record({ zxid: zxidArb, chunks: fc.array(bytesArb, { maxLength: 4 }) }),
+    ...link,
+  }),
+  fc.record({ type: fc.constantFrom("PROPOSAL" as const, "INFORM" as const), entries, ...link }),
+  fc.record({ type: fc.constant("NEWLEADER" as const), epoch: epochArb, zxid: zxidArb, ...link }),
+  fc.record({ type: fc.constant("ACKNEWLEADER" as const), epoch: epochArb, ...link }),
+  fc.record({ type: fc.constant("UPTODATE" as const), committedZxid: zxidArb, ...link }),
+  fc.record({ type: fc.constant("REQUEST" as const), request: bytesArb, ...link }),
+  fc.record({ type: fc.constant("PING" as const), round: u32, ...link }),
+  fc.record({
+    type: fc.constant("PINGREPLY" as const),
+    round: u32,
+    sessions: fc.array(
+      fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as SessionId),
+      { maxLength: 5 },
+    ),
+    ...link,
+  }),
+  fc.record({ type: fc.constant("SYNC" as const), syncId: u32, ...link }),
+  fc.record({ type: fc.constant("SYNCREPLY" as const), syncId: u32, zxid: zxidArb, ...link }),
+);
+
+describe("peer message codec", () => {
+  it("round-trips every message", () => {
+    fc.assert(
+      fc.property(messageArb, (message) => {
+        const decoded = decodePeerMessage(encodePeerMessage(message));
+        expect(decoded.type).toBe("ok");
+        if (decoded.type === "ok") expect(decoded.message).toEqual(message);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("rejects truncated or corrupted bytes with MARSHALLINGERROR", () => {
+    fc.assert(
+      fc.property(messageArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (message, at, flip) => {
+        const bytes = encodePeerMessage(message);
+        const truncated = decodePeerMessage(bytes.subarray(0, at % bytes.length));
+        expect(truncated.type).toBe("error");
+        const corrupted = bytes.slice();
+        const index = at % corrupted.length;
+        corrupted[index] = (corrupted[index] as number) ^ flip;
+        const result = decodePeerMessage(corrupted);
+        expect(result.type).toBe("error");
+        if (result.type === "error") expect(result.error.code).toBe("MARSHALLINGERROR");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throws on arbitrary bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(() => decodePeerMessage(bytes)).not.toThrow();
+      }),
+    );
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * Binary codec for peer messages (zab/messages.ts). Layout: u8 version, u8 tag, the fields in
+ * declaration order (big-endian; zxids and session ids as u64; byte strings length-prefixed), then
+ * a u32 CRC-32C of everything before it. The server's transport frames these bytes. Decoding never
+ * throws: bad bytes from a peer become a MARSHALLINGERROR value (style rule 5).
+ */
+
+import { unreachable } from "../assert.js";
+import { type KeelError, keelError } from "../errors.js";
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import {
+  PEER_MESSAGE_BYTES_MAX,
+  PROPOSAL_BATCH_ENTRIES_MAX,
+  SESSION_TOUCHES_MAX,
+  SNAPSHOT_CHUNKS_MAX,
+} from "../limits.js";
+import type { LogEntry } from "../zab/io.js";
+import type { PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
+import { ByteReader, ByteWriter } from "./bytes.js";
+import { crc32c } from "./crc32c.js";
+
+export const PEER_CODEC_VERSION = 1;
+
+const TAGS: readonly PeerMessageType[] = [
+  "NOTIFICATION",
+  "FOLLOWERINFO",
+  "OBSERVERINFO",
+  "LEADERINFO",
+  "ACKEPOCH",
+  "DIFF",
+  "TRUNC",
+  "SNAP",
+  "PROPOSAL",
+  "NEWLEADER",
+  "ACKNEWLEADER",
+  "UPTODATE",
+  "ACK",
+  "COMMIT",
+  "INFORM",
+  "REQUEST",
+  "PING",
+  "PINGREPLY",
+  "SYNC",
+  "SYNCREPLY",
+];
+const STATES: readonly PeerState[] = ["LOOKING", "FOLLOWING", "LEADING", "OBSERVING"];
+
+export type PeerDecodeResult =
+  | { readonly type: "ok"; readonly message: PeerMessage }
+  | { readonly type: "error"; readonly error: KeelError };
+
+export function encodePeerMessage(message: PeerMessage): Uint8Array {
+  const w = new ByteWriter(64);
+  w.u8(PEER_CODEC_VERSION).u8(TAGS.indexOf(message.type));
+  if (message.type !== "NOTIFICATION") w.u32(message.connection).u32(message.seq);
+  writeBody(w, message);
+  const body = w.finish();
+  return new ByteWriter(body.length + 4).raw(body).u32(crc32c(body)).finish();
+}
+
+function writeEntries(w: ByteWriter, entries: readonly LogEntry[]): void {
+  w.u32(entries.length);
+  for (const entry of entries) w.u64(entry.zxid).bytes(entry.txn);
+}
+
+function writeBody(w: ByteWriter, m: PeerMessage): void {
+  switch (m.type) {
+    case "NOTIFICATION":
+      w.u8(m.vote.leader).u64(m.vote.zxid).u32(m.vote.peerEpoch).u32(m.electionEpoch).u8(STATES.indexOf(m.state));
+      return;
+    case "FOLLOWERINFO":
+    case "OBSERVERINFO":
+      w.u32(m.acceptedEpoch);
+      return;
+    case "LEADERINFO":
+      w.u32(m.newEpoch);
+      return;
+    case "ACKEPOCH":
+      w.u32(m.currentEpoch).u64(m.lastZxid);
+      return;
+    case "DIFF":
+    case "TRUNC":
+    case "ACK":
+    case "COMMIT":
+      w.u64(m.zxid);
+      return;
+    case "SNAP":
+      w.u64(m.snapshot.zxid).u32(m.snapshot.chunks.length);
+      for (const chunk of m.snapshot.chunks) w.bytes(chunk);
+      return;
+    case "PROPOSAL":
+    case "INFORM":
+      writeEntries(w, m.entries);
+      return;
+    case "NEWLEADER":
+      w.u32(m.epoch).u64(m.zxid);
+      return;
+    case "ACKNEWLEADER":
+      w.u32(m.epoch);
+      return;
+    case "UPTODATE":
+      w.u64(m.committedZxid);
+      return;
+    case "REQUEST":
+      w.bytes(m.request);
+      return;
+    case "PING":
+      w.u32(m.round);
+      return;
+    case "PINGREPLY":
+      w.u32(m.round).u32(m.sessions.length);
+      for (const session of m.sessions) w.u64(session);
+      return;
+    case "SYNC":
+      w.u32(m.syncId);
+      return;
+    case "SYNCREPLY":
+      w.u32(m.syncId).u64(m.zxid);
+      return;
+    default:
+      unreachable(m);
+  }
+}
+
+function bad(reason: string): PeerDecodeResult {
+  return { type: "error", error: keelError("MARSHALLINGERROR", `peer message: ${reason}`) };
+}
+
+export function decodePeerMessage(bytes: Uint8Array): PeerDecodeResult {
+  if (bytes.length < 6) return bad("too short");
+  if (bytes.length > PEER_MESSAGE_BYTES_MAX) return bad("too large");
+  const body = bytes.subarray(0, bytes.length - 4);
+  const crc = new DataView(bytes.buffer, bytes.byteOffset + body.length, 4).getUint32(0);
+  if (crc32c(body) !== crc) return bad("checksum mismatch");
+  const r = new ByteReader(body);
+  const version = r.u8();
+  if (version !== PEER_CODEC_VERSION) return bad(`unknown version ${version}`);
+  const type = TAGS[r.u8()];
+  if (type === undefined) return bad("unknown tag");
+  const message = type === "NOTIFICATION" ? readNotification(r) : readLinkMessage(r, type);
+  if (message === undefined || !r.done) return bad(`malformed ${type}`);
+  return { type: "ok", message };
+}
+
+function readNotification(r: ByteReader): PeerMessage | undefined {
+  const leader = r.u8();
+  const vote: Vote = { leader: leader as PeerId, zxid: r.u64() as Zxid, peerEpoch: r.u32() as Epoch };
+  const electionEpoch = r.u32();
+  const state = STATES[r.u8()];
+  if (state === undefined || leader < 1) return undefined;
+  return { type: "NOTIFICATION", vote, electionEpoch, state };
+}
+
+function readEntries(r: ByteReader): LogEntry[] | undefined {
+  const count = r.u32();
+  if (count > PROPOSAL_BATCH_ENTRIES_MAX) return undefined;
+  const entries: LogEntry[] = [];
+  for (let i = 0; i < count && r.ok; i++) {
+    const zxid = r.u64() as Zxid;
+    entries.push({ zxid, txn: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() });
+  }
+  return entries;
+}
+
+function readEpoch(r: ByteReader): Epoch {
+  return r.u32() as Epoch;
+}
+
+function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICATION">): PeerMessage | undefined {
+  const link = { connection: r.u32(), seq: r.u32() };
+  switch (type) {
+    case "FOLLOWERINFO":
+    case "OBSERVERINFO":
+      return { type, ...link, acceptedEpoch: readEpoch(r) };
+    case "LEADERINFO":
+      return { type, ...link, newEpoch: readEpoch(r) };
+    case "ACKEPOCH":
+      return { type, ...link, currentEpoch: readEpoch(r), lastZxid: r.u64() as Zxid };
+    case "DIFF":
+    case "TRUNC":
+    case "ACK":
+    case "COMMIT":
+      return { type, ...link, zxid: r.u64() as Zxid };
+    case "SNAP": {
+      const zxid = r.u64() as Zxid;
+      const count = r.u32();
+      if (count > SNAPSHOT_CHUNKS_MAX) return undefined;
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < count && r.ok; i++) chunks.push(r.bytes(PEER_MESSAGE_BYTES_MAX).slice());
+      return { type, ...link, snapshot: { zxid, chunks } };
+    }
+    case "PROPOSAL":
+    case "INFORM": {
+      const entries = readEntries(r);
+      return entries === undefined ? undefined : { type, ...link, entries };
+    }
+    case "NEWLEADER":
+      return { type, ...link, epoch: readEpoch(r), zxid: r.u64() as Zxid };
+    case "ACKNEWLEADER":
+      return { type, ...link, epoch: readEpoch(r) };
+    case "UPTODATE":
+      return { type, ...link, committedZxid: r.u64() as Zxid };
+    case "REQUEST":
+      return { type, ...link, request: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() };
+    case "PING":
+      return { type, ...link, round: r.u32() };
+    case "PINGREPLY": {
+      const round = r.u32();
+      const count = r.u32();
+      if (count > SESSION_TOUCHES_MAX) return undefined;
+      const sessions: SessionId[] = [];
+      for (let i = 0; i < count && r.ok; i++) sessions.push(r.u64() as SessionId);
+      return { type, ...link, round, sessions };
+    }
+    case "SYNC":
+      return { type, ...link, syncId: r.u32() };
+    case "SYNCREPLY":
+      return { type, ...link, syncId: r.u32(), zxid: r.u64() as Zxid };
+    default:
+      return unreachable(type);
+  }
+}

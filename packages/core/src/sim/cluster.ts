@@ -1,0 +1,379 @@
+/**
+ * N replicas (voters and observers) driven by the real zab/driver.ts over a simulated network and
+ * memory disks, with crashes, restarts, partitions and client traffic drawn from one seed.
+ */
+import type { KeelState } from "../app/keel-state.js";
+import type { PeerId, SessionId } from "../ids.js";
+import { formatZxid, peerId } from "../ids.js";
+import type { LeaderApplication } from "../zab/application.js";
+import { REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "../zab/config.js";
+import { drive, type ReplicaIo } from "../zab/driver.js";
+import type { DurableWrite, LogEntry, Snapshot } from "../zab/io.js";
+import type { PeerMessage } from "../zab/messages.js";
+import type { ReplicaEvent, Reply } from "../zab/ready.js";
+import { Replica, type ReplicaInput } from "../zab/replica.js";
+import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine, txnRequest } from "./app.js";
+import { MemoryDisk } from "./disk.js";
+import { Checker, InvariantViolation } from "./invariants.js";
+import { checkKeelReplicas, keelRequest, newKeelState, restoreKeelState } from "./keel-mode.js";
+import { decodeOrThrow, Network, RELIABLE } from "./network.js";
+import { Prng } from "./prng.js";
+import type { Schedule } from "./schedule.js";
+import { Trace } from "./trace.js";
+
+class SimCrash extends Error {}
+
+interface SimNode {
+  readonly id: PeerId;
+  readonly voter: boolean;
+  readonly disk: MemoryDisk;
+  sm: SimStateMachine;
+  replica: Replica | undefined;
+  app: LeaderApplication;
+  /** The real znode application, in keel mode. */
+  keel: KeelState | undefined;
+  /** Crash inside the next persist: the sendBeforePersist messages are out, the write is lost. */
+  crashInPersist: boolean;
+  /** Tick phase, so replicas do not tick in lockstep. */
+  readonly tickOffsetMs: number;
+  readonly io: ReplicaIo;
+}
+
+export interface SimResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly violation: InvariantViolation | undefined;
+  readonly trace: string[];
+  readonly stats: {
+    readonly simulatedMs: number;
+    readonly messages: number;
+    readonly committed: number;
+    readonly epochs: number;
+    readonly crashes: number;
+    readonly partitions: number;
+    readonly fingerprint: string;
+  };
+  readonly sentByType: ReadonlyMap<string, number>;
+}
+
+const SESSION_TIMEOUT_MS = 300;
+
+export class Simulation {
+  private readonly prng: Prng;
+  private readonly network: Network;
+  private readonly nodes: SimNode[] = [];
+  private readonly checker: Checker;
+  private readonly trace: Trace;
+  private readonly config: Omit<ReplicaConfig, "self">;
+  private nowMs = 0;
+  private nextRequestId = 1;
+  private crashes = 0;
+  private partitions = 0;
+  /** Probe requests submitted after faults stopped: requestId -> peers that applied it. */
+  private readonly probes = new Map<number, Set<PeerId>>();
+  /** Pending syncs: syncId -> committed count when issued. */
+  private readonly syncs = new Map<number, number>();
+  /** Sessions created so far (keel mode): requests and touches use them. */
+  private readonly sessions: SessionId[] = [];
+  private readonly keelMode: boolean;
+
+  constructor(
+    private readonly schedule: Schedule,
+    traceLength = 200,
+  ) {
+    this.keelMode = schedule.app === "keel";
+    this.prng = new Prng(schedule.seed);
+    this.network = new Network(this.prng.fork());
+    this.trace = new Trace(traceLength);
+    const voters = Array.from({ length: schedule.voters }, (_, i) => peerId(i + 1));
+    const observers = Array.from({ length: schedule.observers }, (_, i) => peerId(schedule.voters + i + 1));
+    this.config = { ...REPLICA_CONFIG_DEFAULTS, voters, observers };
+    for (const id of [...voters, ...observers]) this.nodes.push(this.makeNode(id, voters.includes(id)));
+    const disks = new Map(this.nodes.map((node) => [node.id, node.disk]));
+    this.checker = new Checker(voters, disks, !this.keelMode);
+    for (const node of this.nodes) this.start(node);
+  }
+
+  private makeNode(id: PeerId, voter: boolean): SimNode {
+    const node: SimNode = {
+      id,
+      voter,
+      disk: new MemoryDisk(),
+      sm: new SimStateMachine(),
+      replica: undefined,
+      app: new SimApplication(SESSION_TIMEOUT_MS),
+      keel: undefined,
+      crashInPersist: false,
+      tickOffsetMs: this.prng.int(this.schedule.tickMs),
+      io: undefined as unknown as ReplicaIo,
+    };
+    (node as { io: ReplicaIo }).io = this.makeIo(node);
+    return node;
+  }
+
+  private makeIo(node: SimNode): ReplicaIo {
+    return {
+      persist: (write: DurableWrite) => this.persist(node, write),
+      send: (to: PeerId, message: PeerMessage) => {
+        this.trace.add(this.nowMs, `${node.id}->${to}`, message);
+        this.network.send(this.nowMs, node.id, to, message);
+      },
+      restore: (snapshot: Snapshot) => {
+        node.sm = SimStateMachine.fromSnapshot(snapshot);
+        // In place: the replica's LeaderApplication is this very KeelState.
+        if (node.keel !== undefined) restoreKeelState(node.keel, snapshot);
+        this.checker.checkState(node.id, "restored a snapshot", node.sm);
+        this.trace.add(this.nowMs, `${node.id} restore`, formatZxid(snapshot.zxid));
+      },
+      apply: (entries: readonly LogEntry[]) => this.apply(node, entries),
+      reply: (replies: readonly Reply[]) => this.reply(node, replies),
+      observe: (events: readonly ReplicaEvent[]) => {
+        for (const event of events) this.trace.add(this.nowMs, `${node.id} event`, event);
+      },
+    };
+  }
+
+  private persist(node: SimNode, write: DurableWrite): void {
+    if (node.crashInPersist) throw new SimCrash();
+    const held = this.checker.beforePersist(node.id, node.disk, write);
+    node.disk.write(write);
+    this.checker.afterPersist(node.id, node.disk, held);
+  }
+
+  private apply(node: SimNode, entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      this.checker.onApply(node.id, node.sm, node.disk, entry);
+      node.sm.apply(entry);
+      if (node.keel !== undefined) {
+        const applied = node.keel.apply(entry);
+        if (applied.txnType === "createSession" && !this.sessions.includes(applied.header.sessionId)) {
+          this.sessions.push(applied.header.sessionId);
+        }
+        if (applied.header.origin.peer !== 0) this.probes.get(applied.header.origin.requestId)?.add(node.id);
+        continue;
+      }
+      const request = txnRequest(entry.txn);
+      if (request.kind === REQUEST_WRITE) this.probes.get(request.requestId)?.add(node.id);
+    }
+    this.trace.add(this.nowMs, `${node.id} apply`, `${entries.length} up to ${formatZxid(node.sm.lastZxid)}`);
+  }
+
+  private reply(node: SimNode, replies: readonly Reply[]): void {
+    for (const reply of replies) {
+      if (reply.type === "SYNCED") {
+        const issued = this.syncs.get(reply.syncId);
+        if (issued !== undefined) this.checker.onSynced(node.id, node.sm, issued);
+        this.syncs.delete(reply.syncId);
+      } else if (reply.type === "SYNC_FAILED") this.syncs.delete(reply.syncId);
+    }
+  }
+
+  private start(node: SimNode): void {
+    node.sm = SimStateMachine.fromSnapshot(node.disk.snapshot);
+    node.keel = this.keelMode ? newKeelState(node.disk.snapshot) : undefined;
+    node.app = node.keel ?? new SimApplication(SESSION_TIMEOUT_MS);
+    node.crashInPersist = false;
+    node.replica = new Replica({
+      config: { ...this.config, self: node.id },
+      log: node.disk,
+      app: node.app,
+      random: this.prng.fork(),
+      appliedZxid: node.sm.lastZxid,
+    });
+    this.trace.add(this.nowMs, `${node.id} start`, `applied ${formatZxid(node.sm.lastZxid)}`);
+    this.drive(node);
+  }
+
+  private crash(node: SimNode, reason: string): void {
+    node.replica = undefined;
+    this.crashes += 1;
+    this.trace.add(this.nowMs, `${node.id} crash`, reason);
+  }
+
+  private drive(node: SimNode): void {
+    const { replica } = node;
+    if (replica === undefined) return;
+    try {
+      drive(replica, node.io);
+    } catch (error) {
+      if (!(error instanceof SimCrash)) throw error;
+      this.crash(node, "during a persist");
+      return;
+    }
+    const epoch = replica.establishedEpoch;
+    if (epoch !== undefined) this.checker.onEstablished(node.id, epoch);
+  }
+
+  private input(node: SimNode, input: ReplicaInput): void {
+    node.replica?.step(input);
+  }
+
+  run(): SimResult {
+    let violation: InvariantViolation | undefined;
+    const { schedule } = this;
+    const endMs = schedule.faultMs + schedule.livenessTicksMax * schedule.tickMs;
+    this.network.faults = schedule.faults;
+    try {
+      for (this.nowMs = 0; ; this.nowMs++) {
+        if (this.nowMs === schedule.faultMs) this.stopFaults();
+        this.deliver();
+        this.tick();
+        if (this.nowMs < schedule.faultMs) this.injectFaults();
+        this.clients();
+        if (this.nowMs > schedule.faultMs && this.live()) break;
+        if (this.nowMs >= endMs) {
+          throw new InvariantViolation(
+            "liveness",
+            `no leader with all requests committed ${schedule.livenessTicksMax} ticks after faults stopped`,
+          );
+        }
+      }
+    } catch (error) {
+      if (error instanceof InvariantViolation) violation = error;
+      else
+        violation = new InvariantViolation(
+          "assertion",
+          error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        );
+      this.trace.add(this.nowMs, "VIOLATION", violation.message);
+    }
+    return this.result(violation);
+  }
+
+  private deliver(): void {
+    const byNode = new Map<PeerId, PeerMessage[]>();
+    for (const packet of this.network.due(this.nowMs)) {
+      const node = this.nodes[packet.to - 1] as SimNode;
+      if (node.replica === undefined) continue;
+      const message = decodeOrThrow(packet.bytes);
+      this.trace.add(this.nowMs, `${packet.from}=>${packet.to}`, message);
+      node.replica.step({ type: "MESSAGE", from: packet.from, message });
+      byNode.set(node.id, []);
+    }
+    for (const id of byNode.keys()) this.drive(this.nodes[id - 1] as SimNode);
+  }
+
+  private tick(): void {
+    for (const node of this.nodes) {
+      if (node.replica === undefined || (this.nowMs + node.tickOffsetMs) % this.schedule.tickMs !== 0) continue;
+      node.replica.tick(this.nowMs);
+      this.drive(node);
+    }
+  }
+
+  private injectFaults(): void {
+    const { prng, schedule } = this;
+    if (prng.chance(schedule.crashRate)) {
+      const node = prng.pick(this.nodes);
+      if (node.replica !== undefined) {
+        if (prng.chance(0.5)) node.crashInPersist = true;
+        else this.crash(node, "now");
+      }
+    }
+    if (prng.chance(schedule.restartRate)) {
+      const node = prng.pick(this.nodes);
+      if (node.replica === undefined) this.start(node);
+    }
+    if (prng.chance(schedule.partitionRate)) {
+      const sides: PeerId[][] = [[], []];
+      for (const node of this.nodes) sides[prng.int(2)]?.push(node.id);
+      this.network.partition(sides);
+      this.partitions += 1;
+      this.trace.add(this.nowMs, "partition", sides.map((side) => side.join(",")).join(" | "));
+    }
+    if (prng.chance(schedule.healRate)) {
+      this.network.heal();
+      this.trace.add(this.nowMs, "heal", "");
+    }
+    if (prng.chance(schedule.snapshotRate)) {
+      const node = prng.pick(this.nodes);
+      const base = node.disk.snapshot?.zxid ?? 0n;
+      if (node.replica !== undefined && node.sm.lastZxid > base) {
+        const snapshot = node.sm.snapshot();
+        const keelChunks = node.keel?.snapshot().chunks ?? [];
+        node.disk.takeSnapshot({ zxid: snapshot.zxid, chunks: [...snapshot.chunks, ...keelChunks] });
+        this.trace.add(this.nowMs, `${node.id} snapshot`, formatZxid(node.sm.lastZxid));
+      }
+    }
+  }
+
+  private stopFaults(): void {
+    this.network.heal();
+    this.network.faults = RELIABLE;
+    for (const node of this.nodes) {
+      node.crashInPersist = false;
+      if (node.replica === undefined) this.start(node);
+    }
+    this.trace.add(this.nowMs, "faults stop", "healed, all restarted, network reliable");
+  }
+
+  private clients(): void {
+    const { prng, schedule } = this;
+    const quiet = this.nowMs >= schedule.faultMs;
+    const node = prng.pick(this.nodes);
+    if (node.replica === undefined) return;
+    if (prng.chance(quiet ? 0.02 : schedule.requestRate)) {
+      const requestId = this.nextRequestId++;
+      if (quiet && node.replica.serving) this.probes.set(requestId, new Set());
+      const request = this.keelMode
+        ? keelRequest(prng, node.id, requestId, this.sessions)
+        : encodeRequest({ kind: REQUEST_WRITE, origin: node.id, requestId, session: BigInt(1 + prng.int(8)) });
+      this.input(node, { type: "REQUEST", requestId, request });
+    } else if (prng.chance(schedule.syncRate)) {
+      const syncId = this.nextRequestId++;
+      this.syncs.set(syncId, this.checker.committed.length);
+      this.input(node, { type: "SYNC", syncId });
+    } else if (prng.chance(schedule.touchRate)) {
+      const session = this.keelMode && this.sessions.length > 0 ? prng.pick(this.sessions) : BigInt(1 + prng.int(8));
+      this.input(node, { type: "TOUCH", sessions: [session as SessionId] });
+    } else return;
+    this.drive(node);
+  }
+
+  /** Liveness: one established leader, everyone serving, and a request made after faults stopped applied everywhere. */
+  private live(): boolean {
+    let leaders = 0;
+    for (const node of this.nodes) {
+      if (node.replica === undefined || !node.replica.serving) return false;
+      if (node.replica.establishedEpoch !== undefined) leaders += 1;
+    }
+    if (leaders !== 1) return false;
+    for (const appliedBy of this.probes.values()) {
+      if (appliedBy.size < this.nodes.length) continue;
+      if (this.keelMode) {
+        const replicas = this.nodes.map((node) => ({
+          peer: node.id,
+          count: node.sm.count,
+          state: node.keel as KeelState,
+        }));
+        checkKeelReplicas(this.checker.committed, replicas);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private result(violation: InvariantViolation | undefined): SimResult {
+    const last = this.checker.committed.at(-1);
+    return {
+      seed: this.schedule.seed,
+      sentByType: this.network.sentByType,
+      ok: violation === undefined,
+      violation,
+      trace: this.trace.lines(),
+      stats: {
+        simulatedMs: this.nowMs,
+        messages: this.network.sent,
+        committed: this.checker.committed.length,
+        epochs: this.checker.establishedEpochs,
+        crashes: this.crashes,
+        partitions: this.partitions,
+        fingerprint: `${this.nowMs}/${this.network.sent}/${this.checker.committed.length}/${last === undefined ? "-" : formatZxid(last.zxid)}`,
+      },
+    };
+  }
+}
+
+export function runSchedule(schedule: Schedule, traceLength?: number): SimResult {
+  return new Simulation(schedule, traceLength).run();
+}

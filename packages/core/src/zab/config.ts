@@ -1,0 +1,54 @@
+/**
+ * Static ensemble configuration of one replica (spec/zab.md 1 and 3.3). Every duration is counted
+ * in ticks: the host decides how long a tick is, the core never reads a clock.
+ */
+import { assert } from "../assert.js";
+import type { PeerId } from "../ids.js";
+import { OBSERVERS_MAX, VOTERS_MAX } from "../limits.js";
+
+export interface ReplicaConfig {
+  readonly self: PeerId;
+  /** Participants: they vote in elections and their acks count toward a quorum. */
+  readonly voters: readonly PeerId[];
+  /** Observers: they learn committed txns (INFORM) and never vote or ack. */
+  readonly observers: readonly PeerId[];
+  /** Ticks a learner may take to connect and synchronize, and a leader to be established (ZooKeeper's initLimit). */
+  readonly initLimitTicks: number;
+  /** Ticks without hearing the other side before a learner or leader gives up (ZooKeeper's syncLimit). */
+  readonly syncLimitTicks: number;
+  /** First election resend timeout; it doubles on each silent round up to `electionTimeoutMaxTicks`. */
+  readonly electionTimeoutTicks: number;
+  readonly electionTimeoutMaxTicks: number;
+  /** Ticks a LOOKING voter waits, once a quorum agrees with its vote, for a better vote (ZooKeeper's finalizeWait). */
+  readonly finalizeWaitTicks: number;
+}
+
+export const REPLICA_CONFIG_DEFAULTS = {
+  initLimitTicks: 10,
+  syncLimitTicks: 5,
+  electionTimeoutTicks: 2,
+  electionTimeoutMaxTicks: 32,
+  finalizeWaitTicks: 1,
+} as const;
+
+export function isVoter(config: ReplicaConfig, peer: PeerId): boolean {
+  return config.voters.includes(peer);
+}
+
+export function isObserver(config: ReplicaConfig, peer: PeerId): boolean {
+  return config.observers.includes(peer);
+}
+
+/** Asserts the config is usable; called by the Replica constructor (the server validates user input first). */
+export function validateReplicaConfig(config: ReplicaConfig): void {
+  const all = [...config.voters, ...config.observers];
+  assert(config.voters.length >= 1 && config.voters.length <= VOTERS_MAX, "config: 1..VOTERS_MAX voters");
+  assert(config.observers.length <= OBSERVERS_MAX, "config: too many observers");
+  assert(new Set(all).size === all.length, "config: a peer is listed twice");
+  assert(all.includes(config.self), "config: self is not in the ensemble");
+  for (const ticks of [config.initLimitTicks, config.syncLimitTicks, config.electionTimeoutTicks]) {
+    assert(Number.isInteger(ticks) && ticks >= 1, "config: tick counts must be positive integers");
+  }
+  assert(config.electionTimeoutMaxTicks >= config.electionTimeoutTicks, "config: electionTimeoutMaxTicks too small");
+  assert(Number.isInteger(config.finalizeWaitTicks) && config.finalizeWaitTicks >= 0, "config: finalizeWaitTicks");
+}

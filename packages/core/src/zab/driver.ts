@@ -1,0 +1,47 @@
+/**
+ * The one loop that honours `Ready`'s ordering contract (zab/ready.ts). apps/server and the
+ * simulator both run it, so the simulator tests the server's real ordering, not a copy.
+ */
+import { assert } from "../assert.js";
+import type { PeerId } from "../ids.js";
+import { DRIVE_ROUNDS_MAX } from "../limits.js";
+import type { DurableWrite, LogEntry, Snapshot } from "./io.js";
+import type { PeerMessage } from "./messages.js";
+import type { Ready, ReplicaEvent, Reply } from "./ready.js";
+import type { Replica } from "./replica.js";
+
+export interface ReplicaIo {
+  /** Performs the write atomically; when `mustSync`, it is fsynced before this returns. */
+  persist(write: DurableWrite, mustSync: boolean): void;
+  /** Queues a message to a peer (the transport keeps per-peer FIFO order). */
+  send(to: PeerId, message: PeerMessage): void;
+  /** Replaces the state machine with a snapshot received from the leader. */
+  restore(snapshot: Snapshot): void;
+  /** Applies committed txns in order (the tree, sessions and watches). */
+  apply(entries: readonly LogEntry[]): void;
+  reply(replies: readonly Reply[]): void;
+  observe?(events: readonly ReplicaEvent[]): void;
+}
+
+/** Handles one Ready in contract order. */
+export function handleReady(replica: Replica, ready: Ready, io: ReplicaIo): void {
+  for (const envelope of ready.sendBeforePersist) io.send(envelope.to, envelope.message);
+  if (ready.persist !== undefined) io.persist(ready.persist, ready.mustSync);
+  for (const envelope of ready.sendAfterPersist) io.send(envelope.to, envelope.message);
+  if (ready.restore !== undefined) io.restore(ready.restore);
+  if (ready.commit.length > 0) io.apply(ready.commit);
+  if (ready.replies.length > 0) io.reply(ready.replies);
+  if (ready.events.length > 0) io.observe?.(ready.events);
+  replica.advance(ready);
+}
+
+/** Loops while the replica has work; returns the number of Ready rounds handled. */
+export function drive(replica: Replica, io: ReplicaIo): number {
+  let rounds = 0;
+  while (replica.hasReady()) {
+    assert(rounds < DRIVE_ROUNDS_MAX, "drive: the replica never settles");
+    handleReady(replica, replica.ready(), io);
+    rounds += 1;
+  }
+  return rounds;
+}

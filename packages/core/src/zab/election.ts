@@ -1,0 +1,135 @@
+/**
+ * Fast leader election as a pure sub-machine (spec/zab.md 3.0). It only picks a *prospective*
+ * leader: safety never depends on its outcome (discovery and synchronization establish
+ * leadership), only liveness does.
+ */
+import type { PeerId } from "../ids.js";
+import { isObserver, isVoter } from "./config.js";
+import type { ReplicaContext } from "./context.js";
+import type { PeerMessage, Vote } from "./messages.js";
+import { sameVote, voteBeats } from "./messages.js";
+import { isQuorum } from "./quorum.js";
+
+type Notification = Extract<PeerMessage, { type: "NOTIFICATION" }>;
+
+export function notificationOf(ctx: ReplicaContext): Notification {
+  return { type: "NOTIFICATION", vote: ctx.vote, electionEpoch: ctx.electionEpoch, state: ctx.state };
+}
+
+export class Election {
+  /** Votes of LOOKING voters in the current round (and of established peers that share it). */
+  private readonly received = new Map<PeerId, Vote>();
+  /** Notifications of FOLLOWING / LEADING peers, any round: how a restarted peer rejoins. */
+  private readonly outOfElection = new Map<PeerId, Notification>();
+  private timeoutTicks: number;
+  private ticksSinceSend = 0;
+  private finalizeAtTick: number | undefined;
+
+  constructor(private readonly ctx: ReplicaContext) {
+    this.timeoutTicks = ctx.config.electionTimeoutTicks;
+    ctx.electionEpoch += 1;
+    ctx.electionCount += 1;
+    ctx.vote = ctx.selfVote();
+    this.broadcast();
+    this.record(ctx.self, ctx.vote);
+  }
+
+  private get observer(): boolean {
+    return isObserver(this.ctx.config, this.ctx.self);
+  }
+
+  private broadcast(): void {
+    for (const voter of this.ctx.config.voters)
+      if (voter !== this.ctx.self) this.ctx.send(voter, notificationOf(this.ctx));
+    this.ticksSinceSend = 0;
+  }
+
+  private record(peer: PeerId, vote: Vote): void {
+    if (this.observer || !isVoter(this.ctx.config, peer)) return;
+    this.received.set(peer, vote);
+    this.checkQuorum();
+  }
+
+  private checkQuorum(): void {
+    const agreeing = [...this.received].filter(([, vote]) => sameVote(vote, this.ctx.vote)).map(([peer]) => peer);
+    if (!isQuorum(this.ctx.config.voters, agreeing)) {
+      this.finalizeAtTick = undefined;
+      return;
+    }
+    if (this.ctx.config.finalizeWaitTicks === 0) this.decide(this.ctx.vote.leader);
+    else this.finalizeAtTick ??= this.ctx.nowTicks + this.ctx.config.finalizeWaitTicks;
+  }
+
+  private decide(leader: PeerId): void {
+    const { ctx } = this;
+    if (leader === ctx.self) ctx.requestTransition({ type: "LEADING" });
+    else if (this.observer) ctx.requestTransition({ type: "OBSERVING", leader });
+    else ctx.requestTransition({ type: "FOLLOWING", leader });
+  }
+
+  onNotification(from: PeerId, n: Notification): void {
+    const { ctx } = this;
+    if (!isVoter(ctx.config, from)) {
+      ctx.send(from, notificationOf(ctx));
+      return;
+    }
+    if (n.state === "LOOKING") this.onLooking(from, n);
+    else this.onEstablished(from, n);
+  }
+
+  private onLooking(from: PeerId, n: Notification): void {
+    const { ctx } = this;
+    if (this.observer) return;
+    if (n.electionEpoch > ctx.electionEpoch) {
+      ctx.electionEpoch = n.electionEpoch;
+      this.received.clear();
+      const own = ctx.selfVote();
+      ctx.vote = voteBeats(n.vote, own) ? n.vote : own;
+      this.broadcast();
+      this.received.set(ctx.self, ctx.vote);
+    } else if (n.electionEpoch < ctx.electionEpoch) {
+      ctx.send(from, notificationOf(ctx));
+      return;
+    } else if (voteBeats(n.vote, ctx.vote)) {
+      ctx.vote = n.vote;
+      this.broadcast();
+      this.received.set(ctx.self, ctx.vote);
+    }
+    this.record(from, n.vote);
+  }
+
+  /**
+   * A peer that already follows or leads: join its leader when a quorum backs it and the leader says
+   * so. Backers match on the leader only, not on round or vote details: peers that joined at different
+   * rounds still back the same leader (in the spirit of ZOOKEEPER-1732). Safety does not depend on
+   * it: a stale leader fails discovery or steps down within syncLimit.
+   */
+  private onEstablished(from: PeerId, n: Notification): void {
+    const { ctx } = this;
+    if (n.electionEpoch === ctx.electionEpoch && !this.observer) this.received.set(from, n.vote);
+    this.outOfElection.set(from, n);
+    const backers = [...this.outOfElection]
+      .filter(([, other]) => other.vote.leader === n.vote.leader)
+      .map(([peer]) => peer);
+    const leaderSaysSo = this.outOfElection.get(n.vote.leader)?.state === "LEADING";
+    if (isQuorum(ctx.config.voters, backers) && leaderSaysSo && n.vote.leader !== ctx.self) {
+      ctx.electionEpoch = n.electionEpoch;
+      ctx.vote = n.vote;
+      this.decide(n.vote.leader);
+    }
+  }
+
+  /** One tick: finalize a quorum decision, or resend with exponential backoff and jitter. */
+  tick(): void {
+    const { ctx } = this;
+    if (this.finalizeAtTick !== undefined && ctx.nowTicks >= this.finalizeAtTick) {
+      this.decide(ctx.vote.leader);
+      return;
+    }
+    this.ticksSinceSend += 1;
+    if (this.ticksSinceSend < this.timeoutTicks) return;
+    this.broadcast();
+    const doubled = Math.min(this.timeoutTicks * 2, ctx.config.electionTimeoutMaxTicks);
+    this.timeoutTicks = doubled + ctx.random.int(ctx.config.electionTimeoutTicks + 1);
+  }
+}

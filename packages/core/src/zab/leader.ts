@@ -1,0 +1,452 @@
+/**
+ * stepLeader: discovery (3.1), synchronization (3.2) and broadcast (3.3) on the leader side, plus
+ * session housekeeping (3.5) and sync() (3.4).
+ */
+import { assert, unreachable } from "../assert.js";
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import { EPOCH_MAX, ZXID_COUNTER_MAX, zxid, zxidCounter, zxidEpoch } from "../ids.js";
+import {
+  HOUSEKEEPING_REQUESTS_MAX,
+  LEARNER_FRAMES_PER_STEP_MAX,
+  PIPELINE_MAX,
+  PROPOSAL_BATCH_BYTES_MAX,
+  PROPOSAL_BATCH_ENTRIES_MAX,
+  REQUEST_QUEUE_MAX,
+  SYNCS_PENDING_MAX,
+} from "../limits.js";
+import { isObserver, isVoter } from "./config.js";
+import type { ReplicaContext } from "./context.js";
+import { LearnerHandle, stageAtLeast } from "./leader-learners.js";
+import { planSync } from "./learner-sync.js";
+import type { LinkBody, LinkMessage } from "./messages.js";
+import { isQuorum, quorumMin } from "./quorum.js";
+import { minZxid } from "./zxids.js";
+
+interface QueuedRequest {
+  readonly request: Uint8Array;
+  /** Set for requests of local clients (so a rejection can be reported); forwarded ones have none. */
+  readonly requestId: number | undefined;
+}
+
+interface PendingSync {
+  readonly syncId: number;
+  /** Everything proposed when the sync reached the leader. */
+  readonly markerZxid: Zxid;
+  /** First PING round sent after the sync arrived: a quorum echoing it proves this leader was still the leader. */
+  readonly round: number;
+  /** The learner that asked, or undefined for a local sync. */
+  readonly peer: PeerId | undefined;
+}
+
+export class Leader {
+  /** The new epoch, once a quorum's FOLLOWERINFO fixed it. */
+  epoch: Epoch | undefined;
+  established = false;
+  /** Established, history applied and `startLeading` called: proposals may flow. */
+  serving = false;
+  readonly learners = new Map<PeerId, LearnerHandle>();
+  private readonly startTick: number;
+  /** End of the history this leader synchronizes (set when a quorum acked the epoch). */
+  private historyZxid: Zxid | undefined;
+  private currentEpochDurable = false;
+  lastProposedZxid: Zxid;
+  private readonly requests: QueuedRequest[] = [];
+  private readonly syncs: PendingSync[] = [];
+  private pingRound = 0;
+  /** A sync arrived: send a PING round at the end of this step instead of waiting for the tick. */
+  private pingSoon = false;
+
+  constructor(private readonly ctx: ReplicaContext) {
+    this.startTick = ctx.nowTicks;
+    this.lastProposedZxid = ctx.log.lastLogged();
+  }
+
+  step(from: PeerId, m: LinkMessage): void {
+    if (m.type === "FOLLOWERINFO" || m.type === "OBSERVERINFO") {
+      this.onInfo(from, m.type === "OBSERVERINFO", m);
+      return;
+    }
+    const handle = this.learners.get(from);
+    if (handle === undefined) return;
+    const verdict = handle.link.accept(m);
+    if (verdict === "gap") this.learners.delete(from);
+    if (verdict !== "ok") return;
+    handle.lastHeardTick = this.ctx.nowTicks;
+    this.dispatch(handle, m);
+  }
+
+  private dispatch(h: LearnerHandle, m: LinkMessage): void {
+    switch (m.type) {
+      case "ACKEPOCH":
+        this.onAckEpoch(h, m.currentEpoch, m.lastZxid);
+        return;
+      case "ACKNEWLEADER":
+        this.onAckNewLeader(h, m.epoch);
+        return;
+      case "ACK":
+        this.onAck(h, m.zxid);
+        return;
+      case "REQUEST":
+        if (stageAtLeast(h.stage, "ACKED")) this.request(m.request, undefined);
+        return;
+      case "PINGREPLY":
+        if (m.round > h.pingRoundAcked) h.pingRoundAcked = m.round;
+        this.touch(m.sessions);
+        return;
+      case "SYNC":
+        this.sync(m.syncId, h.peer);
+        return;
+      case "FOLLOWERINFO":
+      case "OBSERVERINFO":
+      case "LEADERINFO":
+      case "DIFF":
+      case "TRUNC":
+      case "SNAP":
+      case "PROPOSAL":
+      case "NEWLEADER":
+      case "UPTODATE":
+      case "COMMIT":
+      case "INFORM":
+      case "PING":
+      case "SYNCREPLY":
+        return; // leader-to-learner messages: a confused peer, ignore
+      default:
+        unreachable(m);
+    }
+  }
+
+  private sendTo(h: LearnerHandle, body: LinkBody, early = false): void {
+    this.ctx.send(h.peer, h.link.wrap(body), early);
+  }
+
+  // --- discovery (spec/zab.md 3.1) ---
+
+  private onInfo(from: PeerId, observer: boolean, m: LinkMessage & { acceptedEpoch: Epoch }): void {
+    const { ctx } = this;
+    const { config } = ctx;
+    if (observer ? !isObserver(config, from) : !isVoter(config, from)) return;
+    const existing = this.learners.get(from);
+    if (existing !== undefined && existing.link.connection === m.connection) return; // duplicate
+    if (m.seq !== 1) return;
+    const handle = new LearnerHandle(from, observer, m.acceptedEpoch, m.connection, this.ctx.nowTicks);
+    handle.link.accept(m);
+    this.learners.set(from, handle);
+    if (m.acceptedEpoch > ctx.highestEpochSeen) ctx.highestEpochSeen = m.acceptedEpoch;
+    if (this.epoch === undefined) return;
+    // A voter that promised a newer epoch can never follow this one (3.1 step 4): make way for an
+    // election whose leader picks an epoch above that promise, or it would stay out forever.
+    if (!observer && m.acceptedEpoch > this.epoch) {
+      ctx.stepDown(`learner ${from} promised a newer epoch`);
+      return;
+    }
+    this.sendLeaderInfo(handle);
+  }
+
+  private maybeDecideEpoch(): void {
+    const { ctx } = this;
+    const infos = [...this.learners.values()].filter((h) => !h.observer);
+    if (!isQuorum(ctx.config.voters, [ctx.self, ...infos.map((h) => h.peer)])) return;
+    // Any epoch above every acceptedEpoch of the quorum is safe; the highest promise seen anywhere avoids a retry.
+    const highest = infos.reduce<number>((max, h) => Math.max(max, h.acceptedEpoch), ctx.log.acceptedEpoch());
+    const newEpoch = Math.max(highest, ctx.highestEpochSeen) + 1;
+    if (newEpoch > EPOCH_MAX) {
+      ctx.stepDown("epoch space exhausted");
+      return;
+    }
+    this.epoch = newEpoch as Epoch;
+    ctx.log.setAcceptedEpoch(this.epoch); // durable before LEADERINFO: it goes in sendAfterPersist
+    for (const h of this.learners.values()) this.sendLeaderInfo(h);
+  }
+
+  private sendLeaderInfo(h: LearnerHandle): void {
+    assert(this.epoch !== undefined, "sendLeaderInfo: no epoch");
+    if (h.stage !== "INFO") return;
+    this.sendTo(h, { type: "LEADERINFO", newEpoch: this.epoch });
+    h.stage = "EPOCH";
+  }
+
+  private onAckEpoch(h: LearnerHandle, currentEpoch: Epoch, lastZxid: Zxid): void {
+    const { ctx } = this;
+    if (h.stage !== "EPOCH") return;
+    h.currentEpoch = currentEpoch;
+    h.lastZxid = lastZxid;
+    h.stage = "ACKEPOCH";
+    if (this.historyZxid !== undefined) {
+      this.startSync(h);
+      return;
+    }
+    // The leader must hold the most up-to-date history of its discovery quorum (3.1 step 5).
+    const own = ctx.log.currentEpoch();
+    if (!h.observer && (currentEpoch > own || (currentEpoch === own && lastZxid > ctx.log.lastLogged()))) {
+      ctx.stepDown(`learner ${h.peer} has a newer history`);
+    }
+  }
+
+  /** Discovery progress that depends on a quorum (called after every input, so 1 voter works too). */
+  private advanceDiscovery(): void {
+    const { ctx } = this;
+    if (this.epoch === undefined) this.maybeDecideEpoch();
+    if (this.epoch === undefined || this.historyZxid !== undefined) return;
+    const acked = [...this.learners.values()].filter((l) => !l.observer && stageAtLeast(l.stage, "ACKEPOCH"));
+    if (!isQuorum(ctx.config.voters, [ctx.self, ...acked.map((l) => l.peer)])) return;
+    this.historyZxid = ctx.log.lastLogged();
+    ctx.log.setCurrentEpoch(this.epoch);
+    for (const l of this.learners.values()) if (l.stage === "ACKEPOCH") this.startSync(l);
+  }
+
+  // --- synchronization (spec/zab.md 3.2) ---
+
+  private startSync(h: LearnerHandle): void {
+    if (h.observer && !this.established) return; // observers sync from the committed history
+    const plan = planSync(this.ctx.log, h.lastZxid);
+    switch (plan.type) {
+      case "DIFF":
+      case "TRUNC":
+        this.sendTo(h, { type: plan.type, zxid: plan.zxid });
+        h.sentUpToZxid = plan.zxid;
+        break;
+      case "SNAP":
+        this.sendTo(h, { type: "SNAP", snapshot: plan.snapshot });
+        h.sentUpToZxid = plan.snapshot.zxid;
+        break;
+      default:
+        unreachable(plan);
+    }
+    h.sentCommitZxid = minZxid(h.sentUpToZxid, this.ctx.committedZxid);
+    h.stage = "SYNC";
+    this.pump(h);
+  }
+
+  /** Streams what the learner lacks (bounded per call), then NEWLEADER, then COMMITs. */
+  private pump(h: LearnerHandle): void {
+    if (!stageAtLeast(h.stage, "SYNC")) return;
+    const { ctx } = this;
+    const target = h.observer ? ctx.committedZxid : this.lastProposedZxid;
+    for (let frames = 0; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+      const batch = ctx.log
+        .entriesAfter(h.sentUpToZxid, PROPOSAL_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX)
+        .filter((entry) => entry.zxid <= target);
+      assert(batch.length > 0, "pump: proposed entry missing from the log");
+      this.sendTo(h, { type: h.observer ? "INFORM" : "PROPOSAL", entries: batch }, true);
+      h.sentUpToZxid = (batch.at(-1) ?? batch[0])?.zxid as Zxid;
+    }
+    if (h.stage === "SYNC" && h.sentUpToZxid === target) {
+      this.sendTo(h, { type: "NEWLEADER", epoch: this.epoch as Epoch, zxid: h.sentUpToZxid });
+      h.newLeaderZxid = h.sentUpToZxid;
+      h.stage = "NEWLEADER";
+    }
+    const commit = minZxid(h.sentUpToZxid, ctx.committedZxid);
+    if (this.established && !h.observer && commit > h.sentCommitZxid) {
+      this.sendTo(h, { type: "COMMIT", zxid: commit }, true);
+      h.sentCommitZxid = commit;
+    }
+  }
+
+  private onAckNewLeader(h: LearnerHandle, epoch: Epoch): void {
+    if (h.stage !== "NEWLEADER" || epoch !== this.epoch) return;
+    h.stage = "ACKED";
+    if (!h.observer && h.newLeaderZxid > h.ackedZxid) h.ackedZxid = h.newLeaderZxid;
+    if (this.established) this.sendUpToDate(h);
+    else this.maybeEstablish();
+  }
+
+  private maybeEstablish(): void {
+    const { ctx } = this;
+    if (this.established || !this.currentEpochDurable || this.historyZxid === undefined) return;
+    const acked = [...this.learners.values()].filter((h) => !h.observer && stageAtLeast(h.stage, "ACKED"));
+    if (!isQuorum(ctx.config.voters, [ctx.self, ...acked.map((h) => h.peer)])) return;
+    // Established: the synchronized history is on a quorum in this epoch, so it is committed (3.2).
+    this.established = true;
+    ctx.markCommitted(this.historyZxid);
+    ctx.events.push({ type: "ESTABLISHED", epoch: this.epoch as Epoch });
+    for (const h of this.learners.values()) {
+      if (h.stage === "ACKED") this.sendUpToDate(h);
+      else if (h.observer && h.stage === "ACKEPOCH") this.startSync(h);
+    }
+  }
+
+  private sendUpToDate(h: LearnerHandle): void {
+    this.pump(h);
+    const committed = minZxid(h.sentUpToZxid, this.ctx.committedZxid);
+    this.sendTo(h, { type: "UPTODATE", committedZxid: committed });
+    h.stage = "UPTODATE";
+  }
+
+  // --- broadcast (spec/zab.md 3.3) ---
+
+  private onAck(h: LearnerHandle, acked: Zxid): void {
+    if (h.observer || !stageAtLeast(h.stage, "ACKED") || zxidEpoch(acked) !== this.epoch) return;
+    if (acked > h.ackedZxid) h.ackedZxid = acked;
+    this.recomputeCommit();
+  }
+
+  /** Commit = highest zxid of *this* epoch durable on a quorum, the leader's own durable log included. */
+  private recomputeCommit(): void {
+    const { ctx } = this;
+    if (!this.established) return;
+    const durable = quorumMin(ctx.config.voters, (peer) => {
+      if (peer === ctx.self) return ctx.log.lastDurable();
+      const h = this.learners.get(peer);
+      return h !== undefined && stageAtLeast(h.stage, "ACKED") ? h.ackedZxid : undefined;
+    });
+    if (durable === undefined || zxidEpoch(durable as Zxid) !== this.epoch) return;
+    ctx.markCommitted(durable as Zxid);
+  }
+
+  request(request: Uint8Array, requestId: number | undefined): void {
+    if (this.requests.length >= REQUEST_QUEUE_MAX) {
+      if (requestId !== undefined) this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "THROTTLEDOP" });
+      return;
+    }
+    this.requests.push({ request, requestId });
+  }
+
+  private outstanding(): number {
+    const { committedZxid } = this.ctx;
+    if (zxidEpoch(this.lastProposedZxid) !== this.epoch) return 0;
+    const committed = zxidEpoch(committedZxid) === this.epoch ? zxidCounter(committedZxid) : 0;
+    return zxidCounter(this.lastProposedZxid) - committed;
+  }
+
+  private proposeQueued(): void {
+    const { ctx } = this;
+    while (this.serving && this.requests.length > 0 && this.outstanding() < PIPELINE_MAX) {
+      const epoch = this.epoch as Epoch;
+      const counter = zxidEpoch(this.lastProposedZxid) === epoch ? zxidCounter(this.lastProposedZxid) : 0;
+      if (counter >= ZXID_COUNTER_MAX) {
+        ctx.stepDown("zxid counter exhausted");
+        return;
+      }
+      const next = zxid(epoch, counter + 1);
+      const queued = this.requests.shift() as QueuedRequest;
+      ctx.log.append([{ zxid: next, txn: ctx.app.prepare(queued.request, next, ctx.nowMs) }]);
+      this.lastProposedZxid = next;
+    }
+  }
+
+  sync(syncId: number, peer: PeerId | undefined): void {
+    if (!this.established || this.syncs.length >= SYNCS_PENDING_MAX) {
+      if (peer === undefined) this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+      return;
+    }
+    this.syncs.push({ syncId, markerZxid: this.lastProposedZxid, peer, round: this.pingRound + 1 });
+    this.pingSoon = true;
+  }
+
+  private resolveSyncs(): void {
+    const { ctx } = this;
+    let kept = 0;
+    for (const s of this.syncs) {
+      const handle = s.peer === undefined ? undefined : this.learners.get(s.peer);
+      if (s.peer !== undefined && handle === undefined) continue; // learner gone: it fails its own syncs
+      const waiting = ctx.committedZxid < s.markerZxid || (s.peer === undefined && ctx.appliedZxid < s.markerZxid);
+      if (waiting || !this.confirmed(s.round)) {
+        this.syncs[kept++] = s;
+      } else if (handle === undefined) {
+        ctx.replies.push({ type: "SYNCED", syncId: s.syncId, zxid: s.markerZxid });
+      } else {
+        this.pump(handle); // the COMMIT covering the marker precedes the reply on the link
+        this.sendTo(handle, { type: "SYNCREPLY", syncId: s.syncId, zxid: s.markerZxid }, true);
+      }
+    }
+    this.syncs.length = kept;
+  }
+
+  /**
+   * Leadership confirmation for sync() (etcd's ReadIndex; spec/zab.md 3.4, the Jepsen note): a
+   * quorum echoed a PING sent after the sync arrived, so no newer leader had been established then.
+   */
+  private confirmed(round: number): boolean {
+    const echoed = [...this.learners.values()].filter(
+      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && h.pingRoundAcked >= round,
+    );
+    return isQuorum(this.ctx.config.voters, [this.ctx.self, ...echoed.map((h) => h.peer)]);
+  }
+
+  private ping(): void {
+    this.pingRound += 1;
+    for (const h of this.learners.values()) {
+      if (stageAtLeast(h.stage, "SYNC")) this.sendTo(h, { type: "PING", round: this.pingRound }, true);
+    }
+  }
+
+  touch(sessions: readonly SessionId[]): void {
+    if (this.serving && sessions.length > 0) this.ctx.app.touchSessions(sessions, this.ctx.nowMs);
+  }
+
+  // --- liveness and housekeeping ---
+
+  tick(): void {
+    const { ctx } = this;
+    const { initLimitTicks, syncLimitTicks } = ctx.config;
+    for (const h of [...this.learners.values()]) {
+      const limit = h.stage === "UPTODATE" ? syncLimitTicks : initLimitTicks;
+      if (ctx.nowTicks - h.lastHeardTick > limit) this.learners.delete(h.peer);
+    }
+    this.ping();
+    this.pingSoon = false;
+    if (!this.established) {
+      if (ctx.nowTicks - this.startTick > initLimitTicks) ctx.stepDown("not established within initLimit");
+      return;
+    }
+    const live = [...this.learners.values()].filter(
+      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= syncLimitTicks,
+    );
+    if (!isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) {
+      ctx.stepDown("lost a quorum of synced followers");
+      return;
+    }
+    if (this.serving) {
+      for (const request of ctx.app.housekeeping(ctx.nowMs, HOUSEKEEPING_REQUESTS_MAX))
+        this.request(request, undefined);
+    }
+  }
+
+  /** The Ready's write is durable: count the leader's own ack, start serving once the history is applied. */
+  onAdvance(): void {
+    const { ctx } = this;
+    if (!this.currentEpochDurable && this.epoch !== undefined && ctx.log.reader.epochs().currentEpoch === this.epoch) {
+      this.currentEpochDurable = true;
+      this.maybeEstablish();
+    }
+    this.recomputeCommit();
+    if (
+      this.established &&
+      !this.serving &&
+      ctx.appliedZxid >= (this.historyZxid as Zxid) &&
+      ctx.commits.length === 0
+    ) {
+      this.serving = true;
+      ctx.app.startLeading(ctx.nowMs);
+    }
+  }
+
+  /** Runs after every input: propose, stream, answer syncs. */
+  afterStep(): void {
+    if (this.ctx.transition !== undefined) return;
+    this.advanceDiscovery();
+    this.proposeQueued();
+    this.recomputeCommit();
+    for (const h of this.learners.values()) this.pump(h);
+    if (this.pingSoon) this.ping();
+    this.pingSoon = false;
+    this.ctx.emitCommits();
+    this.resolveSyncs();
+  }
+
+  stop(): void {
+    const { ctx } = this;
+    for (const queued of this.requests) {
+      if (queued.requestId !== undefined) {
+        ctx.replies.push({ type: "REQUEST_REJECTED", requestId: queued.requestId, code: "CONNECTIONLOSS" });
+      }
+    }
+    for (const s of this.syncs) {
+      if (s.peer === undefined) ctx.replies.push({ type: "SYNC_FAILED", syncId: s.syncId, code: "CONNECTIONLOSS" });
+    }
+    this.requests.length = 0;
+    this.syncs.length = 0;
+    if (this.serving) ctx.app.stopLeading();
+    this.serving = false;
+  }
+}

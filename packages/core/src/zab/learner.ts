@@ -1,0 +1,237 @@
+/**
+ * stepFollower / stepObserver: the learner side of discovery (3.1), synchronization (3.2) and
+ * broadcast (3.3, 3.6). Followers log PROPOSALs and ACK them after they are durable; observers log
+ * INFORMs (already committed) and never ack or vote.
+ */
+import { assert, unreachable } from "../assert.js";
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import { zxidEpoch } from "../ids.js";
+import { SESSION_TOUCHES_MAX, SYNCS_PENDING_MAX } from "../limits.js";
+import type { ReplicaContext } from "./context.js";
+import type { LogEntry, Snapshot } from "./io.js";
+import { LinkState } from "./link.js";
+import type { LinkBody, LinkMessage, PeerMessage } from "./messages.js";
+
+/** CONNECTING: FOLLOWERINFO sent. SYNCING: ACKEPOCH sent, receiving the stream. ACKED: NEWLEADER acked. UPTODATE: serving. */
+export type LearnerStage = "CONNECTING" | "SYNCING" | "ACKED" | "UPTODATE";
+
+export class Learner {
+  stage: LearnerStage = "CONNECTING";
+  private readonly link: LinkState;
+  private newEpoch: Epoch | undefined;
+  private readonly startTick: number;
+  private lastHeardTick: number;
+  private readonly touches = new Set<SessionId>();
+  /** sync() calls sent to the leader (zxid undefined) or answered and waiting for the local apply. */
+  private readonly syncs = new Map<number, Zxid | undefined>();
+  /** FOLLOWERINFO / OBSERVERINFO, resent each tick until the leader answers (it may still be deciding). */
+  private readonly info: PeerMessage;
+
+  constructor(
+    private readonly ctx: ReplicaContext,
+    readonly leader: PeerId,
+    readonly observer: boolean,
+  ) {
+    this.startTick = ctx.nowTicks;
+    this.lastHeardTick = ctx.nowTicks;
+    this.link = new LinkState(1 + ctx.random.int(0x7fff_fffe));
+    const acceptedEpoch = ctx.log.acceptedEpoch();
+    this.info = this.link.wrap(
+      observer ? { type: "OBSERVERINFO", acceptedEpoch } : { type: "FOLLOWERINFO", acceptedEpoch },
+    );
+    ctx.send(leader, this.info);
+  }
+
+  /** Learner messages always wait for the pending write: each may depend on it (spec/zab.md 5). */
+  private send(body: LinkBody): void {
+    this.ctx.send(this.leader, this.link.wrap(body));
+  }
+
+  step(from: PeerId, m: LinkMessage): void {
+    if (from !== this.leader) return;
+    const verdict = this.link.accept(m);
+    if (verdict === "gap") {
+      this.ctx.stepDown("lost a message from the leader");
+      return;
+    }
+    if (verdict !== "ok") return;
+    this.lastHeardTick = this.ctx.nowTicks;
+    this.dispatch(m);
+  }
+
+  private dispatch(m: LinkMessage): void {
+    switch (m.type) {
+      case "LEADERINFO":
+        this.onLeaderInfo(m.newEpoch);
+        return;
+      case "DIFF":
+        this.onDiff(m.zxid);
+        return;
+      case "TRUNC":
+        this.onTrunc(m.zxid);
+        return;
+      case "SNAP":
+        this.onSnap(m.snapshot);
+        return;
+      case "PROPOSAL":
+      case "INFORM":
+        this.onEntries(m.entries, m.type === "INFORM");
+        return;
+      case "NEWLEADER":
+        this.onNewLeader(m.epoch, m.zxid);
+        return;
+      case "UPTODATE":
+        this.onUpToDate(m.committedZxid);
+        return;
+      case "COMMIT":
+        if (this.stage !== "CONNECTING") this.ctx.markCommitted(m.zxid);
+        return;
+      case "PING":
+        this.onPing(m.round);
+        return;
+      case "SYNCREPLY":
+        if (this.syncs.has(m.syncId)) this.syncs.set(m.syncId, m.zxid);
+        return;
+      case "FOLLOWERINFO":
+      case "OBSERVERINFO":
+      case "ACKEPOCH":
+      case "ACKNEWLEADER":
+      case "ACK":
+      case "REQUEST":
+      case "PINGREPLY":
+      case "SYNC":
+        return;
+      default:
+        unreachable(m);
+    }
+  }
+
+  private onLeaderInfo(newEpoch: Epoch): void {
+    const { log } = this.ctx;
+    if (this.stage !== "CONNECTING") return;
+    // A promise to a newer leader stands (3.1 step 4). Observers never count toward a quorum, so
+    // their promise protects nothing; they only refuse a leader older than the one they synced with.
+    const promised = this.observer ? log.currentEpoch() : log.acceptedEpoch();
+    if (newEpoch < promised) {
+      this.ctx.stepDown("LEADERINFO from an older epoch");
+      return;
+    }
+    if (newEpoch > log.acceptedEpoch()) log.setAcceptedEpoch(newEpoch);
+    this.newEpoch = newEpoch;
+    this.send({ type: "ACKEPOCH", currentEpoch: log.currentEpoch(), lastZxid: log.lastLogged() });
+    this.stage = "SYNCING";
+  }
+
+  private onDiff(zxid: Zxid): void {
+    if (this.stage !== "SYNCING") return;
+    assert(this.ctx.log.lastLogged() === zxid, "DIFF: learner log moved since ACKEPOCH");
+  }
+
+  private onTrunc(zxid: Zxid): void {
+    const { ctx } = this;
+    if (this.stage !== "SYNCING") return;
+    assert(ctx.log.contains(zxid), "TRUNC: target not in the learner's history");
+    assert(ctx.appliedZxid <= zxid, "TRUNC: would drop an applied (committed) txn");
+    ctx.log.truncate(zxid);
+  }
+
+  private onSnap(snapshot: Snapshot): void {
+    const { ctx } = this;
+    if (this.stage !== "SYNCING") return;
+    assert(snapshot.zxid >= ctx.appliedZxid, "SNAP: older than the applied state");
+    ctx.log.installSnapshot(snapshot);
+    ctx.restoreSnapshot(snapshot);
+  }
+
+  private onEntries(entries: readonly LogEntry[], committed: boolean): void {
+    const { ctx } = this;
+    if (this.stage === "CONNECTING" || entries.length === 0) return;
+    if (committed !== this.observer) {
+      ctx.stepDown("wrong kind of entries for this learner");
+      return;
+    }
+    const live = this.stage === "ACKED" || this.stage === "UPTODATE";
+    if (live && entries.some((entry) => zxidEpoch(entry.zxid) !== this.newEpoch)) {
+      ctx.stepDown("live proposal outside the current epoch");
+      return;
+    }
+    ctx.log.append(entries);
+    const last = (entries.at(-1) as LogEntry).zxid;
+    if (committed) ctx.markCommitted(last);
+    else if (live) this.send({ type: "ACK", zxid: last }); // after the persist: spec/zab.md 5
+  }
+
+  private onNewLeader(epoch: Epoch, zxid: Zxid): void {
+    const { ctx } = this;
+    if (this.stage !== "SYNCING") return;
+    if (epoch !== this.newEpoch || ctx.log.lastLogged() !== zxid) {
+      ctx.stepDown("NEWLEADER does not match the stream");
+      return;
+    }
+    ctx.log.setCurrentEpoch(epoch); // with the synced history, durable before ACKNEWLEADER (ZOOKEEPER-1282)
+    this.send({ type: "ACKNEWLEADER", epoch });
+    this.stage = "ACKED";
+  }
+
+  private onUpToDate(committedZxid: Zxid): void {
+    if (this.stage !== "ACKED") return;
+    this.ctx.markCommitted(committedZxid);
+    this.stage = "UPTODATE";
+    this.ctx.events.push({ type: "SERVING", epoch: this.newEpoch as Epoch, leader: this.leader });
+  }
+
+  private onPing(round: number): void {
+    const sessions = [...this.touches];
+    this.touches.clear();
+    if (this.stage !== "CONNECTING") this.send({ type: "PINGREPLY", round, sessions });
+  }
+
+  request(request: Uint8Array, requestId: number): void {
+    if (this.stage !== "UPTODATE") {
+      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+      return;
+    }
+    this.send({ type: "REQUEST", request });
+  }
+
+  sync(syncId: number): void {
+    if (this.stage !== "UPTODATE" || this.syncs.size >= SYNCS_PENDING_MAX || this.syncs.has(syncId)) {
+      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+      return;
+    }
+    this.syncs.set(syncId, undefined);
+    this.send({ type: "SYNC", syncId });
+  }
+
+  touch(sessions: readonly SessionId[]): void {
+    for (const session of sessions) if (this.touches.size < SESSION_TOUCHES_MAX) this.touches.add(session);
+  }
+
+  tick(): void {
+    const { ctx } = this;
+    if (this.stage === "CONNECTING") ctx.send(this.leader, this.info);
+    if (this.stage !== "UPTODATE" && ctx.nowTicks - this.startTick > ctx.config.initLimitTicks) {
+      ctx.stepDown("not synchronized within initLimit");
+      return;
+    }
+    if (this.stage === "UPTODATE" && ctx.nowTicks - this.lastHeardTick > ctx.config.syncLimitTicks) {
+      ctx.stepDown("leader silent for syncLimit");
+    }
+  }
+
+  afterStep(): void {
+    this.ctx.emitCommits();
+    for (const [syncId, zxid] of this.syncs) {
+      if (zxid !== undefined && this.ctx.appliedZxid >= zxid) {
+        this.ctx.replies.push({ type: "SYNCED", syncId, zxid });
+        this.syncs.delete(syncId);
+      }
+    }
+  }
+
+  stop(): void {
+    for (const syncId of this.syncs.keys())
+      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+    this.syncs.clear();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Peer messages (spec/zab.md section 4), one discriminated union. The sender's id is not in the
+ * message: the transport authenticates it and passes it to `Replica.step`.
+ *
+ * Every message between a leader and one learner travels on a *link*: the learner picks a fresh
+ * `connection` id each time it starts following, and each direction numbers its messages from 1
+ * (`seq`). ZAB assumes FIFO channels (TCP); the link lets a replica detect a lost, duplicated or
+ * reordered message on any transport and treat it as a broken connection (docs/protocol.md).
+ */
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import type { LogEntry, Snapshot } from "./io.js";
+
+export type PeerState = "LOOKING" | "FOLLOWING" | "LEADING" | "OBSERVING";
+
+/** A vote in fast leader election (spec/zab.md 3.0). */
+export interface Vote {
+  readonly leader: PeerId;
+  readonly zxid: Zxid;
+  readonly peerEpoch: Epoch;
+}
+
+export interface Link {
+  readonly connection: number;
+  readonly seq: number;
+}
+
+export type PeerMessage =
+  | { readonly type: "NOTIFICATION"; readonly vote: Vote; readonly electionEpoch: number; readonly state: PeerState }
+  | ({ readonly type: "FOLLOWERINFO"; readonly acceptedEpoch: Epoch } & Link)
+  | ({ readonly type: "OBSERVERINFO"; readonly acceptedEpoch: Epoch } & Link)
+  | ({ readonly type: "LEADERINFO"; readonly newEpoch: Epoch } & Link)
+  | ({ readonly type: "ACKEPOCH"; readonly currentEpoch: Epoch; readonly lastZxid: Zxid } & Link)
+  /** Sync by difference: the learner already holds everything up to `zxid`; entries after it follow. */
+  | ({ readonly type: "DIFF"; readonly zxid: Zxid } & Link)
+  /** Drop every logged entry after `zxid` (an uncommitted tail), then entries after it follow. */
+  | ({ readonly type: "TRUNC"; readonly zxid: Zxid } & Link)
+  /** Replace the whole state with `snapshot`; entries after `snapshot.zxid` follow. */
+  | ({ readonly type: "SNAP"; readonly snapshot: Snapshot } & Link)
+  /** A run of consecutive txns (Keel's batching); during sync, part of the DIFF stream. */
+  | ({ readonly type: "PROPOSAL"; readonly entries: readonly LogEntry[] } & Link)
+  /** End of the sync stream: the learner holds everything up to `zxid`; it persists currentEpoch = epoch and acks. */
+  | ({ readonly type: "NEWLEADER"; readonly epoch: Epoch; readonly zxid: Zxid } & Link)
+  | ({ readonly type: "ACKNEWLEADER"; readonly epoch: Epoch } & Link)
+  /** The leader is established; `committedZxid` is committed. The learner may serve. */
+  | ({ readonly type: "UPTODATE"; readonly committedZxid: Zxid } & Link)
+  /** Every proposal of this epoch up to `zxid` is durable on the sender (one ACK acknowledges a run). */
+  | ({ readonly type: "ACK"; readonly zxid: Zxid } & Link)
+  /** Every txn up to `zxid` is committed. */
+  | ({ readonly type: "COMMIT"; readonly zxid: Zxid } & Link)
+  /** Committed txns for an observer. */
+  | ({ readonly type: "INFORM"; readonly entries: readonly LogEntry[] } & Link)
+  | ({ readonly type: "REQUEST"; readonly request: Uint8Array } & Link)
+  /** Liveness and leadership confirmation: `round` is echoed in PINGREPLY (sync() waits on a quorum of echoes). */
+  | ({ readonly type: "PING"; readonly round: number } & Link)
+  | ({ readonly type: "PINGREPLY"; readonly round: number; readonly sessions: readonly SessionId[] } & Link)
+  | ({ readonly type: "SYNC"; readonly syncId: number } & Link)
+  | ({ readonly type: "SYNCREPLY"; readonly syncId: number; readonly zxid: Zxid } & Link);
+
+export type PeerMessageType = PeerMessage["type"];
+
+/** A message with its destination, as `Ready` lists them. */
+export interface Envelope {
+  readonly to: PeerId;
+  readonly message: PeerMessage;
+}
+
+export type LinkMessage = Exclude<PeerMessage, { type: "NOTIFICATION" }>;
+
+/** Distributes `Omit` over the union, so `send(..., { type: "ACK", zxid })` type-checks per variant. */
+export type LinkBody = LinkMessage extends infer M ? (M extends LinkMessage ? Omit<M, keyof Link> : never) : never;
+
+/** Lexicographic vote order (spec/zab.md 3.0): peerEpoch, then zxid, then leader id. */
+export function voteBeats(a: Vote, b: Vote): boolean {
+  if (a.peerEpoch !== b.peerEpoch) return a.peerEpoch > b.peerEpoch;
+  if (a.zxid !== b.zxid) return a.zxid > b.zxid;
+  return a.leader > b.leader;
+}
+
+export function sameVote(a: Vote, b: Vote): boolean {
+  return a.leader === b.leader && a.zxid === b.zxid && a.peerEpoch === b.peerEpoch;
+}

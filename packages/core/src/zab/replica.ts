@@ -1,0 +1,287 @@
+/**
+ * The Replica: etcd's RawNode for ZAB (layout.md "How the pieces meet"). Inputs come in through
+ * `step` and `tick`; `ready()` says what to persist, send, apply and answer; `advance()` says it is
+ * done. Nothing in here touches a socket, a timer or a disk. The role dispatch lives here; each
+ * role's logic is in election.ts (LOOKING), leader.ts (LEADING) and learner.ts (FOLLOWING, OBSERVING).
+ */
+import { assert, unreachable } from "../assert.js";
+import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import type { Random } from "../random.js";
+import type { LeaderApplication } from "./application.js";
+import { isObserver, type ReplicaConfig, validateReplicaConfig } from "./config.js";
+import { ReplicaContext, type Transition } from "./context.js";
+import { Election, notificationOf } from "./election.js";
+import type { LogReader } from "./io.js";
+import { Leader } from "./leader.js";
+import { Learner } from "./learner.js";
+import type { PeerMessage, PeerState } from "./messages.js";
+import type { Ready } from "./ready.js";
+import { ReplicaLog } from "./replica-log.js";
+
+export type ReplicaInput =
+  | { readonly type: "MESSAGE"; readonly from: PeerId; readonly message: PeerMessage }
+  /** A write from a local client; `requestId` identifies it in a REQUEST_REJECTED reply. */
+  | { readonly type: "REQUEST"; readonly requestId: number; readonly request: Uint8Array }
+  /** sync() for a linearizable read (spec/zab.md 3.4). */
+  | { readonly type: "SYNC"; readonly syncId: number }
+  /** Session activity seen locally (forwarded to the leader on PING replies). */
+  | { readonly type: "TOUCH"; readonly sessions: readonly SessionId[] };
+
+export interface ReplicaOptions {
+  readonly config: ReplicaConfig;
+  readonly log: LogReader;
+  readonly app: LeaderApplication;
+  readonly random: Random;
+  /** What the host's state machine already holds (its snapshot's zxid); later entries wait to be known committed. */
+  readonly appliedZxid: Zxid;
+}
+
+type Role =
+  | { readonly type: "LOOKING"; readonly election: Election }
+  | { readonly type: "LEADING"; readonly leader: Leader }
+  | { readonly type: "FOLLOWING"; readonly learner: Learner }
+  | { readonly type: "OBSERVING"; readonly learner: Learner };
+
+/** Bound on role changes triggered by one input (a decision can only cascade a few times). */
+const TRANSITIONS_PER_INPUT_MAX = 8;
+
+export class Replica {
+  private readonly ctx: ReplicaContext;
+  private role: Role;
+  private inflight: Ready | undefined;
+
+  constructor(options: ReplicaOptions) {
+    validateReplicaConfig(options.config);
+    const log = new ReplicaLog(options.log);
+    assert(options.appliedZxid <= log.lastLogged(), "Replica: applied beyond the log");
+    this.ctx = new ReplicaContext(options.config, log, options.app, options.random, options.appliedZxid);
+    this.role = { type: "LOOKING", election: new Election(this.ctx) };
+    this.finish();
+  }
+
+  step(input: ReplicaInput): void {
+    assert(this.inflight === undefined, "step between ready() and advance()");
+    const { role } = this;
+    switch (input.type) {
+      case "MESSAGE":
+        this.stepMessage(input.from, input.message);
+        break;
+      case "REQUEST":
+        if (role.type === "LEADING") role.leader.request(input.request, input.requestId);
+        else if (role.type === "LOOKING") this.reject(input.requestId);
+        else role.learner.request(input.request, input.requestId);
+        break;
+      case "SYNC":
+        if (role.type === "LEADING") role.leader.sync(input.syncId, undefined);
+        else if (role.type === "LOOKING")
+          this.ctx.replies.push({ type: "SYNC_FAILED", syncId: input.syncId, code: "CONNECTIONLOSS" });
+        else role.learner.sync(input.syncId);
+        break;
+      case "TOUCH":
+        if (role.type === "LEADING") role.leader.touch(input.sessions);
+        else if (role.type !== "LOOKING") role.learner.touch(input.sessions);
+        break;
+      default:
+        unreachable(input);
+    }
+    this.finish();
+  }
+
+  /** One tick of the host's clock; `nowMs` is used only for txn timestamps and session expiry. */
+  tick(nowMs: number): void {
+    assert(this.inflight === undefined, "tick between ready() and advance()");
+    this.ctx.nowTicks += 1;
+    this.ctx.nowMs = nowMs;
+    const { role } = this;
+    switch (role.type) {
+      case "LOOKING":
+        role.election.tick();
+        break;
+      case "LEADING":
+        role.leader.tick();
+        break;
+      case "FOLLOWING":
+      case "OBSERVING":
+        role.learner.tick();
+        break;
+      default:
+        unreachable(role);
+    }
+    this.finish();
+  }
+
+  private reject(requestId: number): void {
+    this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+  }
+
+  private stepMessage(from: PeerId, message: PeerMessage): void {
+    const { role, ctx } = this;
+    if (from === ctx.self) return;
+    if (message.type === "NOTIFICATION") {
+      if (role.type === "LOOKING") role.election.onNotification(from, message);
+      else if (message.state === "LOOKING") ctx.send(from, notificationOf(ctx));
+      return;
+    }
+    switch (role.type) {
+      case "LOOKING":
+        return;
+      case "LEADING":
+        role.leader.step(from, message);
+        return;
+      case "FOLLOWING":
+      case "OBSERVING":
+        role.learner.step(from, message);
+        return;
+      default:
+        unreachable(role);
+    }
+  }
+
+  /** After every input: let the role finish its work, perform requested role changes, collect commits. */
+  private finish(): void {
+    for (let i = 0; ; i++) {
+      assert(i < TRANSITIONS_PER_INPUT_MAX, "Replica: role changes do not settle");
+      const { role } = this;
+      if (role.type === "LEADING") role.leader.afterStep();
+      else if (role.type !== "LOOKING") role.learner.afterStep();
+      const transition = this.ctx.transition;
+      if (transition === undefined) break;
+      this.ctx.transition = undefined;
+      this.enter(transition);
+    }
+    this.ctx.emitCommits();
+  }
+
+  private enter(transition: Transition): void {
+    const { ctx, role } = this;
+    if (role.type === "LEADING") role.leader.stop();
+    else if (role.type !== "LOOKING") role.learner.stop();
+    if (transition.type === "LOOKING") ctx.events.push({ type: "STEP_DOWN", reason: transition.reason });
+    ctx.state = transition.type;
+    switch (transition.type) {
+      case "LOOKING":
+        this.role = { type: "LOOKING", election: new Election(ctx) };
+        break;
+      case "LEADING":
+        this.role = { type: "LEADING", leader: new Leader(ctx) };
+        break;
+      case "FOLLOWING":
+        this.role = { type: "FOLLOWING", learner: new Learner(ctx, transition.leader, false) };
+        break;
+      case "OBSERVING":
+        this.role = { type: "OBSERVING", learner: new Learner(ctx, transition.leader, true) };
+        break;
+      default:
+        unreachable(transition);
+    }
+    ctx.events.push({ type: "ROLE", role: transition.type, leader: this.leaderId });
+  }
+
+  hasReady(): boolean {
+    const { ctx } = this;
+    return (
+      !ctx.outbox.isEmpty ||
+      ctx.log.hasPendingWrite() ||
+      ctx.restore !== undefined ||
+      ctx.commits.length > 0 ||
+      ctx.replies.length > 0 ||
+      ctx.events.length > 0 ||
+      ctx.hasMoreCommits()
+    );
+  }
+
+  ready(): Ready {
+    assert(this.inflight === undefined, "ready() twice without advance()");
+    const { ctx } = this;
+    ctx.emitCommits();
+    const { before, after } = ctx.outbox.take();
+    const persist = ctx.log.takeWrite();
+    const ready: Ready = {
+      sendBeforePersist: before,
+      persist,
+      mustSync: persist !== undefined,
+      sendAfterPersist: after,
+      restore: ctx.restore,
+      commit: ctx.commits,
+      replies: ctx.replies,
+      events: ctx.events,
+    };
+    ctx.restore = undefined;
+    ctx.commits = [];
+    ctx.replies = [];
+    ctx.events = [];
+    this.inflight = ready;
+    return ready;
+  }
+
+  advance(ready: Ready): void {
+    assert(this.inflight === ready, "advance() with a Ready that is not the outstanding one");
+    this.inflight = undefined;
+    if (ready.persist !== undefined) this.ctx.log.markDurable(ready.persist);
+    if (this.role.type === "LEADING") this.role.leader.onAdvance();
+    this.finish();
+  }
+
+  // --- read-only observability (metrics, /ready, the simulator's invariants) ---
+
+  get state(): PeerState {
+    return this.role.type;
+  }
+
+  get leaderId(): PeerId | undefined {
+    const { role } = this;
+    if (role.type === "LEADING") return this.ctx.self;
+    if (role.type === "LOOKING") return undefined;
+    return role.learner.leader;
+  }
+
+  /** The epoch this replica leads as an established leader, if any (at most one per epoch). */
+  get establishedEpoch(): Epoch | undefined {
+    return this.role.type === "LEADING" && this.role.leader.established ? this.role.leader.epoch : undefined;
+  }
+
+  /** True when local clients may be served: an established, serving leader or an UPTODATE learner. */
+  get serving(): boolean {
+    const { role } = this;
+    if (role.type === "LEADING") return role.leader.serving;
+    return role.type !== "LOOKING" && role.learner.stage === "UPTODATE";
+  }
+
+  get acceptedEpoch(): Epoch {
+    return this.ctx.log.acceptedEpoch();
+  }
+
+  get currentEpoch(): Epoch {
+    return this.ctx.log.currentEpoch();
+  }
+
+  get lastLoggedZxid(): Zxid {
+    return this.ctx.log.lastLogged();
+  }
+
+  get committedZxid(): Zxid {
+    return this.ctx.committedZxid;
+  }
+
+  get appliedZxid(): Zxid {
+    return this.ctx.appliedZxid;
+  }
+
+  get electionCount(): number {
+    return this.ctx.electionCount;
+  }
+
+  /** Learners connected to this leader and their sync stage (empty unless LEADING). */
+  get learners(): { peer: PeerId; stage: string; ackedZxid: Zxid }[] {
+    if (this.role.type !== "LEADING") return [];
+    return [...this.role.leader.learners.values()].map((h) => ({
+      peer: h.peer,
+      stage: h.stage,
+      ackedZxid: h.ackedZxid,
+    }));
+  }
+
+  get isObserver(): boolean {
+    return isObserver(this.ctx.config, this.ctx.self);
+  }
+}
