@@ -42,6 +42,10 @@ export interface ServerConfig {
   readonly peerReconnectDelayMaxMs: number;
   readonly snapshotEveryTxns: number;
   readonly snapshotsToKeep: number;
+  /** How long a write or sync may wait for its commit before the caller gets OPERATIONTIMEOUT. */
+  readonly requestTimeoutMs: number;
+  /** Applied txns kept in memory so watch streams can resume from a zxid. */
+  readonly historyTxnsMax: number;
   readonly logLevel: LogLevel;
 }
 
@@ -231,6 +235,20 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<count>",
     defaultText: "3",
     help: "snapshots (and the log they need) kept on disk",
+  },
+  {
+    key: "requestTimeoutMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: "10000",
+    help: "how long a write or sync waits for its commit before OPERATIONTIMEOUT",
+  },
+  {
+    key: "historyTxnsMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "10000",
+    help: "applied txns kept in memory so watch streams can resume from a zxid",
   },
   {
     key: "logLevel",
@@ -530,6 +548,8 @@ const mergedSchema = z.object({
   peerReconnectDelayMaxMs: intIn(1, 600_000).default(2000),
   snapshotEveryTxns: intIn(1, 1_000_000_000).default(100_000),
   snapshotsToKeep: intIn(1, 1000).default(3),
+  requestTimeoutMs: intIn(100, 600_000).default(10_000),
+  historyTxnsMax: intIn(1, 10_000_000).default(10_000),
   logLevel: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 });
 

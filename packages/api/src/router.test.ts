@@ -27,7 +27,9 @@ function callerWith(overrides: Partial<Coordinator>) {
 describe("api router", () => {
   it("rejects a non-integer version before calling the coordinator", async () => {
     const { caller, calls } = callerWith({});
-    await expect(caller.node.set({ path: "/a", data: "x", version: 1.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.node.set({ path: "/a", data: "x", version: 1.5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect(calls).toEqual([]);
   });
 

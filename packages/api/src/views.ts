@@ -94,4 +94,6 @@ export interface ClusterStatusView {
   sessions: number;
   watches: number;
   electionCount: number;
+  /** How this server last caught up with a leader (a learner's view): DIFF, TRUNC or SNAP. */
+  lastSyncType: "DIFF" | "TRUNC" | "SNAP" | null;
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { type MemberStatus, fetchMemberStatuses } from "./member-status";
+import { fetchMemberStatuses, type MemberStatus } from "./member-status";
 
 const REFRESH_MS = 1000;
 

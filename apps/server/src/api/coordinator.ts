@@ -1,0 +1,331 @@
+/**
+ * KeelCoordinator implements the API's Coordinator over the replica host: writes become request
+ * envelopes proposed through ZAB (and answered once applied here), reads are served from this
+ * server's applied tree (after a sync through the leader when `linearizable`), and sessions are
+ * authenticated against the replicated session table with their secret.
+ */
+import { randomBytes } from "node:crypto";
+import type {
+  AttachOptions,
+  ChildrenInput,
+  Coordinator,
+  CreateInput,
+  DeleteInput,
+  EphemeralsInput,
+  MultiInput,
+  OpenSessionInput,
+  OpInput,
+  ReadInput,
+  SessionRef,
+  SetAclInput,
+  SetInput,
+  WatchOptions,
+} from "@keel/api";
+import {
+  type Applied,
+  type ClientRequest,
+  childPath,
+  KeelError,
+  keelError,
+  type MultiOpRequest,
+  OPEN_ACL_UNSAFE,
+  SESSION_NONE,
+  type SessionId,
+  type TxnResult,
+  validateData,
+  validatePath,
+} from "@keel/core";
+import type { ServerConfig } from "../config.js";
+import type { ServerMetrics } from "../ops/metrics.js";
+import type { ReplicaHost } from "../replica-host.js";
+import type { ClusterStatusSource } from "../server-status.js";
+import { attachStream } from "./session-attach.js";
+import {
+  aclOf,
+  aclView,
+  createModeOf,
+  dataOf,
+  dataViews,
+  opResultView,
+  secretOf,
+  sessionIdOf,
+  statView,
+} from "./views.js";
+import { watchStream } from "./watch-stream.js";
+
+type Success<T extends TxnResult["type"]> = Extract<TxnResult, { type: T }>;
+
+export interface CoordinatorDeps {
+  readonly host: ReplicaHost;
+  readonly config: ServerConfig;
+  readonly metrics: ServerMetrics;
+  readonly status: ClusterStatusSource;
+}
+
+export class KeelCoordinator implements Coordinator {
+  private nextCxid = 1;
+
+  constructor(private readonly deps: CoordinatorDeps) {}
+
+  // --- writes -------------------------------------------------------------------------------
+
+  async create(input: CreateInput) {
+    const data = this.checkedData(input, input.path);
+    this.checkPath(input.path, input.kind.endsWith("sequential"));
+    const result = await this.write("create", input.session, this.createRequest(input, data));
+    const created = expectResult(result, "create");
+    return { path: created.path, stat: statView(created.stat) };
+  }
+
+  async set(input: SetInput) {
+    const data = this.checkedData(input, input.path);
+    this.checkPath(input.path);
+    const result = await this.write("set", input.session, {
+      type: "setData",
+      path: input.path,
+      data,
+      version: input.version,
+    });
+    return { stat: statView(expectResult(result, "setData").stat) };
+  }
+
+  async delete(input: DeleteInput) {
+    this.checkPath(input.path);
+    const applied = await this.submit("delete", input.session, {
+      type: "delete",
+      path: input.path,
+      version: input.version,
+    });
+    expectResult(resultOf(applied), "delete");
+    return { zxid: applied.zxid.toString() };
+  }
+
+  async multi(input: MultiInput) {
+    const ops = input.ops.map((op) => this.multiOp(op));
+    const applied = await this.submit("multi", input.session, { type: "multi", ops });
+    const { result } = applied;
+    if (result.type === "multi") return { results: result.results.map(opResultView) };
+    if (result.type === "rejected" && result.results.length > 0) return { results: result.results.map(opResultView) };
+    if (result.type === "rejected") throw result.error;
+    throw keelError("SYSTEMERROR", `multi answered with ${result.type}`);
+  }
+
+  async setAcl(input: SetAclInput) {
+    this.checkPath(input.path);
+    const request: ClientRequest = {
+      type: "setACL",
+      path: input.path,
+      acl: aclOf(input.acl),
+      aversion: input.aversion,
+    };
+    return { stat: statView(expectResult(await this.write("setAcl", undefined, request), "setACL").stat) };
+  }
+
+  async sync(_path: string) {
+    return this.instrument("sync", async () => ({ zxid: (await this.deps.host.sync()).toString() }));
+  }
+
+  // --- reads --------------------------------------------------------------------------------
+
+  async get(input: ReadInput) {
+    return this.read("get", input, () => {
+      const node = orThrow(this.deps.host.state.get(input.path));
+      return { path: input.path, ...dataViews(node.data), stat: statView(node.stat) };
+    });
+  }
+
+  async exists(input: ReadInput) {
+    return this.read("exists", input, () => {
+      const stat = orThrow(this.deps.host.state.exists(input.path));
+      return { stat: stat === null ? null : statView(stat) };
+    });
+  }
+
+  async children(input: ChildrenInput) {
+    return this.read("children", input, () => {
+      const { state } = this.deps.host;
+      const listing = orThrow(state.children(input.path));
+      const children = listing.children.map((name) => {
+        if (!input.withStats) return { name };
+        const stat = orThrow(state.exists(childPath(input.path, name)));
+        return stat === null ? { name } : { name, stat: statView(stat) };
+      });
+      return { children, stat: statView(listing.stat) };
+    });
+  }
+
+  async childCount(input: ReadInput) {
+    return this.read("childCount", input, () => ({
+      count: orThrow(this.deps.host.state.getAllChildrenNumber(input.path)),
+    }));
+  }
+
+  async getAcl(input: ReadInput) {
+    return this.read("getAcl", input, () => {
+      const node = orThrow(this.deps.host.state.getACL(input.path));
+      return { acl: aclView(node.acl), stat: statView(node.stat) };
+    });
+  }
+
+  async ephemerals(input: EphemeralsInput) {
+    return this.read("ephemerals", { path: input.prefix, linearizable: false }, () => {
+      const { id } = this.authenticate(input.session);
+      return { paths: this.deps.host.state.getEphemerals(id, input.prefix) };
+    });
+  }
+
+  // --- sessions -----------------------------------------------------------------------------
+
+  async openSession(input: OpenSessionInput) {
+    const password = new Uint8Array(randomBytes(16));
+    const result = await this.write("openSession", undefined, {
+      type: "createSession",
+      timeoutMs: input.timeoutMs,
+      password,
+    });
+    const created = expectResult(result, "createSession");
+    return {
+      sessionId: created.sessionId.toString(),
+      secret: Buffer.from(password).toString("hex"),
+      timeoutMs: created.timeoutMs,
+    };
+  }
+
+  async keepAlive(session: SessionRef) {
+    return this.instrument("keepAlive", async () => {
+      this.ensureServing();
+      const { id, timeoutMs } = this.authenticate(session);
+      this.deps.host.touch([id]);
+      return { timeoutMs };
+    });
+  }
+
+  async closeSession(session: SessionRef) {
+    expectResult(await this.write("closeSession", session, { type: "closeSession" }), "closeSession");
+    return { closed: true as const };
+  }
+
+  attachSession(options: AttachOptions) {
+    this.ensureServing();
+    return attachStream(this.deps.host, options, () => this.authenticate(options.session));
+  }
+
+  watch(options: WatchOptions) {
+    this.ensureServing();
+    return watchStream(this.deps.host, options);
+  }
+
+  async status() {
+    return this.deps.status.clusterStatus();
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private createRequest(input: CreateInput, data: Uint8Array): ClientRequest {
+    return {
+      type: "create",
+      path: input.path,
+      data,
+      acl: input.acl ? aclOf(input.acl) : OPEN_ACL_UNSAFE,
+      kind: createModeOf(input.kind),
+      ...(input.ttlMs !== undefined ? { ttlMs: input.ttlMs } : {}),
+    };
+  }
+
+  private multiOp(op: OpInput): MultiOpRequest {
+    switch (op.type) {
+      case "create":
+        return this.createRequest({ ...op }, this.checkedData(op, op.path)) as MultiOpRequest;
+      case "delete":
+        return { type: "delete", path: op.path, version: op.version };
+      case "set":
+        return { type: "setData", path: op.path, data: this.checkedData(op, op.path), version: op.version };
+      case "check":
+        return { type: "check", path: op.path, version: op.version };
+    }
+  }
+
+  private checkPath(path: string, sequential = false): void {
+    const error = validatePath(path, { sequential });
+    if (error) throw error;
+  }
+
+  private checkedData(input: { data?: string | undefined; dataBase64?: string | undefined }, path: string): Uint8Array {
+    const data = dataOf(input);
+    const error = validateData(data, this.deps.config.dataBytesMax, path);
+    if (error) throw error;
+    return data;
+  }
+
+  private authenticate(session: SessionRef): { id: SessionId; timeoutMs: number } {
+    const id = sessionIdOf(session.sessionId);
+    const { state } = this.deps.host;
+    const record = state.session(id);
+    if (record === undefined)
+      throw keelError("SESSIONEXPIRED", `session ${session.sessionId} has expired or was closed`);
+    if (!state.sessionPasswordMatches(id, secretOf(session.secret))) {
+      throw keelError("AUTHFAILED", `wrong secret for session ${session.sessionId}`);
+    }
+    return { id, timeoutMs: record.timeoutMs };
+  }
+
+  private ensureServing(): void {
+    const { host } = this.deps;
+    if (!host.serving) {
+      throw keelError(
+        "CONNECTIONLOSS",
+        `server ${host.selfId} is not serving (${host.role.toLowerCase()}, not in a quorum); retry or use another server`,
+      );
+    }
+  }
+
+  private async write(op: string, session: SessionRef | undefined, request: ClientRequest): Promise<TxnResult> {
+    return resultOf(await this.submit(op, session, request));
+  }
+
+  private submit(op: string, session: SessionRef | undefined, request: ClientRequest): Promise<Applied> {
+    return this.instrument(op, () => {
+      const sessionId = session ? this.authenticate(session).id : SESSION_NONE;
+      return this.deps.host.submit({ sessionId, cxid: this.nextCxid++, auth: [], request });
+    });
+  }
+
+  private read<T>(op: string, input: ReadInput, serve: () => T): Promise<T> {
+    return this.instrument(op, async () => {
+      this.ensureServing();
+      if (input.linearizable) await this.deps.host.sync();
+      return serve();
+    });
+  }
+
+  private async instrument<T>(op: string, call: () => Promise<T>): Promise<T> {
+    const { metrics } = this.deps;
+    metrics.requestsTotal.inc({ op });
+    const stopTimer = metrics.requestDurationSeconds.startTimer({ op });
+    metrics.outstandingRequests.inc();
+    try {
+      return await call();
+    } catch (error) {
+      metrics.requestErrorsTotal.inc({ op, code: error instanceof KeelError ? error.code : "INTERNAL" });
+      throw error;
+    } finally {
+      metrics.outstandingRequests.dec();
+      this.deps.status.recordLatencyMs(stopTimer() * 1000);
+    }
+  }
+}
+
+function resultOf(applied: Applied): TxnResult {
+  if (applied.result.type === "rejected") throw applied.result.error;
+  return applied.result;
+}
+
+function expectResult<T extends TxnResult["type"]>(result: TxnResult, type: T): Success<T> {
+  if (result.type !== type) throw keelError("SYSTEMERROR", `expected a ${type} result, got ${result.type}`);
+  return result as Success<T>;
+}
+
+function orThrow<T>(value: T | KeelError): T {
+  if (value instanceof KeelError) throw value;
+  return value;
+}

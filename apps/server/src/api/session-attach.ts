@@ -1,0 +1,50 @@
+/**
+ * A session bound to a WebSocket: while the `session.attach` subscription is open, this server
+ * touches the session (forwarded to the leader on PING replies), so it lives as long as the
+ * connection; the WebSocket's own ping/pong detects a dead client. The client may re-attach on any
+ * server within the timeout, unless that server has applied less than the client has seen.
+ */
+import type { AttachOptions, SessionEventView } from "@keel/api";
+import { keelError, type SessionId } from "@keel/core";
+import type { ReplicaHost } from "../replica-host.js";
+import { AsyncQueue } from "./async-queue.js";
+
+/** Touches per session timeout: a lost touch or two must not expire a healthy session. */
+const TOUCHES_PER_TIMEOUT = 4;
+
+export async function* attachStream(
+  host: ReplicaHost,
+  options: AttachOptions,
+  authenticate: () => { id: SessionId; timeoutMs: number },
+): AsyncGenerator<SessionEventView> {
+  const lastApplied = host.state.lastAppliedZxid;
+  if (options.lastZxidSeen > lastApplied) {
+    throw keelError(
+      "CONNECTIONLOSS",
+      `this server is behind the client (it has applied zxid ${lastApplied}, the client has seen ${options.lastZxidSeen}); try another server`,
+    );
+  }
+  const { id, timeoutMs } = authenticate();
+  const queue = new AsyncQueue<SessionEventView>(16, options.signal);
+  queue.push({
+    type: "attached",
+    sessionId: id.toString(),
+    timeoutMs,
+    serverId: host.selfId,
+    lastZxid: lastApplied.toString(),
+  });
+  host.touch([id]);
+  const timer = setInterval(() => host.touch([id]), Math.max(10, Math.floor(timeoutMs / TOUCHES_PER_TIMEOUT)));
+  const stopListening = host.onApplied((applied) => {
+    if (applied.result.type === "closeSession" && applied.result.sessionId === id) {
+      queue.push({ type: "expired", sessionId: id.toString() });
+      queue.end();
+    }
+  });
+  try {
+    yield* queue;
+  } finally {
+    clearInterval(timer);
+    stopListening();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * One watch stream: replays the matching events after `afterZxid` from the applied-txn history,
+ * then continues live, with no gap and no duplicate. Both happen in one synchronous block: the
+ * replay reads history up to the last applied zxid and the live watch is registered before any
+ * later txn can be applied (the host applies only in its own turn), so the first live event has a
+ * greater zxid than the last replayed one. Matching reuses core's WatchTable for both, so replayed
+ * and live events follow the same rules.
+ */
+import type { WatchEventView, WatchOptions } from "@keel/api";
+import {
+  KeelError,
+  keelError,
+  parseZxid,
+  validatePath,
+  type WatchEvent,
+  type WatcherId,
+  WatchTable,
+  type Zxid,
+} from "@keel/core";
+import type { ReplicaHost } from "../replica-host.js";
+import { AsyncQueue } from "./async-queue.js";
+
+/** Events a stream may have queued for a slow client before it is failed (and must resume). */
+export const WATCH_STREAM_BACKLOG_MAX = 10_000;
+
+const EVENT_TYPE_NAMES = {
+  nodeCreated: "NodeCreated",
+  nodeDeleted: "NodeDeleted",
+  nodeDataChanged: "NodeDataChanged",
+  nodeChildrenChanged: "NodeChildrenChanged",
+} as const;
+
+function eventView(event: WatchEvent): WatchEventView {
+  return { type: EVENT_TYPE_NAMES[event.type], path: event.path, zxid: event.zxid.toString() };
+}
+
+function isOneShot(mode: WatchOptions["mode"]): boolean {
+  return mode === "data" || mode === "exists" || mode === "children";
+}
+
+/** Registers the stream's watch in `table`, with ZooKeeper's rules for which reads may set which watch. */
+function register(
+  table: WatchTable,
+  host: ReplicaHost,
+  watcher: WatcherId,
+  options: WatchOptions,
+): KeelError | undefined {
+  const exists = host.state.exists(options.path);
+  if (exists instanceof KeelError) return exists;
+  switch (options.mode) {
+    case "data":
+      return exists === null
+        ? keelError("NONODE", `no node at ${options.path} to watch`, options.path)
+        : table.addOneShot(watcher, options.path, "data");
+    case "exists":
+      return table.addOneShot(watcher, options.path, exists === null ? "exist" : "data");
+    case "children":
+      return exists === null
+        ? keelError("NONODE", `no node at ${options.path} to watch`, options.path)
+        : table.addOneShot(watcher, options.path, "child");
+    case "persistent":
+      return table.addPersistent(watcher, options.path, "persistent");
+    case "persistent_recursive":
+      return table.addPersistent(watcher, options.path, "persistentRecursive");
+  }
+}
+
+/** Replays history after `afterZxid` into `deliver`; returns true when a one-shot watch already fired. */
+function replay(
+  host: ReplicaHost,
+  watcher: WatcherId,
+  options: WatchOptions,
+  afterZxid: Zxid,
+  deliver: (events: readonly WatchEvent[]) => boolean,
+): boolean {
+  if (afterZxid > host.state.lastAppliedZxid) {
+    throw keelError("CONNECTIONLOSS", `this server is behind zxid ${afterZxid}; resume on another server`);
+  }
+  const read = host.state.historyAfter(afterZxid);
+  if (read.type === "tooOld") {
+    throw keelError(
+      "BADARGUMENTS",
+      `zxid ${afterZxid} has left this server's history (the oldest resumable zxid is ${read.floorZxid}); read the current state and watch again`,
+    );
+  }
+  const table = new WatchTable();
+  const error = register(table, host, watcher, options);
+  if (error) throw error;
+  for (const entry of read.entries) {
+    const events = table.trigger(entry.changes, entry.zxid).get(watcher);
+    if (events && deliver(events)) return true;
+  }
+  return false;
+}
+
+export async function* watchStream(host: ReplicaHost, options: WatchOptions): AsyncGenerator<WatchEventView> {
+  const pathError = validatePath(options.path);
+  if (pathError) throw pathError;
+  const queue = new AsyncQueue<WatchEventView>(WATCH_STREAM_BACKLOG_MAX, options.signal);
+  const watcher = host.newWatcherId();
+  const oneShot = isOneShot(options.mode);
+  /** Queues events; returns true when the stream is finished (a one-shot watch fired). */
+  const deliver = (events: readonly WatchEvent[]): boolean => {
+    for (const event of events) queue.push(eventView(event));
+    if (oneShot && events.length > 0) {
+      queue.end();
+      return true;
+    }
+    return false;
+  };
+  const cleanup = () => {
+    host.watches.remove(watcher, options.path, "any");
+    host.setWatchSink(watcher, undefined);
+  };
+  const afterZxid = options.afterZxid === undefined ? undefined : parseZxid(options.afterZxid);
+  const fired = afterZxid !== undefined && replay(host, watcher, options, afterZxid, deliver);
+  if (!fired) {
+    const error = register(host.watches, host, watcher, options);
+    if (error) throw error;
+    host.setWatchSink(watcher, (events) => {
+      if (deliver(events)) cleanup();
+    });
+  }
+  const stopReset = host.onReset(() =>
+    queue.fail(new Error("this server was resynchronized from a snapshot; resume the stream")),
+  );
+  try {
+    yield* queue;
+  } finally {
+    stopReset();
+    cleanup();
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The replica host: owns the pure Replica, the replicated KeelState, this server's watches and the
+ * durable store, and performs what the Replica's Ready asks in the order core/zab/driver.ts
+ * enforces (persist + fsync → send → apply → reply → advance). Every socket event is stepped as
+ * soon as it arrives, and the driver runs once per event-loop turn (setImmediate), so one fsync
+ * covers every proposal that arrived in that turn: group commit without a thread per stage.
+ */
+import {
+  type Applied,
+  type DurableWrite,
+  decodePeerMessage,
+  drive,
+  encodePeerMessage,
+  encodeRequest,
+  KeelError,
+  KeelState,
+  keelError,
+  type LogEntry,
+  ORIGIN_NONE,
+  type PeerId,
+  type PeerMessage,
+  type PeerState,
+  type Random,
+  Replica,
+  type ReplicaEvent,
+  type ReplicaIo,
+  type Reply,
+  type RequestEnvelope,
+  type SessionId,
+  type Snapshot,
+  type WatchEvent,
+  type WatcherId,
+  WatchTable,
+  type Zxid,
+} from "@keel/core";
+import type { ReplicaStore } from "@keel/db";
+import type { Logger } from "pino";
+import type { ServerConfig } from "./config.js";
+import type { ServerMetrics } from "./ops/metrics.js";
+import type { PeerNetwork } from "./peer/peer-network.js";
+import { replicaConfigFrom } from "./replica-config.js";
+
+export type SyncType = "DIFF" | "TRUNC" | "SNAP";
+
+export interface ReplicaHostDeps {
+  readonly config: ServerConfig;
+  readonly store: ReplicaStore;
+  readonly network: PeerNetwork;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  readonly random: Random;
+  /** Wall-clock milliseconds; injected so the host never reads a global clock itself. */
+  readonly clock: () => number;
+}
+
+interface PendingWrite {
+  resolve(applied: Applied): void;
+  reject(error: KeelError): void;
+  timer: NodeJS.Timeout;
+}
+
+interface PendingSync {
+  resolve(zxid: Zxid): void;
+  reject(error: KeelError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Called for every applied txn, after watch events were delivered and before the caller's reply. */
+export type AppliedListener = (applied: Applied) => void;
+export type WatchSink = (events: readonly WatchEvent[]) => void;
+
+export class ReplicaHost {
+  readonly state: KeelState;
+  readonly watches = new WatchTable();
+  private readonly replica: Replica;
+  private readonly pendingWrites = new Map<number, PendingWrite>();
+  private readonly pendingSyncs = new Map<number, PendingSync>();
+  private readonly watchSinks = new Map<WatcherId, WatchSink>();
+  private readonly appliedListeners = new Set<AppliedListener>();
+  private readonly resetListeners = new Set<() => void>();
+  // Request ids must never repeat across restarts of this process: a txn proposed by an earlier
+  // incarnation may still commit after a restart, and must not be taken for a new caller's write.
+  private nextRequestId: number;
+  private nextSyncId = 1;
+  private nextWatcherId = 1;
+  private driveScheduled = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private txnsSinceSnapshot = 0;
+  private syncSeen: SyncType | undefined;
+  private closed = false;
+
+  role: PeerState = "LOOKING";
+  leaderId: PeerId | undefined;
+  /** A leader established with a quorum, or a learner that received UPTODATE. */
+  serving = false;
+  electionCount = 0;
+  lastSyncType: SyncType | undefined;
+
+  constructor(private readonly deps: ReplicaHostDeps) {
+    const { config, store } = deps;
+    this.nextRequestId = deps.clock() * 1000;
+    this.state = this.loadState(store);
+    this.replica = new Replica({
+      config: replicaConfigFrom(config),
+      log: store,
+      app: this.state,
+      random: deps.random,
+      appliedZxid: this.state.lastAppliedZxid,
+    });
+    deps.network.onFrame((from, frame) => this.onFrame(from, frame));
+  }
+
+  private loadState(store: ReplicaStore): KeelState {
+    const { config } = this.deps;
+    const stateConfig = {
+      dataBytesMax: config.dataBytesMax,
+      sessionTimeoutMinMs: config.minSessionTimeoutMs,
+      sessionTimeoutMaxMs: config.maxSessionTimeoutMs,
+      sessionExpiryBucketMs: config.tickMs,
+      historyTxnsMax: config.historyTxnsMax,
+    };
+    const snapshot = store.latestSnapshot();
+    if (snapshot === undefined) return new KeelState(stateConfig);
+    const restored = KeelState.restore(snapshot, stateConfig);
+    if (restored instanceof KeelError) throw restored;
+    return restored;
+  }
+
+  start(): void {
+    this.tickTimer = setInterval(() => this.onTick(), this.deps.config.tickMs);
+    this.scheduleDrive();
+  }
+
+  /** Stops ticking and fails every waiting call; the caller closes the network and the store. */
+  stop(): void {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.failPending("CONNECTIONLOSS", "the server is shutting down");
+  }
+
+  get selfId(): number {
+    return this.deps.config.id;
+  }
+
+  // --- inputs -------------------------------------------------------------------------------
+
+  private onTick(): void {
+    if (this.closed) return;
+    this.replica.tick(this.deps.clock());
+    this.scheduleDrive();
+  }
+
+  private onFrame(from: number, frame: Uint8Array): void {
+    if (this.closed) return;
+    const decoded = decodePeerMessage(frame);
+    if (decoded.type === "error") {
+      this.deps.logger.warn({ from, reason: decoded.error.message }, "dropping a malformed peer frame");
+      return;
+    }
+    this.replica.step({ type: "MESSAGE", from: from as PeerId, message: decoded.message });
+    this.scheduleDrive();
+  }
+
+  /** Proposes a write; resolves when it is applied here (committed by a quorum), with its result. */
+  submit(envelope: Omit<RequestEnvelope, "origin">): Promise<Applied> {
+    const { config } = this.deps;
+    if (this.pendingWrites.size >= config.pendingRequestsMax) {
+      return Promise.reject(keelError("THROTTLEDOP", `more than ${config.pendingRequestsMax} writes are waiting`));
+    }
+    const requestId = this.nextRequestId++;
+    const request = encodeRequest({ ...envelope, origin: { ...ORIGIN_NONE, peer: config.id, requestId } });
+    return new Promise<Applied>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingWrites.delete(requestId);
+        reject(
+          keelError("OPERATIONTIMEOUT", `no commit within ${config.requestTimeoutMs} ms; the write may still apply`),
+        );
+      }, config.requestTimeoutMs);
+      this.pendingWrites.set(requestId, { resolve, reject, timer });
+      this.replica.step({ type: "REQUEST", requestId, request });
+      this.scheduleDrive();
+    });
+  }
+
+  /** Resolves once this server has applied everything the leader had committed when the sync reached it. */
+  sync(): Promise<Zxid> {
+    const syncId = this.nextSyncId++;
+    return new Promise<Zxid>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingSyncs.delete(syncId);
+        reject(keelError("OPERATIONTIMEOUT", `sync did not complete within ${this.deps.config.requestTimeoutMs} ms`));
+      }, this.deps.config.requestTimeoutMs);
+      this.pendingSyncs.set(syncId, { resolve, reject, timer });
+      this.replica.step({ type: "SYNC", syncId });
+      this.scheduleDrive();
+    });
+  }
+
+  /** Session activity seen by this server; the leader extends those sessions' deadlines. */
+  touch(sessionIds: readonly SessionId[]): void {
+    if (sessionIds.length === 0 || this.closed) return;
+    this.replica.step({ type: "TOUCH", sessions: sessionIds });
+    this.scheduleDrive();
+  }
+
+  // --- subscriptions ------------------------------------------------------------------------
+
+  newWatcherId(): WatcherId {
+    return this.nextWatcherId++;
+  }
+
+  setWatchSink(watcher: WatcherId, sink: WatchSink | undefined): void {
+    if (sink) this.watchSinks.set(watcher, sink);
+    else this.watchSinks.delete(watcher);
+  }
+
+  get watchStreamCount(): number {
+    return this.watchSinks.size;
+  }
+
+  onApplied(listener: AppliedListener): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  /** Called when the state was replaced by a snapshot: history-based streams can no longer continue. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  // --- the driver ---------------------------------------------------------------------------
+
+  private scheduleDrive(): void {
+    if (this.driveScheduled || this.closed) return;
+    this.driveScheduled = true;
+    setImmediate(() => {
+      this.driveScheduled = false;
+      if (this.closed) return;
+      drive(this.replica, this.io);
+      this.maybeSnapshot();
+    });
+  }
+
+  private readonly io: ReplicaIo = {
+    persist: (write) => this.persist(write),
+    send: (to, message) => this.send(to, message),
+    restore: (snapshot) => this.restore(snapshot),
+    apply: (entries) => this.apply(entries),
+    reply: (replies) => this.reply(replies),
+    observe: (events) => this.observe(events),
+  };
+
+  private persist(write: DurableWrite): void {
+    const startedNs = process.hrtime.bigint();
+    this.deps.store.write(write);
+    this.deps.metrics.fsyncDurationSeconds.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+    if (write.snapshot !== undefined) this.syncSeen = "SNAP";
+    else if (write.truncateAfter !== undefined && this.syncSeen !== "SNAP") this.syncSeen = "TRUNC";
+  }
+
+  private send(to: PeerId, message: PeerMessage): void {
+    this.deps.network.send(to, encodePeerMessage(message));
+  }
+
+  private restore(snapshot: Snapshot): void {
+    const error = this.state.restore(snapshot);
+    if (error) throw error; // a snapshot the leader sent that does not decode is a bug: crash, do not serve it
+    this.txnsSinceSnapshot = 0;
+    for (const listener of this.resetListeners) listener();
+  }
+
+  private apply(entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      const applied = this.state.apply(entry);
+      // Watch events first: a client sees the event before the reply that carries the new data.
+      const events = this.watches.trigger(applied.changes, applied.zxid);
+      for (const [watcher, list] of events) this.watchSinks.get(watcher)?.(list);
+      for (const listener of this.appliedListeners) listener(applied);
+      const { origin } = applied.header;
+      if (origin.peer === this.deps.config.id) this.settleWrite(origin.requestId, applied);
+    }
+    this.txnsSinceSnapshot += entries.length;
+    this.deps.metrics.setLastZxid(this.state.lastAppliedZxid);
+  }
+
+  private settleWrite(requestId: number, applied: Applied): void {
+    const pending = this.pendingWrites.get(requestId);
+    if (!pending) return;
+    this.pendingWrites.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.resolve(applied);
+  }
+
+  private reply(replies: readonly Reply[]): void {
+    for (const reply of replies) {
+      switch (reply.type) {
+        case "SYNCED":
+        case "SYNC_FAILED": {
+          const pending = this.pendingSyncs.get(reply.syncId);
+          if (!pending) break;
+          this.pendingSyncs.delete(reply.syncId);
+          clearTimeout(pending.timer);
+          if (reply.type === "SYNCED") pending.resolve(reply.zxid);
+          else pending.reject(keelError(reply.code, "sync failed: no leader right now"));
+          break;
+        }
+        case "REQUEST_REJECTED": {
+          const pending = this.pendingWrites.get(reply.requestId);
+          if (!pending) break;
+          this.pendingWrites.delete(reply.requestId);
+          clearTimeout(pending.timer);
+          pending.reject(keelError(reply.code, "the write was not accepted: no leader right now; retry"));
+          break;
+        }
+      }
+    }
+  }
+
+  private observe(events: readonly ReplicaEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case "ROLE":
+          this.onRole(event.role, event.leader);
+          break;
+        case "ESTABLISHED":
+          this.serving = true;
+          this.deps.logger.info({ epoch: event.epoch }, "leading: established with a quorum");
+          break;
+        case "SERVING":
+          this.serving = true;
+          this.lastSyncType = this.syncSeen ?? "DIFF";
+          this.deps.logger.info(
+            { epoch: event.epoch, leader: event.leader, sync: this.lastSyncType },
+            "synced with the leader",
+          );
+          break;
+        case "STEP_DOWN":
+          this.deps.logger.warn({ reason: event.reason }, "stepping down");
+          break;
+      }
+    }
+  }
+
+  private onRole(role: PeerState, leader: PeerId | undefined): void {
+    const wasServing = this.serving;
+    this.role = role;
+    this.leaderId = leader;
+    this.serving = false;
+    this.syncSeen = undefined;
+    this.deps.metrics.setRole(role.toLowerCase() as "looking" | "following" | "leading" | "observing");
+    if (role === "LOOKING") {
+      this.electionCount += 1;
+      this.deps.metrics.leaderElectionsTotal.inc();
+      // Writes waiting on a leader that is gone: the caller must retry (their outcome is unknown,
+      // as after a ZooKeeper connection loss).
+      if (wasServing) this.failPending("CONNECTIONLOSS", "lost the leader; retry");
+    }
+    this.deps.logger.info({ role, leader }, "role changed");
+  }
+
+  private failPending(code: "CONNECTIONLOSS", message: string): void {
+    for (const [id, pending] of this.pendingWrites) {
+      clearTimeout(pending.timer);
+      pending.reject(keelError(code, message));
+      this.pendingWrites.delete(id);
+    }
+    for (const [id, pending] of this.pendingSyncs) {
+      clearTimeout(pending.timer);
+      pending.reject(keelError(code, message));
+      this.pendingSyncs.delete(id);
+    }
+  }
+
+  /** Takes a snapshot of the applied state every `snapshotEveryTxns` txns and purges what it covers. */
+  private maybeSnapshot(): void {
+    const { config, store, logger } = this.deps;
+    if (this.txnsSinceSnapshot < config.snapshotEveryTxns) return;
+    this.txnsSinceSnapshot = 0;
+    const snapshot = this.state.snapshot();
+    store.saveSnapshot(snapshot);
+    const purged = store.purge({ snapshotsToKeep: config.snapshotsToKeep });
+    logger.info(
+      { zxid: snapshot.zxid.toString(), ...purged, logStartZxid: String(purged.logStartZxid) },
+      "snapshot taken",
+    );
+  }
+
+  get outstandingWrites(): number {
+    return this.pendingWrites.size;
+  }
+}

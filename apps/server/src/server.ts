@@ -1,0 +1,79 @@
+/**
+ * Assembles one Keel server from its parts and starts it: the durable store, the peer network,
+ * the replica host (the pure core plus its driver), the status reader and the client port (tRPC
+ * over HTTP and WebSocket, plus the ops endpoints). `stop()` closes them in reverse order.
+ */
+
+import { randomInt } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import type { Random } from "@keel/core";
+import { openReplicaStore } from "@keel/db";
+import type { Logger } from "pino";
+import { startClientServer } from "./api/client-server.js";
+import { KeelCoordinator } from "./api/coordinator.js";
+import type { ServerConfig } from "./config.js";
+import { createServerMetrics } from "./ops/metrics.js";
+import { PeerNetwork } from "./peer/peer-network.js";
+import { ReplicaHost } from "./replica-host.js";
+import { ServerStatusReader } from "./server-status.js";
+
+export interface RunningServer {
+  readonly host: ReplicaHost;
+  stop(): Promise<void>;
+}
+
+/** Election jitter and reconnect backoff draw from the OS's random source; core only sees `Random`. */
+const systemRandom: Random = { int: (bound) => randomInt(bound) };
+
+export async function startServer(options: {
+  config: ServerConfig;
+  logger: Logger;
+  version: string;
+}): Promise<RunningServer> {
+  const { config, logger, version } = options;
+  const clock = () => Date.now();
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openReplicaStore(config.dataDir, {
+    serverId: config.id,
+    ensembleId: config.ensembleId,
+    onWarning: (message) => logger.warn(message),
+  });
+  const metrics = createServerMetrics({ version });
+  const network = new PeerNetwork({ config, logger, metrics, random: () => randomInt(1 << 30) / (1 << 30) });
+  const host = new ReplicaHost({ config, store, network, logger, metrics, random: systemRandom, clock });
+  const status = new ServerStatusReader({
+    config,
+    host,
+    store,
+    network,
+    metrics,
+    version,
+    startedAtMs: clock(),
+    clock,
+  });
+  const coordinator = new KeelCoordinator({ host, config, metrics, status });
+
+  await network.start();
+  host.start();
+  const clientServer = await startClientServer({
+    host: config.clientHost,
+    port: config.clientPort,
+    coordinator,
+    ops: { status, registry: metrics.registry, logger },
+    logger,
+    requestBytesMax: config.requestBytesMax,
+    connectionsMax: config.connectionsMax,
+    webSocketPingMs: Math.max(1000, config.tickMs * config.syncLimitTicks),
+  });
+  logger.info({ clientPort: config.clientPort, peerPort: config.peerPort }, "serving");
+
+  return {
+    host,
+    stop: async () => {
+      host.stop();
+      await clientServer.close();
+      await network.close();
+      store.close();
+    },
+  };
+}
