@@ -65,11 +65,15 @@ export async function startServer(options: {
     connectionsMax: config.connectionsMax,
     webSocketPingMs: Math.max(1000, config.tickMs * config.syncLimitTicks),
   });
+  // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
+  // so /metrics scrapes see current values without a hook in every code path that changes them.
+  const gaugeTimer = setInterval(() => status.refreshGauges(), 1000);
   logger.info({ clientPort: config.clientPort, peerPort: config.peerPort }, "serving");
 
   return {
     host,
     stop: async () => {
+      clearInterval(gaugeTimer);
       host.stop();
       await clientServer.close();
       await network.close();
