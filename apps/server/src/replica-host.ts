@@ -88,12 +88,9 @@ export class ReplicaHost {
   private txnsSinceSnapshot = 0;
   private syncSeen: SyncType | undefined;
   private closed = false;
+  /** Whether the replica was serving when the last drive ended: a role change then strands its writes. */
+  private servingAfterLastDrive = false;
 
-  role: PeerState = "LOOKING";
-  leaderId: PeerId | undefined;
-  /** A leader established with a quorum, or a learner that received UPTODATE. */
-  serving = false;
-  electionCount = 0;
   lastSyncType: SyncType | undefined;
 
   constructor(private readonly deps: ReplicaHostDeps) {
@@ -140,6 +137,24 @@ export class ReplicaHost {
 
   get selfId(): number {
     return this.deps.config.id;
+  }
+
+  // Role, leader and serving state are the replica's; the host only reads them.
+  get role(): PeerState {
+    return this.replica.state;
+  }
+
+  get leaderId(): PeerId | undefined {
+    return this.replica.leaderId;
+  }
+
+  /** An established leader that has applied its synchronized history, or a learner that received UPTODATE. */
+  get serving(): boolean {
+    return this.replica.serving;
+  }
+
+  get electionCount(): number {
+    return this.replica.electionCount;
   }
 
   // --- inputs -------------------------------------------------------------------------------
@@ -238,6 +253,7 @@ export class ReplicaHost {
       this.driveScheduled = false;
       if (this.closed) return;
       drive(this.replica, this.io);
+      this.servingAfterLastDrive = this.replica.serving;
       this.maybeSnapshot();
     });
   }
@@ -324,11 +340,9 @@ export class ReplicaHost {
           this.onRole(event.role, event.leader);
           break;
         case "ESTABLISHED":
-          this.serving = true;
           this.deps.logger.info({ epoch: event.epoch }, "leading: established with a quorum");
           break;
         case "SERVING":
-          this.serving = true;
           this.lastSyncType = this.syncSeen ?? "DIFF";
           this.deps.logger.info(
             { epoch: event.epoch, leader: event.leader, sync: this.lastSyncType },
@@ -343,18 +357,13 @@ export class ReplicaHost {
   }
 
   private onRole(role: PeerState, leader: PeerId | undefined): void {
-    const wasServing = this.serving;
-    this.role = role;
-    this.leaderId = leader;
-    this.serving = false;
     this.syncSeen = undefined;
     this.deps.metrics.setRole(role.toLowerCase() as "looking" | "following" | "leading" | "observing");
     if (role === "LOOKING") {
-      this.electionCount += 1;
       this.deps.metrics.leaderElectionsTotal.inc();
       // Writes waiting on a leader that is gone: the caller must retry (their outcome is unknown,
       // as after a ZooKeeper connection loss).
-      if (wasServing) this.failPending("CONNECTIONLOSS", "lost the leader; retry");
+      if (this.servingAfterLastDrive) this.failPending("CONNECTIONLOSS", "lost the leader; retry");
     }
     this.deps.logger.info({ role, leader }, "role changed");
   }

@@ -72,7 +72,6 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
 
   status(): ServerStatus {
     const { config, host, store, network } = this.deps;
-    this.refreshGauges();
     return {
       serverId: config.id,
       ensembleId: config.ensembleId,
@@ -101,7 +100,7 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
     };
   }
 
-  /** Gauges that are cheaper to read on scrape than to update on every change. */
+  /** Gauges read from state rather than updated on every change; server.ts refreshes them each second. */
   refreshGauges(): void {
     const { host, store, metrics, network } = this.deps;
     metrics.sessions.set(host.state.sessionCount);
