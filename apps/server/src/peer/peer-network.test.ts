@@ -3,10 +3,11 @@
 // after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
 // no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
 import { connect } from "node:net";
+import { freePorts } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PeerAddress } from "./peer-address.js";
 import { type PeerDownReason, PeerNetwork, type PeerNetworkConfig, reconnectDelayMs } from "./peer-network.js";
-import { freePorts, type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
+import { type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
 
 const MiB = 1024 * 1024;
 const open: PeerNetwork[] = [];
