@@ -1,67 +1,96 @@
 #!/usr/bin/env node
-// `npm test`: install what is missing, make sure chromium is there, build, then run lint,
-// typecheck, unit + simulator + integration tests (vitest) and the Playwright suite. Every step
-// runs even if an earlier one failed (except when the build fails), and the last line sums the
-// tests of every suite: "N passed, N failed".
+// `npm test`: install what is missing, make sure chromium is there, build, then run every suite —
+// lint, typecheck, each workspace's vitest suite (unit, simulator, integration) and the Playwright
+// suite — and end with one line summing all of them: "N passed, N failed".
+//
+// Every suite runs even when an earlier one failed (turbo --continue), and a suite that failed
+// without leaving a report behind (lint, typecheck, a runner that crashed or never started) still
+// counts as one failure, so the closing line can never look better than the run was.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { build, installIfMissing, log, repoRoot, run } from "./lib.mjs";
 
-const workspaceDirs = ["packages", "apps"].flatMap((group) =>
-  readdirSync(join(repoRoot, group)).map((name) => join(repoRoot, group, name)),
-);
-const reportFiles = [
-  ...workspaceDirs.map((dir) => join(dir, "reports", "vitest.json")),
-  join(repoRoot, "e2e", "reports", "playwright.json"),
-];
-
-function clearReports() {
-  for (const file of reportFiles) rmSync(file, { force: true });
+/** Workspaces whose package.json has the given script, as absolute directories. */
+function workspacesWithScript(script) {
+  const dirs = ["packages", "apps"].flatMap((group) =>
+    readdirSync(join(repoRoot, group)).map((name) => join(repoRoot, group, name)),
+  );
+  dirs.push(join(repoRoot, "e2e"), join(repoRoot, "bench"));
+  return dirs.filter((dir) => {
+    const manifest = join(dir, "package.json");
+    if (!existsSync(manifest)) return false;
+    return Boolean(JSON.parse(readFileSync(manifest, "utf8")).scripts?.[script]);
+  });
 }
 
-/** Sums passed/failed tests over the vitest and Playwright JSON reports that exist. */
-function countTests() {
-  let passed = 0;
-  let failed = 0;
-  for (const file of reportFiles) {
-    if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, "utf8"));
-    if (report.stats) {
-      passed += (report.stats.expected ?? 0) + (report.stats.flaky ?? 0);
-      failed += report.stats.unexpected ?? 0;
-    } else {
-      passed += report.numPassedTests ?? 0;
-      failed += report.numFailedTests ?? 0;
-    }
+/** One suite per workspace test script; each must leave its JSON report behind. */
+const suites = [
+  ...workspacesWithScript("test").map((dir) => ({ dir, report: join(dir, "reports", "vitest.json") })),
+  ...workspacesWithScript("test:e2e").map((dir) => ({ dir, report: join(dir, "reports", "playwright.json") })),
+];
+
+/** Counts one report's tests: Playwright's JSON has `stats`, vitest's has `numPassedTests`. */
+function countReport(file) {
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  if (report.stats) {
+    return {
+      passed: (report.stats.expected ?? 0) + (report.stats.flaky ?? 0),
+      failed: report.stats.unexpected ?? 0,
+    };
   }
-  return { passed, failed };
+  // A file that failed to load (syntax error, import failure) has no test results but is a failure.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === "failed" && (file.assertionResults ?? []).length === 0,
+  ).length;
+  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + brokenFiles };
 }
 
 installIfMissing();
 if (run("bash", ["scripts/ensure-chromium.sh"]) !== 0) process.exit(1);
-clearReports();
+for (const suite of suites) rmSync(suite.report, { force: true });
 
-const failedSteps = [];
+let passed = 0;
+let failed = 0;
+const failures = [];
+
 if (build() !== 0) {
   log("build failed; not running the tests");
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-const steps = [
+
+// Checks without a report of their own count as one test each.
+for (const [name, command, args] of [
   ["lint", "npm", ["run", "lint"]],
-  ["typecheck", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]],
-  // One package at a time: the integration tests start real server processes on 2 cores.
-  ["unit, simulator and integration tests", "npx", ["turbo", "run", "test", "--concurrency=1"]],
-  ["end-to-end tests (Playwright, chromium)", "npx", ["turbo", "run", "test:e2e"]],
-];
-for (const [name, command, args] of steps) {
+  ["typecheck", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only", "--continue"]],
+]) {
   log(`${name}...`);
-  if (run(command, args) !== 0) failedSteps.push(name);
+  if (run(command, args) === 0) passed += 1;
+  else {
+    failed += 1;
+    failures.push(name);
+  }
 }
 
-const { passed, failed } = countTests();
-// A failed step that left no failing test behind (lint, typecheck, a crashed runner) still counts.
-const stepFailuresWithoutTests = failed === 0 ? failedSteps.length : 0;
-if (failedSteps.length > 0) log(`failed steps: ${failedSteps.join(", ")}`);
-console.log(`${passed} passed, ${failed + stepFailuresWithoutTests} failed`);
-process.exit(failedSteps.length > 0 ? 1 : 0);
+// One package at a time: the integration tests start real server processes on 2 cores.
+log("unit, simulator and integration tests...");
+run("npx", ["turbo", "run", "test", "--concurrency=1", "--continue"]);
+log("end-to-end tests (Playwright, chromium)...");
+run("npx", ["turbo", "run", "test:e2e", "--continue"]);
+
+for (const suite of suites) {
+  const name = relative(repoRoot, suite.dir);
+  if (!existsSync(suite.report)) {
+    failed += 1;
+    failures.push(`${name} (no report: the suite did not run to the end)`);
+    continue;
+  }
+  const counts = countReport(suite.report);
+  passed += counts.passed;
+  failed += counts.failed;
+  if (counts.failed > 0) failures.push(`${name} (${counts.failed} failed)`);
+}
+
+if (failures.length > 0) log(`failed: ${failures.join("; ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

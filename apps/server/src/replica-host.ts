@@ -1,9 +1,18 @@
 /**
  * The replica host: owns the pure Replica, the replicated KeelState, this server's watches and the
  * durable store, and performs what the Replica's Ready asks in the order core/zab/driver.ts
- * enforces (persist + fsync → send → apply → reply → advance). Every socket event is stepped as
- * soon as it arrives, and the driver runs once per event-loop turn (setImmediate), so one fsync
- * covers every proposal that arrived in that turn: group commit without a thread per stage.
+ * enforces (persist + fsync → send → apply → reply → advance).
+ *
+ * Work per event-loop turn is bounded, so peer traffic (pings, ACKs, COMMITs) is always handled
+ * within a small fraction of syncLimit whatever the client load (TigerBeetle's "run at your own
+ * pace"):
+ * - peer frames are stepped as they arrive (stepping is cheap: streaming and acks are built once
+ *   per Ready, not per input);
+ * - client writes wait in a bounded admission queue (`pendingRequestsMax`; beyond it a caller gets
+ *   THROTTLEDOP at once) and at most `ADMIT_PER_TURN_MAX` are stepped per turn;
+ * - the driver runs once per turn for at most `TURN_BUDGET_MS`, then yields to I/O and continues
+ *   on the next turn. One fsync covers everything stepped in the turn: group commit without a
+ *   thread per stage.
  */
 import {
   type Applied,
@@ -41,6 +50,19 @@ import type { PeerNetwork } from "./peer/peer-network.js";
 import { replicaConfigFrom } from "./replica-config.js";
 
 export type SyncType = "DIFF" | "TRUNC" | "SNAP";
+
+/** Client writes stepped into the replica per event-loop turn; the rest wait for the next turn. */
+export const ADMIT_PER_TURN_MAX = 512;
+/**
+ * Wall-clock budget of one turn's driving, in ms: after it the host yields to I/O (peer frames,
+ * timers, client sockets) and continues on the next turn. Far below any syncLimit (≥ 2 ticks).
+ */
+export const TURN_BUDGET_MS = 10;
+
+interface AdmittedWrite {
+  readonly requestId: number;
+  readonly request: Uint8Array;
+}
 
 export interface ReplicaHostDeps {
   readonly config: ServerConfig;
@@ -83,7 +105,10 @@ export class ReplicaHost {
   private nextRequestId: number;
   private nextSyncId = 1;
   private nextWatcherId = 1;
-  private driveScheduled = false;
+  /** Client writes accepted but not yet stepped into the replica, oldest first (`admittedHead` onward). */
+  private admitted: AdmittedWrite[] = [];
+  private admittedHead = 0;
+  private turnScheduled = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;
   private syncSeen: SyncType | undefined;
@@ -125,7 +150,7 @@ export class ReplicaHost {
 
   start(): void {
     this.tickTimer = setInterval(() => this.onTick(), this.deps.config.tickMs);
-    this.scheduleDrive();
+    this.scheduleTurn();
   }
 
   /** Stops ticking and fails every waiting call; the caller closes the network and the store. */
@@ -162,7 +187,7 @@ export class ReplicaHost {
   private onTick(): void {
     if (this.closed) return;
     this.replica.tick(this.deps.clock());
-    this.scheduleDrive();
+    this.scheduleTurn();
   }
 
   private onFrame(from: number, frame: Uint8Array): void {
@@ -173,7 +198,7 @@ export class ReplicaHost {
       return;
     }
     this.replica.step({ type: "MESSAGE", from: from as PeerId, message: decoded.message });
-    this.scheduleDrive();
+    this.scheduleTurn();
   }
 
   /** Proposes a write; resolves when it is applied here (committed by a quorum), with its result. */
@@ -192,8 +217,8 @@ export class ReplicaHost {
         );
       }, config.requestTimeoutMs);
       this.pendingWrites.set(requestId, { resolve, reject, timer });
-      this.replica.step({ type: "REQUEST", requestId, request });
-      this.scheduleDrive();
+      this.admitted.push({ requestId, request });
+      this.scheduleTurn();
     });
   }
 
@@ -207,7 +232,7 @@ export class ReplicaHost {
       }, this.deps.config.requestTimeoutMs);
       this.pendingSyncs.set(syncId, { resolve, reject, timer });
       this.replica.step({ type: "SYNC", syncId });
-      this.scheduleDrive();
+      this.scheduleTurn();
     });
   }
 
@@ -215,7 +240,7 @@ export class ReplicaHost {
   touch(sessionIds: readonly SessionId[]): void {
     if (sessionIds.length === 0 || this.closed) return;
     this.replica.step({ type: "TOUCH", sessions: sessionIds });
-    this.scheduleDrive();
+    this.scheduleTurn();
   }
 
   // --- subscriptions ------------------------------------------------------------------------
@@ -246,16 +271,39 @@ export class ReplicaHost {
 
   // --- the driver ---------------------------------------------------------------------------
 
-  private scheduleDrive(): void {
-    if (this.driveScheduled || this.closed) return;
-    this.driveScheduled = true;
-    setImmediate(() => {
-      this.driveScheduled = false;
-      if (this.closed) return;
-      drive(this.replica, this.io);
-      this.servingAfterLastDrive = this.replica.serving;
-      this.maybeSnapshot();
-    });
+  private scheduleTurn(): void {
+    if (this.turnScheduled || this.closed) return;
+    this.turnScheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  /** One bounded slice of work: admit some client writes, drive within the budget, come back if more is left. */
+  private turn(): void {
+    this.turnScheduled = false;
+    if (this.closed) return;
+    const deadline = performance.now() + TURN_BUDGET_MS;
+    this.admitWrites();
+    drive(this.replica, this.io, () => performance.now() < deadline);
+    this.servingAfterLastDrive = this.replica.serving;
+    this.maybeSnapshot();
+    if (this.admittedCount > 0 || this.replica.hasReady()) this.scheduleTurn();
+  }
+
+  private get admittedCount(): number {
+    return this.admitted.length - this.admittedHead;
+  }
+
+  private admitWrites(): void {
+    const end = Math.min(this.admitted.length, this.admittedHead + ADMIT_PER_TURN_MAX);
+    for (; this.admittedHead < end; this.admittedHead++) {
+      const write = this.admitted[this.admittedHead] as AdmittedWrite;
+      // A write that timed out while queued is not proposed at all: its caller was already answered.
+      if (this.pendingWrites.has(write.requestId)) this.replica.step({ type: "REQUEST", ...write });
+    }
+    if (this.admittedHead === this.admitted.length) {
+      this.admitted = [];
+      this.admittedHead = 0;
+    }
   }
 
   private readonly io: ReplicaIo = {
@@ -275,8 +323,17 @@ export class ReplicaHost {
     else if (write.truncateAfter !== undefined && this.syncSeen !== "SNAP") this.syncSeen = "TRUNC";
   }
 
+  /**
+   * A failed send is a lost message, never a crash: ZAB tolerates lost messages (the peer resyncs
+   * or an election follows), so the error is logged and counted and the drive goes on.
+   */
   private send(to: PeerId, message: PeerMessage): void {
-    this.deps.network.send(to, encodePeerMessage(message));
+    try {
+      this.deps.network.send(to, encodePeerMessage(message));
+    } catch (error) {
+      this.deps.metrics.peerFramesDroppedTotal.inc({ reason: "sendFailed" });
+      this.deps.logger.error({ err: error, to, type: message.type }, "peer send failed; the message is lost");
+    }
   }
 
   private restore(snapshot: Snapshot): void {

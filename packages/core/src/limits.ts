@@ -46,8 +46,15 @@ export const SESSION_TOUCHES_MAX = 65536;
 export const LEARNER_FRAMES_PER_STEP_MAX = 8;
 /** Requests the leader's housekeeping may originate per tick (closeSession for expired sessions, ...). */
 export const HOUSEKEEPING_REQUESTS_MAX = 256;
-/** Committed entries handed to the host in one Ready (the driver loops for the rest). */
-export const COMMIT_BATCH_ENTRIES_MAX = 4096;
+/**
+ * Committed entries handed to the host in one Ready (the driver loops for the rest). Small enough
+ * that applying one Ready (tree, watches, replies) is a short slice of an event-loop turn.
+ */
+export const COMMIT_BATCH_ENTRIES_MAX = 512;
+/** Durable log entries kept in memory for streaming and applying (zab/recent-entries.ts): about two pipelines. */
+export const RECENT_LOG_ENTRIES_MAX = 2 * 4096;
+/** Bytes of txns those entries may hold. */
+export const RECENT_LOG_BYTES_MAX = 64 * 1024 * 1024;
 /** Largest encoded peer message; the transport rejects bigger frames. */
 export const PEER_MESSAGE_BYTES_MAX = 64 * 1024 * 1024;
 /** Chunks in one SNAP message. */

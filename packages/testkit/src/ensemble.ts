@@ -19,6 +19,8 @@ export interface EnsembleOptions {
   serverArgs?: readonly string[];
   /** Inherit the servers' stdout/stderr (debugging). */
   verbose?: boolean;
+  /** Flags for node itself, before the server's entry (e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/p"]). */
+  nodeArgs?: readonly string[];
 }
 
 export interface Member {
@@ -40,7 +42,7 @@ const serverEntry = (): string => {
 export class Ensemble {
   private constructor(
     readonly members: readonly Member[],
-    private readonly options: Required<Omit<EnsembleOptions, "verbose">> & { verbose: boolean },
+    private readonly options: Required<EnsembleOptions>,
     private readonly rootDir: string,
   ) {}
 
@@ -51,6 +53,7 @@ export class Ensemble {
       tickMs: options.tickMs ?? 50,
       serverArgs: options.serverArgs ?? [],
       verbose: options.verbose ?? false,
+      nodeArgs: options.nodeArgs ?? [],
     };
     const count = full.voters + full.observers;
     const ports = await freePorts(count * 2);
@@ -115,7 +118,7 @@ export class Ensemble {
     if (member.process && member.process.exitCode === null && member.process.signalCode === null) {
       throw new Error(`member ${id} is already running`);
     }
-    member.process = spawn(process.execPath, [serverEntry(), ...this.argsFor(id)], {
+    member.process = spawn(process.execPath, [...this.options.nodeArgs, serverEntry(), ...this.argsFor(id)], {
       stdio: this.options.verbose ? "inherit" : ["ignore", "ignore", "pipe"],
     });
     member.process.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server ${id}] ${chunk.toString()}`));

@@ -11,6 +11,14 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { handleOpsRequest, type OpsDeps } from "../ops/http-ops.js";
+import { MessagePacer } from "./message-pacer.js";
+
+/**
+ * Calls one HTTP batch may carry. tRPC starts every call of a batch in one macrotask, so an
+ * unbounded batch could stall peer heartbeats (robustness issue, case 2); WebSocket clients are
+ * paced instead (message-pacer.ts), so large volumes belong there.
+ */
+export const HTTP_BATCH_CALLS_MAX = 100;
 
 export interface ClientServerOptions {
   readonly host: string;
@@ -42,6 +50,7 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     router: appRouter,
     createContext,
     maxBodySize: options.requestBytesMax,
+    maxBatchSize: HTTP_BATCH_CALLS_MAX,
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.logger.error({ err: error, path }, "API call failed");
     },
@@ -69,6 +78,8 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
   server.maxConnections = options.connectionsMax;
 
   const wss = new WebSocketServer({ server, maxPayload: options.requestBytesMax });
+  const pacer = new MessagePacer();
+  wss.on("connection", (ws) => pacer.attach(ws));
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,

@@ -206,10 +206,13 @@ describe("PeerNetwork", () => {
     expect(one.frames).toEqual([]);
   });
 
-  it("refuses to send a frame over its own limit (a caller bug)", async () => {
-    const peers = await peerList(1);
+  it("drops a frame over its own limit and counts it, without throwing (a throw would kill the drive loop)", async () => {
+    const peers = await peerList(2);
     const one = await startNode(1, peers, { peerFrameBytesMax: 1024 });
-    expect(() => one.network.send(2, new Uint8Array(1025))).toThrow(RangeError);
+    const two = await startNode(2, peers);
+    await waitFor(() => two.network.connectedPeers().includes(1), "link");
+    expect(one.network.send(2, new Uint8Array(1025))).toBe(false);
+    expect(one.network.connectedPeers()).toContain(2);
   });
 
   it("resets the link instead of queueing past peerSendQueueBytesMax", async () => {

@@ -154,8 +154,14 @@ export class PeerNetwork {
    */
   send(peerId: number, frame: Uint8Array): boolean {
     if (frame.byteLength > this.config.peerFrameBytesMax) {
-      // The receiver would drop the link; a frame this big is a bug in the caller (chunk snapshots).
-      throw new RangeError(`PeerNetwork.send: ${frame.byteLength} bytes exceeds peerFrameBytesMax`);
+      // The receiver would drop the link: the frame is lost, not thrown (a throw here would escape
+      // the drive loop and kill the server). Core bounds every message below this; log loudly.
+      this.logger.error(
+        { peerId, frameBytes: frame.byteLength, limitBytes: this.config.peerFrameBytesMax },
+        "peer frame over the limit; dropped",
+      );
+      this.metrics?.peerFramesDroppedTotal.inc({ reason: "frameTooLarge" });
+      return false;
     }
     const link = this.links.get(peerId);
     if (link === undefined) {

@@ -12,6 +12,8 @@ const zxidArb = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as Zx
 const epochArb = fc.integer({ min: 0, max: 0xffff_ffff }).map((v) => v as Epoch);
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const bytesArb = fc.uint8Array({ maxLength: 64 });
+/** Request ids are safe integers (the host starts them at its start time × 1000). */
+const requestIdArb = fc.maxSafeNat();
 const link = { connection: u32, seq: u32 };
 const entries = fc.array(fc.record({ zxid: zxidArb, txn: bytesArb }), { maxLength: 5 });
 
@@ -47,7 +49,13 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
   fc.record({ type: fc.constant("NEWLEADER" as const), epoch: epochArb, zxid: zxidArb, ...link }),
   fc.record({ type: fc.constant("ACKNEWLEADER" as const), epoch: epochArb, ...link }),
   fc.record({ type: fc.constant("UPTODATE" as const), committedZxid: zxidArb, ...link }),
-  fc.record({ type: fc.constant("REQUEST" as const), request: bytesArb, ...link }),
+  fc.record({ type: fc.constant("REQUEST" as const), requestId: requestIdArb, request: bytesArb, ...link }),
+  fc.record({
+    type: fc.constant("REQUESTREJECTED" as const),
+    requestId: requestIdArb,
+    code: fc.constantFrom("THROTTLEDOP" as const, "CONNECTIONLOSS" as const),
+    ...link,
+  }),
   fc.record({ type: fc.constant("PING" as const), round: u32, ...link }),
   fc.record({
     type: fc.constant("PINGREPLY" as const),

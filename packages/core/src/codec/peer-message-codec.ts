@@ -6,7 +6,7 @@
  */
 
 import { unreachable } from "../assert.js";
-import { type KeelError, keelError } from "../errors.js";
+import { ERROR_CODES, errorCodeFromNumber, type KeelError, keelError } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import {
   PEER_MESSAGE_BYTES_MAX,
@@ -42,6 +42,7 @@ const TAGS: readonly PeerMessageType[] = [
   "PINGREPLY",
   "SYNC",
   "SYNCREPLY",
+  "REQUESTREJECTED",
 ];
 const STATES: readonly PeerState[] = ["LOOKING", "FOLLOWING", "LEADING", "OBSERVING"];
 
@@ -102,7 +103,10 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.u64(m.committedZxid);
       return;
     case "REQUEST":
-      w.bytes(m.request);
+      w.f64(m.requestId).bytes(m.request);
+      return;
+    case "REQUESTREJECTED":
+      w.f64(m.requestId).i32(ERROR_CODES[m.code]);
       return;
     case "PING":
       w.u32(m.round);
@@ -201,7 +205,12 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
     case "UPTODATE":
       return { type, ...link, committedZxid: r.u64() as Zxid };
     case "REQUEST":
-      return { type, ...link, request: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() };
+      return { type, ...link, requestId: r.f64(), request: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() };
+    case "REQUESTREJECTED": {
+      const requestId = r.f64();
+      const code = errorCodeFromNumber(r.i32());
+      return code === undefined ? undefined : { type, ...link, requestId, code };
+    }
     case "PING":
       return { type, ...link, round: r.u32() };
     case "PINGREPLY": {

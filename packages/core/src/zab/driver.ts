@@ -35,10 +35,16 @@ export function handleReady(replica: Replica, ready: Ready, io: ReplicaIo): void
   replica.advance(ready);
 }
 
-/** Loops while the replica has work; returns the number of Ready rounds handled. */
-export function drive(replica: Replica, io: ReplicaIo): number {
+/**
+ * Loops while the replica has work; returns the number of Ready rounds handled. `mayContinue`,
+ * asked before every round after the first, lets the caller bound the work of one call (the
+ * server gives it a time budget per event-loop turn so heartbeats are never starved, and calls
+ * again on a later turn while `replica.hasReady()`). Stopping between rounds is always safe: the
+ * contract only forbids inputs between `ready()` and `advance()`.
+ */
+export function drive(replica: Replica, io: ReplicaIo, mayContinue: () => boolean = () => true): number {
   let rounds = 0;
-  while (replica.hasReady()) {
+  while (replica.hasReady() && (rounds === 0 || mayContinue())) {
     assert(rounds < DRIVE_ROUNDS_MAX, "drive: the replica never settles");
     handleReady(replica, replica.ready(), io);
     rounds += 1;

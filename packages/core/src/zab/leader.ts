@@ -24,8 +24,10 @@ import { minZxid } from "./zxids.js";
 
 interface QueuedRequest {
   readonly request: Uint8Array;
-  /** Set for requests of local clients (so a rejection can be reported); forwarded ones have none. */
+  /** The caller's name for the request (local or the forwarding learner's), for a rejection; none for housekeeping. */
   readonly requestId: number | undefined;
+  /** The learner that forwarded it, or undefined for a local one. */
+  readonly from: PeerId | undefined;
 }
 
 interface PendingSync {
@@ -87,7 +89,7 @@ export class Leader {
         this.onAck(h, m.zxid);
         return;
       case "REQUEST":
-        if (stageAtLeast(h.stage, "ACKED")) this.request(m.request, undefined);
+        if (stageAtLeast(h.stage, "ACKED")) this.request(m.request, m.requestId, h.peer);
         return;
       case "PINGREPLY":
         if (m.round > h.pingRoundAcked) h.pingRoundAcked = m.round;
@@ -109,6 +111,7 @@ export class Leader {
       case "INFORM":
       case "PING":
       case "SYNCREPLY":
+      case "REQUESTREJECTED":
         return; // leader-to-learner messages: a confused peer, ignore
       default:
         unreachable(m);
@@ -293,12 +296,20 @@ export class Leader {
     ctx.markCommitted(durable as Zxid);
   }
 
-  request(request: Uint8Array, requestId: number | undefined): void {
+  /**
+   * Queues a write for proposal. A full queue refuses it at once with THROTTLEDOP, to the local
+   * caller or back to the learner that forwarded it: overload is a definite, retryable answer,
+   * never a silent drop that leaves the client waiting for a timeout.
+   */
+  request(request: Uint8Array, requestId: number | undefined, from?: PeerId): void {
     if (this.requests.length >= REQUEST_QUEUE_MAX) {
-      if (requestId !== undefined) this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "THROTTLEDOP" });
+      if (requestId === undefined) return; // housekeeping: retried on a later tick
+      const handle = from === undefined ? undefined : this.learners.get(from);
+      if (handle !== undefined) this.sendTo(handle, { type: "REQUESTREJECTED", requestId, code: "THROTTLEDOP" }, true);
+      else if (from === undefined) this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "THROTTLEDOP" });
       return;
     }
-    this.requests.push({ request, requestId });
+    this.requests.push({ request, requestId, from });
   }
 
   private outstanding(): number {
@@ -421,23 +432,43 @@ export class Leader {
     }
   }
 
-  /** Runs after every input: propose, stream, answer syncs. */
+  /**
+   * Runs after every input: propose, answer syncs. Streaming to learners waits for `flush()` (called
+   * by `ready()`), so every input stepped before one Ready shares one PROPOSAL and one COMMIT per
+   * learner: the message count follows Ready rounds, not client requests.
+   */
   afterStep(): void {
     if (this.ctx.transition !== undefined) return;
     this.advanceDiscovery();
     this.proposeQueued();
     this.recomputeCommit();
-    for (const h of this.learners.values()) this.pump(h);
     if (this.pingSoon) this.ping();
     this.pingSoon = false;
     this.ctx.emitCommits();
     this.resolveSyncs();
   }
 
+  /** Streams what each learner lacks (bounded per learner per call); `ready()` calls it first. */
+  flush(): void {
+    for (const h of this.learners.values()) this.pump(h);
+  }
+
+  /** Whether `flush()` has something to send: a learner lacks proposals, NEWLEADER or a COMMIT. */
+  hasFlush(): boolean {
+    for (const h of this.learners.values()) {
+      if (!stageAtLeast(h.stage, "SYNC")) continue;
+      const target = h.observer ? this.ctx.committedZxid : this.lastProposedZxid;
+      if (h.sentUpToZxid < target || h.stage === "SYNC") return true;
+      if (this.established && !h.observer && minZxid(h.sentUpToZxid, this.ctx.committedZxid) > h.sentCommitZxid)
+        return true;
+    }
+    return false;
+  }
+
   stop(): void {
     const { ctx } = this;
     for (const queued of this.requests) {
-      if (queued.requestId !== undefined) {
+      if (queued.requestId !== undefined && queued.from === undefined) {
         ctx.replies.push({ type: "REQUEST_REJECTED", requestId: queued.requestId, code: "CONNECTIONLOSS" });
       }
     }

@@ -22,6 +22,8 @@ export class Learner {
   private readonly startTick: number;
   private lastHeardTick: number;
   private readonly touches = new Set<SessionId>();
+  /** Highest live proposal logged since the last Ready: acknowledged once, cumulatively, by `flush()`. */
+  private ackPending: Zxid | undefined;
   /** sync() calls sent to the leader (zxid undefined) or answered and waiting for the local apply. */
   private readonly syncs = new Map<number, Zxid | undefined>();
   /** FOLLOWERINFO / OBSERVERINFO, resent each tick until the leader answers (it may still be deciding). */
@@ -92,6 +94,9 @@ export class Learner {
       case "SYNCREPLY":
         if (this.syncs.has(m.syncId)) this.syncs.set(m.syncId, m.zxid);
         return;
+      case "REQUESTREJECTED":
+        this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId: m.requestId, code: m.code });
+        return;
       case "FOLLOWERINFO":
       case "OBSERVERINFO":
       case "ACKEPOCH":
@@ -158,7 +163,18 @@ export class Learner {
     ctx.log.append(entries);
     const last = (entries.at(-1) as LogEntry).zxid;
     if (committed) ctx.markCommitted(last);
-    else if (live) this.send({ type: "ACK", zxid: last }); // after the persist: spec/zab.md 5
+    else if (live) this.ackPending = last; // one cumulative ACK per Ready, after the persist: docs/protocol.md
+  }
+
+  /** Sends the cumulative ACK for every proposal logged since the last Ready; `ready()` calls it first. */
+  flush(): void {
+    if (this.ackPending === undefined) return;
+    this.send({ type: "ACK", zxid: this.ackPending });
+    this.ackPending = undefined;
+  }
+
+  hasFlush(): boolean {
+    return this.ackPending !== undefined;
   }
 
   private onNewLeader(epoch: Epoch, zxid: Zxid): void {
@@ -191,7 +207,7 @@ export class Learner {
       this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
       return;
     }
-    this.send({ type: "REQUEST", request });
+    this.send({ type: "REQUEST", requestId, request });
   }
 
   sync(syncId: number): void {

@@ -7,6 +7,7 @@
  * (`seq`). ZAB assumes FIFO channels (TCP); the link lets a replica detect a lost, duplicated or
  * reordered message on any transport and treat it as a broken connection (docs/protocol.md).
  */
+import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import type { LogEntry, Snapshot } from "./io.js";
 
@@ -49,7 +50,13 @@ export type PeerMessage =
   | ({ readonly type: "COMMIT"; readonly zxid: Zxid } & Link)
   /** Committed txns for an observer. */
   | ({ readonly type: "INFORM"; readonly entries: readonly LogEntry[] } & Link)
-  | ({ readonly type: "REQUEST"; readonly request: Uint8Array } & Link)
+  /** A client write a learner forwards; `requestId` is the learner's own name for it, echoed in a rejection. */
+  | ({ readonly type: "REQUEST"; readonly requestId: number; readonly request: Uint8Array } & Link)
+  /**
+   * The leader refused a forwarded REQUEST before proposing it (its request queue is full): it will
+   * never commit, so the learner may tell its client so (a retryable THROTTLEDOP, not a timeout).
+   */
+  | ({ readonly type: "REQUESTREJECTED"; readonly requestId: number; readonly code: KeelErrorCode } & Link)
   /** Liveness and leadership confirmation: `round` is echoed in PINGREPLY (sync() waits on a quorum of echoes). */
   | ({ readonly type: "PING"; readonly round: number } & Link)
   | ({ readonly type: "PINGREPLY"; readonly round: number; readonly sessions: readonly SessionId[] } & Link)

@@ -7,6 +7,7 @@ import { assert } from "../assert.js";
 import type { Epoch, Zxid } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
 import type { DurableWrite, LogEntry, LogReader, Snapshot } from "./io.js";
+import { RecentEntries } from "./recent-entries.js";
 
 export class ReplicaLog {
   private unstable: LogEntry[] = [];
@@ -14,6 +15,8 @@ export class ReplicaLog {
   private snapshot: Snapshot | undefined;
   private acceptedEpochPending: Epoch | undefined;
   private currentEpochPending: Epoch | undefined;
+  /** The durable tail, in memory: what was just written is streamed and applied without a storage read. */
+  private readonly recent = new RecentEntries();
 
   constructor(readonly reader: LogReader) {}
 
@@ -113,7 +116,10 @@ export class ReplicaLog {
       const durableLast = this.reader.lastLoggedZxid();
       const limit = this.truncateAfter ?? durableLast;
       if (after < durableLast && after < limit) {
-        const durable = this.reader.entriesAfter(after, countMax, bytesMax).filter((entry) => entry.zxid <= limit);
+        const source = this.recent.covers(after)
+          ? this.recent.after(after, countMax, bytesMax)
+          : this.reader.entriesAfter(after, countMax, bytesMax);
+        const durable = source.filter((entry) => entry.zxid <= limit);
         if (durable.length > 0) return durable;
       }
     }
@@ -147,6 +153,10 @@ export class ReplicaLog {
       assert(this.reader.epochs().acceptedEpoch === write.acceptedEpoch, "log: acceptedEpoch not persisted");
     if (write.currentEpoch !== undefined)
       assert(this.reader.epochs().currentEpoch === write.currentEpoch, "log: currentEpoch not persisted");
+    // Same order as the write itself: snapshot, truncate, append.
+    if (write.snapshot !== undefined) this.recent.clear();
+    if (write.truncateAfter !== undefined) this.recent.truncateAfter(write.truncateAfter);
+    this.recent.push(write.entries);
     this.unstable = [];
     this.truncateAfter = undefined;
     this.snapshot = undefined;

@@ -186,13 +186,24 @@ export class Replica {
       ctx.commits.length > 0 ||
       ctx.replies.length > 0 ||
       ctx.events.length > 0 ||
-      ctx.hasMoreCommits()
+      ctx.hasMoreCommits() ||
+      this.roleHasFlush()
     );
+  }
+
+  private roleHasFlush(): boolean {
+    const { role } = this;
+    if (role.type === "LEADING") return role.leader.hasFlush();
+    return role.type !== "LOOKING" && role.learner.hasFlush();
   }
 
   ready(): Ready {
     assert(this.inflight === undefined, "ready() twice without advance()");
-    const { ctx } = this;
+    const { ctx, role } = this;
+    // Messages that sum up many inputs (the leader's PROPOSAL/COMMIT per learner, a learner's
+    // cumulative ACK) are built once per Ready rather than once per input.
+    if (role.type === "LEADING") role.leader.flush();
+    else if (role.type !== "LOOKING") role.learner.flush();
     ctx.emitCommits();
     const { before, after } = ctx.outbox.take();
     const persist = ctx.log.takeWrite();
