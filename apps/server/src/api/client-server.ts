@@ -19,6 +19,8 @@ import { MessagePacer } from "./message-pacer.js";
  * paced instead (message-pacer.ts), so large volumes belong there.
  */
 export const HTTP_BATCH_CALLS_MAX = 100;
+/** How long a WebSocket may leave our PING unanswered before it is dropped. */
+export const WEBSOCKET_PONG_WAIT_MS = 30_000;
 
 export interface ClientServerOptions {
   readonly host: string;
@@ -84,7 +86,10 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     wss,
     router: appRouter,
     createContext,
-    keepAlive: { enabled: true, pingMs: options.webSocketPingMs, pongWaitMs: options.webSocketPingMs },
+    // The PONG to our PING arrives only after the client has read everything sent before the PING:
+    // a client busy with thousands of answers on a loaded machine may take many seconds. Only a
+    // connection that stays silent that long is dead (sessions have their own, tighter timeout).
+    keepAlive: { enabled: true, pingMs: options.webSocketPingMs, pongWaitMs: WEBSOCKET_PONG_WAIT_MS },
   });
 
   await new Promise<void>((resolve, reject) => {

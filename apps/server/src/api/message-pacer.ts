@@ -28,6 +28,14 @@ interface SocketQueue {
 
 const LEFT_BRACKET = 0x5b;
 
+/**
+ * tRPC's keep-alive strings pass at once, ahead of queued calls: they start no work, and a PONG
+ * held behind a backlog would make the server drop a client that is only waiting for answers.
+ */
+function isKeepAlive(data: RawData): boolean {
+  return Buffer.isBuffer(data) && data.length === 4 && (data.toString() === "PING" || data.toString() === "PONG");
+}
+
 export class MessagePacer {
   private budget: number;
   private refillScheduled = false;
@@ -43,7 +51,7 @@ export class MessagePacer {
     const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
     const queue: SocketQueue = { emitMessage: (data) => emit("message", data, false), parts: [] };
     ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-      if (event !== "message" || args[1] === true) return emit(event, ...args);
+      if (event !== "message" || args[1] === true || isKeepAlive(args[0] as RawData)) return emit(event, ...args);
       queue.parts.push(...this.split(args[0] as RawData));
       this.serve(queue);
       return true;
