@@ -7,8 +7,8 @@
 import type { AppRouter } from "@keel/api";
 import { Ensemble } from "@keel/testkit";
 import { createTRPCClient, createWSClient, type TRPCClient, type TRPCWebSocketClient, wsLink } from "@trpc/client";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { keelCodeOf } from "./helpers.js";
 
 const WRITES = 5000;
