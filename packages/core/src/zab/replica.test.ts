@@ -9,6 +9,7 @@ import { peerId, ZXID_ZERO, zxid } from "../ids.js";
 import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine } from "../sim/app.js";
 import { MemoryDisk } from "../sim/disk.js";
 import { Prng } from "../sim/prng.js";
+import { PIPELINE_MAX, REQUEST_QUEUE_MAX } from "../limits.js";
 import { REPLICA_CONFIG_DEFAULTS } from "./config.js";
 import { handleReady, type ReplicaIo } from "./driver.js";
 import type { Envelope, PeerMessage } from "./messages.js";
@@ -151,5 +152,21 @@ describe("Replica", () => {
     node.replica.step({ type: "REQUEST", requestId: 1, request: write(1) });
     settle(net, 1);
     expect(node.sm.count).toBe(1);
+  });
+  it("a leader whose request queue is full refuses a forwarded write with THROTTLEDOP instead of dropping it", () => {
+    const net = ensemble(3);
+    settle(net, 20);
+    const leader = leaderOf(net);
+    // Fill the pipeline and then the queue, without letting anything commit in between.
+    const fill = PIPELINE_MAX + REQUEST_QUEUE_MAX;
+    for (let id = 1; id <= fill; id++) leader.replica.step({ type: "REQUEST", requestId: id, request: write(id) });
+    leader.replica.step({ type: "REQUEST", requestId: fill + 1, request: write(fill + 1) });
+    const follower = net.nodes.get(peerId(1)) as Node;
+    follower.replica.step({ type: "REQUEST", requestId: 77, request: write(77) });
+    settle(net);
+    expect(leader.replies).toContainEqual({ type: "REQUEST_REJECTED", requestId: fill + 1, code: "THROTTLEDOP" });
+    expect(follower.replies).toContainEqual({ type: "REQUEST_REJECTED", requestId: 77, code: "THROTTLEDOP" });
+    // Everything the leader queued commits; the refused writes never do.
+    for (const node of net.nodes.values()) expect(node.sm.count).toBe(fill);
   });
 });
