@@ -100,6 +100,7 @@ export class ReplicaHost {
   private readonly watchSinks = new Map<WatcherId, WatchSink>();
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly stopServingListeners = new Set<(reason: string) => void>();
   // Request ids must never repeat across restarts of this process: a txn proposed by an earlier
   // incarnation may still commit after a restart, and must not be taken for a new caller's write.
   private nextRequestId: number;
@@ -263,6 +264,16 @@ export class ReplicaHost {
     return () => this.appliedListeners.delete(listener);
   }
 
+  /**
+   * Called as soon as this server stops serving (LOOKING, or a learner out of sync): its clients
+   * must hear at once, as a ZooKeeper server closes client connections when it loses the leader,
+   * so that they move to another server instead of trusting a session that may be expiring.
+   */
+  onStopServing(listener: (reason: string) => void): () => void {
+    this.stopServingListeners.add(listener);
+    return () => this.stopServingListeners.delete(listener);
+  }
+
   /** Called when the state was replaced by a snapshot: history-based streams can no longer continue. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);
@@ -284,9 +295,19 @@ export class ReplicaHost {
     const deadline = performance.now() + TURN_BUDGET_MS;
     this.admitWrites();
     drive(this.replica, this.io, () => performance.now() < deadline);
-    this.servingAfterLastDrive = this.replica.serving;
+    this.noteServing();
     this.maybeSnapshot();
     if (this.admittedCount > 0 || this.replica.hasReady()) this.scheduleTurn();
+  }
+
+  /** Records whether the replica serves after this turn, and tells listeners when it just stopped. */
+  private noteServing(): void {
+    const serving = this.replica.serving;
+    const stopped = this.servingAfterLastDrive && !serving;
+    this.servingAfterLastDrive = serving;
+    if (!stopped) return;
+    const reason = `server ${this.selfId} stopped serving (${this.replica.state.toLowerCase()})`;
+    for (const listener of this.stopServingListeners) listener(reason);
   }
 
   private get admittedCount(): number {

@@ -45,7 +45,14 @@ export interface WatchOptions {
 /** Session state pushed to a client whose session is bound to its WebSocket. */
 export type SessionEventView =
   | { type: "attached"; sessionId: string; timeoutMs: number; serverId: number; lastZxid: string }
-  | { type: "expired"; sessionId: string };
+  | { type: "expired"; sessionId: string }
+  /**
+   * The server stopped serving (it lost its leader or its quorum) and ends the stream: the session
+   * may still be alive, or may expire without this server hearing of it. Attach to another server
+   * within the timeout, and until a serving server confirms the session treat it as possibly
+   * expired (docs/api.md, "Sessions: the client-side rule").
+   */
+  | { type: "disconnected"; sessionId: string; serverId: number; reason: string };
 
 export interface Coordinator {
   create(input: CreateInput): Promise<{ path: string; stat: StatView }>;

@@ -3,6 +3,10 @@
  * touches the session (forwarded to the leader on PING replies), so it lives as long as the
  * connection; the WebSocket's own ping/pong detects a dead client. The client may re-attach on any
  * server within the timeout, unless that server has applied less than the client has seen.
+ *
+ * When this server stops serving (it lost its leader or quorum), its touches no longer reach the
+ * leader, which may expire the session while this server cannot tell: the stream says
+ * `disconnected` and ends at once, so the client moves on (robustness issue, case 3).
  */
 import type { AttachOptions, SessionEventView } from "@keel/api";
 import { keelError, type SessionId } from "@keel/core";
@@ -41,10 +45,15 @@ export async function* attachStream(
       queue.end();
     }
   });
+  const stopServing = host.onStopServing((reason) => {
+    queue.push({ type: "disconnected", sessionId: id.toString(), serverId: host.selfId, reason });
+    queue.end();
+  });
   try {
     yield* queue;
   } finally {
     clearInterval(timer);
     stopListening();
+    stopServing();
   }
 }

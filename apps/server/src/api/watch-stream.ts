@@ -124,10 +124,16 @@ export async function* watchStream(host: ReplicaHost, options: WatchOptions): As
   const stopReset = host.onReset(() =>
     queue.fail(new Error("this server was resynchronized from a snapshot; resume the stream")),
   );
+  // A server cut off from the quorum would deliver nothing while the ensemble moves on: end the
+  // stream at once so the client resumes it from its last zxid on a server that is serving.
+  const stopServing = host.onStopServing((reason) =>
+    queue.fail(keelError("CONNECTIONLOSS", `${reason}; resume the stream on another server`)),
+  );
   try {
     yield* queue;
   } finally {
     stopReset();
+    stopServing();
     cleanup();
   }
 }

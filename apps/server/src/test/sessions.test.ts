@@ -117,4 +117,40 @@ describe("sessions", () => {
     await ws.close();
     expect(String(error)).toMatch(/behind/i);
   });
+  it("a server cut off from the quorum tells its attached client and ends its watch streams, during the partition", async () => {
+    const leader = await ensemble.waitForLeader();
+    const isolated = ensemble.members.find((m) => m.id !== leader);
+    if (!isolated) throw new Error("need a follower");
+    const others = ensemble.members.filter((m) => m.id !== isolated.id);
+    const http = httpClient(isolated.clientUrl);
+    const session = await retry(() => http.session.open.mutate({ timeoutMs: 4000 }));
+    const ref = { sessionId: session.sessionId, secret: session.secret };
+    const ws = wsClient(isolated.clientUrl, { retryDelayMs: 60_000 });
+    const events: string[] = [];
+    let watchError: unknown;
+    const attached = new Promise<void>((resolve, reject) => {
+      ws.client.session.attach.subscribe(
+        { ...ref, lastZxidSeen: "0" },
+        { onData: (event) => (event.type === "attached" ? resolve() : events.push(event.type)), onError: reject },
+      );
+    });
+    await attached;
+    ws.client.watch.events.subscribe(
+      { path: "/", mode: "persistent_recursive" },
+      { onData: () => {}, onError: (error) => (watchError = error) },
+    );
+
+    // Freeze the other two: the isolated server loses its leader and stops serving.
+    for (const member of others) member.process?.kill("SIGSTOP");
+    try {
+      await eventually(async () => events.includes("disconnected"), 30_000, "the disconnected event");
+      await eventually(async () => watchError !== undefined, 30_000, "the watch stream to end");
+      expect(events).toEqual(["disconnected"]);
+      expect(String(watchError)).toMatch(/stopped serving/);
+    } finally {
+      for (const member of others) member.process?.kill("SIGCONT");
+      await ws.close();
+    }
+    await ensemble.waitForLeader();
+  });
 });
