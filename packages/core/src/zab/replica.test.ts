@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import type { PeerId, Zxid } from "../ids.js";
 import { peerId, ZXID_ZERO, zxid } from "../ids.js";
+import { PIPELINE_MAX, REQUEST_QUEUE_MAX } from "../limits.js";
 import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine } from "../sim/app.js";
 import { MemoryDisk } from "../sim/disk.js";
 import { Prng } from "../sim/prng.js";
-import { PIPELINE_MAX, REQUEST_QUEUE_MAX } from "../limits.js";
 import { REPLICA_CONFIG_DEFAULTS } from "./config.js";
 import { handleReady, type ReplicaIo } from "./driver.js";
 import type { Envelope, PeerMessage } from "./messages.js";
