@@ -36,6 +36,8 @@ export const PROPOSAL_BATCH_ENTRIES_MAX = 512;
 export const PROPOSAL_BATCH_BYTES_MAX = 4 * 1024 * 1024;
 /** Proposals the leader keeps in flight (proposed, not yet committed): etcd's MaxInflightMsgs. */
 export const PIPELINE_MAX = 4096;
+/** Client writes a learner forwards in one REQUEST frame (the rest follow in the next frame). */
+export const FORWARD_BATCH_REQUESTS_MAX = 512;
 /** Client requests (local and forwarded) queued at the leader while the pipeline is full or it is not yet serving. */
 export const REQUEST_QUEUE_MAX = 8192;
 /** sync() calls waiting on one replica (and, at the leader, on behalf of all learners). */

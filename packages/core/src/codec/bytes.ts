@@ -110,6 +110,11 @@ export class ByteWriter {
     return this.length;
   }
 
+  /** A view of the bytes written so far (no copy: valid until the next write). */
+  written(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
   /** The written bytes (a copy, so the writer may be reused). */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);

@@ -49,7 +49,11 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
   fc.record({ type: fc.constant("NEWLEADER" as const), epoch: epochArb, zxid: zxidArb, ...link }),
   fc.record({ type: fc.constant("ACKNEWLEADER" as const), epoch: epochArb, ...link }),
   fc.record({ type: fc.constant("UPTODATE" as const), committedZxid: zxidArb, ...link }),
-  fc.record({ type: fc.constant("REQUEST" as const), requestId: requestIdArb, request: bytesArb, ...link }),
+  fc.record({
+    type: fc.constant("REQUEST" as const),
+    requests: fc.array(fc.record({ requestId: requestIdArb, request: bytesArb }), { maxLength: 5 }),
+    ...link,
+  }),
   fc.record({
     type: fc.constant("REQUESTREJECTED" as const),
     requestId: requestIdArb,

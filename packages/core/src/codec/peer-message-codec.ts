@@ -9,13 +9,14 @@ import { unreachable } from "../assert.js";
 import { ERROR_CODES, errorCodeFromNumber, type KeelError, keelError } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import {
+  FORWARD_BATCH_REQUESTS_MAX,
   PEER_MESSAGE_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
   SESSION_TOUCHES_MAX,
   SNAPSHOT_CHUNKS_MAX,
 } from "../limits.js";
 import type { LogEntry } from "../zab/io.js";
-import type { PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
+import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
 
@@ -51,12 +52,33 @@ export type PeerDecodeResult =
   | { readonly type: "error"; readonly error: KeelError };
 
 export function encodePeerMessage(message: PeerMessage): Uint8Array {
-  const w = new ByteWriter(64);
+  // Sized up front so the payload (1 KiB txns by the hundred) is copied once, not once per doubling.
+  const w = new ByteWriter(encodedSizeHint(message));
   w.u8(PEER_CODEC_VERSION).u8(TAGS.indexOf(message.type));
   if (message.type !== "NOTIFICATION") w.u32(message.connection).u32(message.seq);
   writeBody(w, message);
-  const body = w.finish();
-  return new ByteWriter(body.length + 4).raw(body).u32(crc32c(body)).finish();
+  return w.u32(crc32c(w.written())).finish();
+}
+
+/** Per-item overhead allowance: a zxid or request id, a length prefix, a little slack. */
+const ITEM_OVERHEAD_BYTES = 16;
+
+/** Close to the encoded size (never required to be exact: the writer grows when short). */
+function encodedSizeHint(message: PeerMessage): number {
+  const fixed = 64;
+  switch (message.type) {
+    case "PROPOSAL":
+    case "INFORM":
+      return message.entries.reduce((sum, entry) => sum + entry.txn.length + ITEM_OVERHEAD_BYTES, fixed);
+    case "REQUEST":
+      return message.requests.reduce((sum, forwarded) => sum + forwarded.request.length + ITEM_OVERHEAD_BYTES, fixed);
+    case "SNAP":
+      return message.snapshot.chunks.reduce((sum, chunk) => sum + chunk.length + ITEM_OVERHEAD_BYTES, fixed);
+    case "PINGREPLY":
+      return fixed + 8 * message.sessions.length;
+    default:
+      return fixed;
+  }
 }
 
 function writeEntries(w: ByteWriter, entries: readonly LogEntry[]): void {
@@ -103,7 +125,8 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.u64(m.committedZxid);
       return;
     case "REQUEST":
-      w.f64(m.requestId).bytes(m.request);
+      w.u32(m.requests.length);
+      for (const forwarded of m.requests) w.f64(forwarded.requestId).bytes(forwarded.request);
       return;
     case "REQUESTREJECTED":
       w.f64(m.requestId).i32(ERROR_CODES[m.code]);
@@ -204,8 +227,15 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       return { type, ...link, epoch: readEpoch(r) };
     case "UPTODATE":
       return { type, ...link, committedZxid: r.u64() as Zxid };
-    case "REQUEST":
-      return { type, ...link, requestId: r.f64(), request: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() };
+    case "REQUEST": {
+      const count = r.u32();
+      if (count > FORWARD_BATCH_REQUESTS_MAX) return undefined;
+      const requests: ForwardedRequest[] = [];
+      for (let i = 0; i < count && r.ok; i++) {
+        requests.push({ requestId: r.f64(), request: r.bytes(PEER_MESSAGE_BYTES_MAX).slice() });
+      }
+      return { type, ...link, requests };
+    }
     case "REQUESTREJECTED": {
       const requestId = r.f64();
       const code = errorCodeFromNumber(r.i32());

@@ -89,7 +89,8 @@ export class Leader {
         this.onAck(h, m.zxid);
         return;
       case "REQUEST":
-        if (stageAtLeast(h.stage, "ACKED")) this.request(m.request, m.requestId, h.peer);
+        if (!stageAtLeast(h.stage, "ACKED")) return;
+        for (const forwarded of m.requests) this.request(forwarded.request, forwarded.requestId, h.peer);
         return;
       case "PINGREPLY":
         if (m.round > h.pingRoundAcked) h.pingRoundAcked = m.round;

@@ -6,11 +6,16 @@
 import { assert, unreachable } from "../assert.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import { zxidEpoch } from "../ids.js";
-import { SESSION_TOUCHES_MAX, SYNCS_PENDING_MAX } from "../limits.js";
+import {
+  FORWARD_BATCH_REQUESTS_MAX,
+  PROPOSAL_BATCH_BYTES_MAX,
+  SESSION_TOUCHES_MAX,
+  SYNCS_PENDING_MAX,
+} from "../limits.js";
 import type { ReplicaContext } from "./context.js";
 import type { LogEntry, Snapshot } from "./io.js";
 import { LinkState } from "./link.js";
-import type { LinkBody, LinkMessage, PeerMessage } from "./messages.js";
+import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage } from "./messages.js";
 
 /** CONNECTING: FOLLOWERINFO sent. SYNCING: ACKEPOCH sent, receiving the stream. ACKED: NEWLEADER acked. UPTODATE: serving. */
 export type LearnerStage = "CONNECTING" | "SYNCING" | "ACKED" | "UPTODATE";
@@ -24,6 +29,8 @@ export class Learner {
   private readonly touches = new Set<SessionId>();
   /** Highest live proposal logged since the last Ready: acknowledged once, cumulatively, by `flush()`. */
   private ackPending: Zxid | undefined;
+  /** Client writes to forward to the leader with the next Ready. */
+  private forwarding: ForwardedRequest[] = [];
   /** sync() calls sent to the leader (zxid undefined) or answered and waiting for the local apply. */
   private readonly syncs = new Map<number, Zxid | undefined>();
   /** FOLLOWERINFO / OBSERVERINFO, resent each tick until the leader answers (it may still be deciding). */
@@ -166,15 +173,32 @@ export class Learner {
     else if (live) this.ackPending = last; // one cumulative ACK per Ready, after the persist: docs/protocol.md
   }
 
-  /** Sends the cumulative ACK for every proposal logged since the last Ready; `ready()` calls it first. */
+  /**
+   * Sends what sums up the inputs since the last Ready, once: the cumulative ACK for every proposal
+   * logged, and the client writes to forward, packed into REQUEST frames. `ready()` calls it first.
+   */
   flush(): void {
-    if (this.ackPending === undefined) return;
-    this.send({ type: "ACK", zxid: this.ackPending });
-    this.ackPending = undefined;
+    if (this.ackPending !== undefined) {
+      this.send({ type: "ACK", zxid: this.ackPending });
+      this.ackPending = undefined;
+    }
+    for (let start = 0; start < this.forwarding.length; ) {
+      let bytes = 0;
+      let end = start;
+      while (end < this.forwarding.length && end - start < FORWARD_BATCH_REQUESTS_MAX) {
+        const size = (this.forwarding[end] as ForwardedRequest).request.length;
+        if (end > start && bytes + size > PROPOSAL_BATCH_BYTES_MAX) break;
+        bytes += size;
+        end += 1;
+      }
+      this.send({ type: "REQUEST", requests: this.forwarding.slice(start, end) });
+      start = end;
+    }
+    this.forwarding = [];
   }
 
   hasFlush(): boolean {
-    return this.ackPending !== undefined;
+    return this.ackPending !== undefined || this.forwarding.length > 0;
   }
 
   private onNewLeader(epoch: Epoch, zxid: Zxid): void {
@@ -207,7 +231,7 @@ export class Learner {
       this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
       return;
     }
-    this.send({ type: "REQUEST", requestId, request });
+    this.forwarding.push({ requestId, request });
   }
 
   sync(syncId: number): void {
@@ -246,6 +270,10 @@ export class Learner {
   }
 
   stop(): void {
+    // Never sent: the leader cannot have seen them, so they are refused, not lost.
+    for (const { requestId } of this.forwarding)
+      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+    this.forwarding = [];
     for (const syncId of this.syncs.keys())
       this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
     this.syncs.clear();

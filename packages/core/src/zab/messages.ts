@@ -50,8 +50,8 @@ export type PeerMessage =
   | ({ readonly type: "COMMIT"; readonly zxid: Zxid } & Link)
   /** Committed txns for an observer. */
   | ({ readonly type: "INFORM"; readonly entries: readonly LogEntry[] } & Link)
-  /** A client write a learner forwards; `requestId` is the learner's own name for it, echoed in a rejection. */
-  | ({ readonly type: "REQUEST"; readonly requestId: number; readonly request: Uint8Array } & Link)
+  /** Client writes a learner forwards, in arrival order (one frame per Ready, not per write). */
+  | ({ readonly type: "REQUEST"; readonly requests: readonly ForwardedRequest[] } & Link)
   /**
    * The leader refused a forwarded REQUEST before proposing it (its request queue is full): it will
    * never commit, so the learner may tell its client so (a retryable THROTTLEDOP, not a timeout).
@@ -64,6 +64,12 @@ export type PeerMessage =
   | ({ readonly type: "SYNCREPLY"; readonly syncId: number; readonly zxid: Zxid } & Link);
 
 export type PeerMessageType = PeerMessage["type"];
+
+/** One forwarded client write; `requestId` is the learner's own name for it, echoed in a rejection. */
+export interface ForwardedRequest {
+  readonly requestId: number;
+  readonly request: Uint8Array;
+}
 
 /** A message with its destination, as `Ready` lists them. */
 export interface Envelope {
