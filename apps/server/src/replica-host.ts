@@ -75,16 +75,21 @@ export interface ReplicaHostDeps {
   readonly clock: () => number;
 }
 
+/**
+ * A call waiting for the replica. Its deadline is checked on the tick rather than by a timer of its
+ * own: every call has the same timeout, so the maps (insertion-ordered) expire from the front, and
+ * a write costs no timer to arm and clear.
+ */
 interface PendingWrite {
   resolve(applied: Applied): void;
   reject(error: KeelError): void;
-  timer: NodeJS.Timeout;
+  readonly deadlineMs: number;
 }
 
 interface PendingSync {
   resolve(zxid: Zxid): void;
   reject(error: KeelError): void;
-  timer: NodeJS.Timeout;
+  readonly deadlineMs: number;
 }
 
 /** Called for every applied txn, after watch events were delivered and before the caller's reply. */
@@ -187,8 +192,25 @@ export class ReplicaHost {
 
   private onTick(): void {
     if (this.closed) return;
-    this.replica.tick(this.deps.clock());
+    const now = this.deps.clock();
+    this.replica.tick(now);
+    this.expireCalls(now);
     this.scheduleTurn();
+  }
+
+  /** Fails the calls whose deadline passed (oldest first: they all have the same timeout). */
+  private expireCalls(nowMs: number): void {
+    const { requestTimeoutMs } = this.deps.config;
+    for (const [id, pending] of this.pendingWrites) {
+      if (pending.deadlineMs > nowMs) break;
+      this.pendingWrites.delete(id);
+      pending.reject(keelError("OPERATIONTIMEOUT", `no commit within ${requestTimeoutMs} ms; the write may still apply`));
+    }
+    for (const [id, pending] of this.pendingSyncs) {
+      if (pending.deadlineMs > nowMs) break;
+      this.pendingSyncs.delete(id);
+      pending.reject(keelError("OPERATIONTIMEOUT", `sync did not complete within ${requestTimeoutMs} ms`));
+    }
   }
 
   private onFrame(from: number, frame: Uint8Array): void {
@@ -211,13 +233,7 @@ export class ReplicaHost {
     const requestId = this.nextRequestId++;
     const request = encodeRequest({ ...envelope, origin: { ...ORIGIN_NONE, peer: config.id, requestId } });
     return new Promise<Applied>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingWrites.delete(requestId);
-        reject(
-          keelError("OPERATIONTIMEOUT", `no commit within ${config.requestTimeoutMs} ms; the write may still apply`),
-        );
-      }, config.requestTimeoutMs);
-      this.pendingWrites.set(requestId, { resolve, reject, timer });
+      this.pendingWrites.set(requestId, { resolve, reject, deadlineMs: this.deps.clock() + config.requestTimeoutMs });
       this.admitted.push({ requestId, request });
       this.scheduleTurn();
     });
@@ -227,11 +243,8 @@ export class ReplicaHost {
   sync(): Promise<Zxid> {
     const syncId = this.nextSyncId++;
     return new Promise<Zxid>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingSyncs.delete(syncId);
-        reject(keelError("OPERATIONTIMEOUT", `sync did not complete within ${this.deps.config.requestTimeoutMs} ms`));
-      }, this.deps.config.requestTimeoutMs);
-      this.pendingSyncs.set(syncId, { resolve, reject, timer });
+      const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
+      this.pendingSyncs.set(syncId, { resolve, reject, deadlineMs });
       this.replica.step({ type: "SYNC", syncId });
       this.scheduleTurn();
     });
@@ -382,7 +395,6 @@ export class ReplicaHost {
     const pending = this.pendingWrites.get(requestId);
     if (!pending) return;
     this.pendingWrites.delete(requestId);
-    clearTimeout(pending.timer);
     pending.resolve(applied);
   }
 
@@ -394,7 +406,6 @@ export class ReplicaHost {
           const pending = this.pendingSyncs.get(reply.syncId);
           if (!pending) break;
           this.pendingSyncs.delete(reply.syncId);
-          clearTimeout(pending.timer);
           if (reply.type === "SYNCED") pending.resolve(reply.zxid);
           else pending.reject(keelError(reply.code, "sync failed: no leader right now"));
           break;
@@ -403,7 +414,6 @@ export class ReplicaHost {
           const pending = this.pendingWrites.get(reply.requestId);
           if (!pending) break;
           this.pendingWrites.delete(reply.requestId);
-          clearTimeout(pending.timer);
           pending.reject(keelError(reply.code, "the write was not accepted: no leader right now; retry"));
           break;
         }
@@ -448,12 +458,10 @@ export class ReplicaHost {
 
   private failPending(code: "CONNECTIONLOSS", message: string): void {
     for (const [id, pending] of this.pendingWrites) {
-      clearTimeout(pending.timer);
       pending.reject(keelError(code, message));
       this.pendingWrites.delete(id);
     }
     for (const [id, pending] of this.pendingSyncs) {
-      clearTimeout(pending.timer);
       pending.reject(keelError(code, message));
       this.pendingSyncs.delete(id);
     }
