@@ -13,6 +13,7 @@ import {
   encodePeerMessage,
   encodeRequest,
   KeelError,
+  type KeelErrorCode,
   KeelState,
   keelError,
   type LogEntry,
@@ -132,7 +133,7 @@ export class ReplicaHost {
   stop(): void {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.failPending("CONNECTIONLOSS", "the server is shutting down");
+    this.failPending("CONNECTIONLOSS", "the server is shutting down; a write may have been applied: read before retrying");
   }
 
   get selfId(): number {
@@ -326,7 +327,7 @@ export class ReplicaHost {
           if (!pending) break;
           this.pendingWrites.delete(reply.requestId);
           clearTimeout(pending.timer);
-          pending.reject(keelError(reply.code, "the write was not accepted: no leader right now; retry"));
+          pending.reject(keelError(reply.code, rejectionMessage(reply.code)));
           break;
         }
       }
@@ -363,7 +364,9 @@ export class ReplicaHost {
       this.deps.metrics.leaderElectionsTotal.inc();
       // Writes waiting on a leader that is gone: the caller must retry (their outcome is unknown,
       // as after a ZooKeeper connection loss).
-      if (this.servingAfterLastDrive) this.failPending("CONNECTIONLOSS", "lost the leader; retry");
+      if (this.servingAfterLastDrive) {
+        this.failPending("CONNECTIONLOSS", "lost the leader; the write may have been applied: read before retrying");
+      }
     }
     this.deps.logger.info({ role, leader }, "role changed");
   }
@@ -398,4 +401,21 @@ export class ReplicaHost {
   get outstandingWrites(): number {
     return this.pendingWrites.size;
   }
+
+  // Read-only views for /mntr (server-status.ts).
+  get outstandingSyncs(): number {
+    return this.pendingSyncs.size;
+  }
+
+  /** The learners connected to this server while it leads (empty otherwise), with their sync stage. */
+  get learners(): readonly { readonly peer: number; readonly stage: string }[] {
+    return this.replica.learners;
+  }
+}
+
+/** REQUEST_REJECTED means core refused the write before proposing it: not applied (docs/errors.md). */
+function rejectionMessage(code: KeelErrorCode): string {
+  return code === "THROTTLEDOP"
+    ? "the leader's request queue is full; the write was not applied: retry after a pause"
+    : "no leader right now; the write was not applied: retry";
 }

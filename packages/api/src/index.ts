@@ -17,7 +17,8 @@ export type {
   WatchInput,
   WatchMode,
 } from "./schemas.js";
-export { type ApiContext, toTrpcError } from "./trpc.js";
+export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
+export { type ApiContext, apiResponseMeta, type ConnectionBudget, toTrpcError } from "./trpc.js";
 export type {
   AclEntry,
   ChildView,

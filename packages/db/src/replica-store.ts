@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
+  EPOCH_MAX,
   assert,
   type DurableWrite,
   type Epoch,
@@ -278,7 +279,8 @@ export class ReplicaStore implements LogReader {
 }
 
 function assertEpoch(epoch: Epoch): void {
-  assert(Number.isInteger(epoch) && epoch >= 0 && epoch < 2 ** 31, `epoch ${epoch} does not fit the stored zxid`);
+  // EPOCH_MAX (core's limits.ts) is exactly what fits a stored zxid: SQLite's INTEGER is signed 64-bit.
+  assert(Number.isInteger(epoch) && epoch >= 0 && epoch <= EPOCH_MAX, `epoch ${epoch} does not fit the stored zxid`);
 }
 
 function lastZxidOf(state: Pick<RecoveredState, "latestSnapshot" | "logBounds">): Zxid {

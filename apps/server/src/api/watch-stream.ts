@@ -74,7 +74,7 @@ function replay(
   deliver: (events: readonly WatchEvent[]) => boolean,
 ): boolean {
   if (afterZxid > host.state.lastAppliedZxid) {
-    throw keelError("CONNECTIONLOSS", `this server is behind zxid ${afterZxid}; resume on another server`);
+    throw keelError("NOTREADY", `this server is behind zxid ${afterZxid}; resume on another server`);
   }
   const read = host.state.historyAfter(afterZxid);
   if (read.type === "tooOld") {

@@ -188,7 +188,8 @@ export class Learner {
 
   request(request: Uint8Array, requestId: number): void {
     if (this.stage !== "UPTODATE") {
-      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+      // Not forwarded: not applied, safe to retry. Once forwarded, only the host can fail it (unknown).
+      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "NOTREADY" });
       return;
     }
     this.send({ type: "REQUEST", request });
@@ -196,7 +197,7 @@ export class Learner {
 
   sync(syncId: number): void {
     if (this.stage !== "UPTODATE" || this.syncs.size >= SYNCS_PENDING_MAX || this.syncs.has(syncId)) {
-      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "NOTREADY" });
       return;
     }
     this.syncs.set(syncId, undefined);
