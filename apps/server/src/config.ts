@@ -702,7 +702,7 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
   const largestFrameNeeded = config.dataBytesMax + TXN_OVERHEAD_BYTES_MAX + SNAPSHOT_CHUNK_BYTES_TARGET;
   if (config.peerFrameBytesMax < largestFrameNeeded) {
     problems.push(
-      `${describe("dataBytesMax", origins)} is ${config.dataBytesMax}, more than a peer frame can carry: peerFrameBytesMax (${config.peerFrameBytesMax}) must be ≥ dataBytesMax + ${TXN_OVERHEAD_BYTES_MAX} (path, ACL, framing) + ${SNAPSHOT_CHUNK_BYTES_TARGET} (a snapshot chunk) = ${largestFrameNeeded}`,
+      `${describe("peerFrameBytesMax", origins)} is ${config.peerFrameBytesMax}, too small to carry the largest txn and a snapshot chunk: it must be ≥ dataBytesMax (${config.dataBytesMax}) + ${TXN_OVERHEAD_BYTES_MAX} (path, ACL, framing) + ${SNAPSHOT_CHUNK_BYTES_TARGET} (a snapshot chunk) = ${largestFrameNeeded}`,
     );
   }
   // Binary data arrives as base64 in a JSON body: 4 characters for every 3 bytes.
