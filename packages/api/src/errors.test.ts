@@ -4,9 +4,10 @@
  * unknown" (CONNECTIONLOSS, OPERATIONTIMEOUT) differ in keelCode, `data.retry` and HTTP status;
  * safe refusals carry Retry-After; errors thrown inside a subscription keep their status.
  */
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ERROR_CODES, KeelError, type KeelErrorCode } from "@keel/core";
+import { ERROR_CODES, KeelError, type KeelErrorCode, retryRuleOf } from "@keel/core";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,6 +124,24 @@ describe("outcomes", () => {
     const response = await fetch(`${base}/watch.events?input=${input}`);
     const text = await response.text();
     expect(text).toContain('"keelCode":"BADARGUMENTS"');
+  });
+});
+
+describe("docs/errors.md", () => {
+  const text = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
+  it("documents every code: a section with its HTTP status and retry rule, or the list of codes Keel does not send", () => {
+    const notSent = text.slice(text.indexOf("## Codes Keel does not send"));
+    for (const [code, policy] of Object.entries(ERROR_POLICIES) as [KeelErrorCode, (typeof ERROR_POLICIES)[KeelErrorCode]][]) {
+      const start = text.indexOf(`\n## ${code}\n`);
+      if (start < 0) {
+        expect(notSent, code).toContain(`\`${code}\``);
+        continue;
+      }
+      const section = text.slice(start, text.indexOf("\n## ", start + 1));
+      if (code !== "RUNTIMEINCONSISTENCY") expect(section, code).toContain(`**HTTP** ${policy.httpStatus}`);
+      expect(section, code).toContain(`**retry** \`${retryRuleOf(code)}\``);
+      expect(section, code).toContain(`${ERROR_CODES[code]}`.replace("-", "−"));
+    }
   });
 });
 
