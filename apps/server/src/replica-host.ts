@@ -133,7 +133,10 @@ export class ReplicaHost {
   stop(): void {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.failPending("CONNECTIONLOSS", "the server is shutting down; a write may have been applied: read before retrying");
+    this.failPending(
+      "CONNECTIONLOSS",
+      "the server is shutting down; a write may have been applied: read before retrying",
+    );
   }
 
   get selfId(): number {

@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ERROR_CODES, KeelError, type KeelErrorCode, retryRuleOf } from "@keel/core";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Coordinator } from "./coordinator.js";
 import { ERROR_POLICIES } from "./errors.js";
@@ -58,13 +58,20 @@ interface ErrorBody {
   error: { message: string; data: { keelCode: string | null; wireCode: number | null; retry: string | null } };
 }
 
-async function post(procedure: string, input: unknown): Promise<{ status: number; retryAfter: string | null; body: ErrorBody }> {
+async function post(
+  procedure: string,
+  input: unknown,
+): Promise<{ status: number; retryAfter: string | null; body: ErrorBody }> {
   const response = await fetch(`${base}/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(input),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as ErrorBody };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as ErrorBody,
+  };
 }
 
 describe("input errors", () => {
@@ -76,8 +83,16 @@ describe("input errors", () => {
     ["node.create", { path: "/t", kind: "ttl", ttlMs: 0 }, "ttlMs must be an integer from 1 to"],
     ["session.open", { timeoutMs: 0 }, "timeoutMs must be an integer from 1 to"],
     ["session.open", { timeoutMs: -1 }, "got -1"],
-    ["session.keepAlive", { sessionId: "0xabc", secret: "s" }, 'sessionId must be a decimal integer string such as "42"'],
-    ["node.multi", { ops: Array.from({ length: 1001 }, () => ({ type: "check", path: "/a" })) }, "ops must be a list of 1 to 1000 ops, got a list of 1001"],
+    [
+      "session.keepAlive",
+      { sessionId: "0xabc", secret: "s" },
+      'sessionId must be a decimal integer string such as "42"',
+    ],
+    [
+      "node.multi",
+      { ops: Array.from({ length: 1001 }, () => ({ type: "check", path: "/a" })) },
+      "ops must be a list of 1 to 1000 ops, got a list of 1001",
+    ],
   ];
   for (const [procedure, input, message] of cases) {
     it(`${procedure} ${JSON.stringify(input).slice(0, 60)} → BADARGUMENTS`, async () => {
@@ -94,19 +109,34 @@ describe("input errors", () => {
 describe("outcomes", () => {
   it("NOTREADY: not applied, 503, safe to retry, Retry-After", async () => {
     const { status, retryAfter, body } = await post("node.delete", { path: "/fail/NOTREADY" });
-    expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([503, "1", "NOTREADY", "safe"]);
+    expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([
+      503,
+      "1",
+      "NOTREADY",
+      "safe",
+    ]);
     expect(body.error.data.wireCode).toBe(-1001);
   });
 
   it("THROTTLEDOP: 429 with Retry-After, safe to retry", async () => {
     const { status, retryAfter, body } = await post("node.delete", { path: "/fail/THROTTLEDOP" });
-    expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([429, "1", "THROTTLEDOP", "safe"]);
+    expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([
+      429,
+      "1",
+      "THROTTLEDOP",
+      "safe",
+    ]);
   });
 
   it("CONNECTIONLOSS and OPERATIONTIMEOUT: 504, outcome unknown, no Retry-After", async () => {
     for (const code of ["CONNECTIONLOSS", "OPERATIONTIMEOUT"]) {
       const { status, retryAfter, body } = await post("node.delete", { path: `/fail/${code}` });
-      expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([504, null, code, "unknown"]);
+      expect([status, retryAfter, body.error.data.keelCode, body.error.data.retry]).toEqual([
+        504,
+        null,
+        code,
+        "unknown",
+      ]);
     }
   });
 
@@ -131,7 +161,10 @@ describe("docs/errors.md", () => {
   const text = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
   it("documents every code: a section with its HTTP status and retry rule, or the list of codes Keel does not send", () => {
     const notSent = text.slice(text.indexOf("## Codes Keel does not send"));
-    for (const [code, policy] of Object.entries(ERROR_POLICIES) as [KeelErrorCode, (typeof ERROR_POLICIES)[KeelErrorCode]][]) {
+    for (const [code, policy] of Object.entries(ERROR_POLICIES) as [
+      KeelErrorCode,
+      (typeof ERROR_POLICIES)[KeelErrorCode],
+    ][]) {
       const start = text.indexOf(`\n## ${code}\n`);
       if (start < 0) {
         expect(notSent, code).toContain(`\`${code}\``);

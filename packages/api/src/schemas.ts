@@ -21,7 +21,8 @@ import {
 
 /** How an offending value is shown in a message: short, and never the whole of a huge string. */
 function shown(value: unknown): string {
-  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "string")
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value === undefined) return "nothing";
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
@@ -47,8 +48,8 @@ export const pathSchema = z
 export const versionSchema = intIn(-1, API_VERSION_MAX).default(-1);
 /** A 64-bit id as a decimal string (JSON numbers cannot carry 64 bits). */
 export const idStringSchema = z
-  .string(says("a decimal integer string such as \"42\""))
-  .regex(/^\d{1,20}$/, says("a decimal integer string such as \"42\" (1 to 20 digits)"));
+  .string(says('a decimal integer string such as "42"'))
+  .regex(/^\d{1,20}$/, says('a decimal integer string such as "42" (1 to 20 digits)'));
 
 export const sessionRefSchema = z.object({
   sessionId: idStringSchema,
@@ -60,7 +61,10 @@ export const sessionRefSchema = z.object({
 
 /** Data is given either as UTF-8 text (`data`) or as base64 (`dataBase64`), not both. */
 const dataFields = {
-  data: z.string(says("a string")).max(API_DATA_CHARS_MAX, says(`at most ${API_DATA_CHARS_MAX} characters`)).optional(),
+  data: z
+    .string(says("a string"))
+    .max(API_DATA_CHARS_MAX, says(`at most ${API_DATA_CHARS_MAX} characters`))
+    .optional(),
   dataBase64: z
     .string(says("a base64 string"))
     .max(API_DATA_CHARS_MAX, says(`at most ${API_DATA_CHARS_MAX} characters of base64`))
@@ -118,14 +122,20 @@ export const readInputSchema = z.object({
   linearizable: z.boolean(says("true or false")).default(false),
 });
 
-export const childrenInputSchema = readInputSchema.extend({ withStats: z.boolean(says("true or false")).default(false) });
+export const childrenInputSchema = readInputSchema.extend({
+  withStats: z.boolean(says("true or false")).default(false),
+});
 
-export const opSchema = z.discriminatedUnion("type", [
-  createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
-  deleteInputSchema.omit({ session: true }).extend({ type: z.literal("delete") }),
-  setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
-  z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
-], says('an op whose type is "create", "delete", "set" or "check"'));
+export const opSchema = z.discriminatedUnion(
+  "type",
+  [
+    createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
+    deleteInputSchema.omit({ session: true }).extend({ type: z.literal("delete") }),
+    setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
+    z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
+  ],
+  says('an op whose type is "create", "delete", "set" or "check"'),
+);
 
 export const multiInputSchema = z.object({
   ops: z

@@ -44,7 +44,10 @@ const t = initTRPC.context<ApiContext>().create({
   errorFormatter({ shape, error }) {
     const keel = keelErrorOf(error);
     if (keel === undefined) {
-      return { ...shape, data: { ...shape.data, stack: undefined, keelCode: null, wireCode: null, path: null, retry: null } };
+      return {
+        ...shape,
+        data: { ...shape.data, stack: undefined, keelCode: null, wireCode: null, path: null, retry: null },
+      };
     }
     const { trpcCode, httpStatus } = ERROR_POLICIES[keel.code];
     return {

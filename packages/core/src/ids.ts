@@ -13,6 +13,7 @@ export type SessionId = bigint & { readonly __brand: "SessionId" };
 
 const COUNTER_BITS = 32n;
 const COUNTER_MASK = (1n << COUNTER_BITS) - 1n;
+
 export { EPOCH_MAX };
 export const ZXID_COUNTER_MAX = 0xffff_ffff;
 

@@ -6,9 +6,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
-  EPOCH_MAX,
   assert,
   type DurableWrite,
+  EPOCH_MAX,
   type Epoch,
   formatZxid,
   type LogEntry,

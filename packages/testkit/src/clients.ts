@@ -8,8 +8,8 @@ import {
   createWSClient,
   httpLink,
   splitLink,
-  TRPCClientError,
   type TRPCClient,
+  TRPCClientError,
   type TRPCWebSocketClient,
   wsLink,
 } from "@trpc/client";
@@ -146,7 +146,8 @@ export async function createOnce(
   input: Parameters<KeelHttpClient["node"]["create"]["mutate"]>[0],
   options: RetryOptions = {},
 ): Promise<{ path: string; stat: StatView }> {
-  if (input.kind?.endsWith("sequential")) throw new Error("createOnce: a sequential create cannot be read back by path");
+  if (input.kind?.endsWith("sequential"))
+    throw new Error("createOnce: a sequential create cannot be read back by path");
   return writeOnce(
     () => client.node.create.mutate(input),
     async () => {

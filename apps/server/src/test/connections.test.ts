@@ -38,7 +38,9 @@ afterAll(async () => {
 });
 
 /** Opens a WebSocket; resolves with it once open, or with the HTTP status that refused it. */
-function openSocket(options: { autoPong?: boolean } = {}): Promise<{ socket?: WebSocket; status?: number; retryAfter?: string }> {
+function openSocket(
+  options: { autoPong?: boolean } = {},
+): Promise<{ socket?: WebSocket; status?: number; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url.replace(/^http/, "ws"), { autoPong: options.autoPong ?? true });
     socket.once("open", () => resolve({ socket }));
@@ -86,7 +88,11 @@ describe("client connections", () => {
     } finally {
       for (const socket of sockets) socket.terminate();
     }
-    await eventually(async () => (await metric("keel_client_websockets ")) === "keel_client_websockets 0", 10_000, "the sockets to be released");
+    await eventually(
+      async () => (await metric("keel_client_websockets ")) === "keel_client_websockets 0",
+      10_000,
+      "the sockets to be released",
+    );
     // The slots are back: a new WebSocket is admitted again.
     const again = await openSocket();
     expect(again.socket).toBeDefined();

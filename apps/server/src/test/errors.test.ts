@@ -30,7 +30,11 @@ async function post(url: string, procedure: string, input: unknown) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(input),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as ErrorBody };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as ErrorBody,
+  };
 }
 
 /** A subscription over HTTP is a server-sent-event stream; an error arrives as its last event. */
@@ -44,7 +48,11 @@ async function subscribeOverHttp(url: string, input: unknown): Promise<string> {
 describe("input errors on a real server", () => {
   it("names the field and the value, with keelCode BADARGUMENTS and HTTP 400", async () => {
     const cases: [string, unknown, string][] = [
-      ["node.set", { path: "/a", data: "x", version: 1.5 }, "version must be an integer from -1 to 2147483647, got 1.5"],
+      [
+        "node.set",
+        { path: "/a", data: "x", version: 1.5 },
+        "version must be an integer from -1 to 2147483647, got 1.5",
+      ],
       ["node.create", { path: "" }, "path must be a path such as /app/config (not empty)"],
       ["node.create", { path: "/t", kind: "ttl", ttlMs: 0 }, "ttlMs must be an integer from 1 to 31536000000, got 0"],
       ["session.open", { timeoutMs: -1 }, "timeoutMs must be an integer from 1 to"],

@@ -14,7 +14,10 @@ export const sessionRouter = router({
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)
-      throw keelError("BADARGUMENTS", `lastZxidSeen must be a zxid this ensemble could have made, got ${input.lastZxidSeen}`);
+      throw keelError(
+        "BADARGUMENTS",
+        `lastZxidSeen must be a zxid this ensemble could have made, got ${input.lastZxidSeen}`,
+      );
     const events = ctx.coordinator.attachSession({
       session: { sessionId: input.sessionId, secret: input.secret },
       lastZxidSeen,

@@ -15,7 +15,10 @@ export const watchRouter = router({
     const resumeFrom = input.lastEventId ?? input.afterZxid;
     const afterZxid = resumeFrom === undefined || resumeFrom === null ? undefined : parseZxid(resumeFrom);
     if (resumeFrom != null && afterZxid === undefined) {
-      throw keelError("BADARGUMENTS", `the resume zxid must be a zxid this ensemble could have made, got ${resumeFrom}`);
+      throw keelError(
+        "BADARGUMENTS",
+        `the resume zxid must be a zxid this ensemble could have made, got ${resumeFrom}`,
+      );
     }
     const { connection, watchStreamsMax } = ctx;
     if (connection !== undefined && watchStreamsMax !== undefined && connection.watchStreams >= watchStreamsMax) {

@@ -97,7 +97,10 @@ describe("/zookeeper is read-only", () => {
       { type: "setData" as const, path: "/zookeeper", data: enc("x"), version: -1 },
       { type: "setACL" as const, path: "/zookeeper", acl: OPEN_ACL_UNSAFE, aversion: -1 },
       { type: "delete" as const, path: "/zookeeper", version: -1 },
-      { type: "multi" as const, ops: [{ type: "check" as const, path: "/zookeeper", version: -1 }, create("/zookeeper/q")] },
+      {
+        type: "multi" as const,
+        ops: [{ type: "check" as const, path: "/zookeeper", version: -1 }, create("/zookeeper/q")],
+      },
     ];
     for (const request of refused) {
       const result = d.result(request);

@@ -63,7 +63,11 @@ export const SYSTEM_ROOT = "/zookeeper";
 
 function systemOwned(path: string): KeelError | undefined {
   if (path !== SYSTEM_ROOT && !path.startsWith(`${SYSTEM_ROOT}/`)) return undefined;
-  return keelError("BADARGUMENTS", `${path} is in ${SYSTEM_ROOT}, which is reserved for the system and read-only`, path);
+  return keelError(
+    "BADARGUMENTS",
+    `${path} is in ${SYSTEM_ROOT}, which is reserved for the system and read-only`,
+    path,
+  );
 }
 
 function unknownOp(request: never): KeelError {
