@@ -44,6 +44,7 @@ beforeAll(async () => {
     router: appRouter,
     createContext: () => ({ coordinator: failing, connection: { watchStreams: 0 }, watchStreamsMax: 10 }),
     responseMeta: apiResponseMeta,
+    maxBodySize: 200_000,
   });
   server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -104,6 +105,28 @@ describe("input errors", () => {
       expect(body.error.message).toContain(message);
     });
   }
+});
+
+describe("transport-level input errors", () => {
+  it("unparseable JSON is MARSHALLINGERROR (400)", async () => {
+    const response = await fetch(`${base}/node.delete`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    const body = (await response.json()) as ErrorBody;
+    expect([response.status, body.error.data.keelCode]).toEqual([400, "MARSHALLINGERROR"]);
+  });
+
+  it("a body over maxBodySize is BADARGUMENTS (400)", async () => {
+    const response = await fetch(`${base}/node.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ path: "/big", data: "x".repeat(300_000) }),
+    });
+    const body = (await response.json()) as ErrorBody;
+    expect([response.status, body.error.data.keelCode]).toEqual([400, "BADARGUMENTS"]);
+  });
 });
 
 describe("outcomes", () => {

@@ -95,12 +95,20 @@ export function describeIssues(issues: readonly IssueLike[]): string {
 }
 
 /**
- * The KeelError behind a tRPC error: a coordinator's KeelError as it is, input validation as
- * BADARGUMENTS. Undefined for anything else (an internal failure keeps keelCode null).
+ * The KeelError behind a tRPC error: a coordinator's KeelError as it is, input validation and an
+ * oversized body as BADARGUMENTS, unparseable JSON as MARSHALLINGERROR. Undefined for anything
+ * else (an unknown procedure, an internal failure), which keeps keelCode null.
  */
 export function keelErrorOf(error: TRPCError): KeelError | undefined {
   if (error.cause instanceof KeelError) return error.cause;
   const issues = issuesOf(error.cause);
   if (error.code === "BAD_REQUEST" && issues !== undefined) return keelError("BADARGUMENTS", describeIssues(issues));
+  // The HTTP adapter's own input failures are input errors too.
+  if (error.code === "PARSE_ERROR" || (error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError)) {
+    return keelError("MARSHALLINGERROR", `the request is not valid JSON (${error.message})`);
+  }
+  if (error.code === "PAYLOAD_TOO_LARGE") {
+    return keelError("BADARGUMENTS", "the request body is larger than this server accepts (its requestBytesMax)");
+  }
   return undefined;
 }
