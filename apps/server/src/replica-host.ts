@@ -365,8 +365,8 @@ export class ReplicaHost {
     this.deps.metrics.setRole(role.toLowerCase() as "looking" | "following" | "leading" | "observing");
     if (role === "LOOKING") {
       this.deps.metrics.leaderElectionsTotal.inc();
-      // Writes waiting on a leader that is gone: the caller must retry (their outcome is unknown,
-      // as after a ZooKeeper connection loss).
+      // Writes waiting on a leader that is gone: their outcome is unknown (as after a ZooKeeper
+      // connection loss), so the caller must read before retrying (docs/errors.md).
       if (this.servingAfterLastDrive) {
         this.failPending("CONNECTIONLOSS", "lost the leader; the write may have been applied: read before retrying");
       }
