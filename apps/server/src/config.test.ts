@@ -190,6 +190,42 @@ describe("loadConfig refuses a bad configuration", () => {
       "requestBytesMax (2097152) must exceed dataBytesMax (4194304)",
     ],
     [
+      "a peer frame too small for the largest txn and a snapshot chunk",
+      [
+        "--id",
+        "1",
+        "--data-dir",
+        "d",
+        "--data-bytes-max",
+        String(100 * 1024),
+        "--request-bytes-max",
+        String(300 * 1024),
+        "--peer-frame-bytes-max",
+        String(512 * 1024),
+      ],
+      "peerFrameBytesMax (from --peer-frame-bytes-max) is 524288, too small to carry the largest txn and a snapshot chunk",
+    ],
+    [
+      "a request too small for dataBytesMax as base64",
+      ["--id", "1", "--data-dir", "d", "--data-bytes-max", String(1536 * 1024)],
+      "requestBytesMax (2097152) is too small for dataBytesMax (1572864)",
+    ],
+    [
+      "data over the ceiling every layer shares",
+      ["--id", "1", "--data-dir", "d", "--data-bytes-max", String(256 * 1024 * 1024)],
+      "dataBytesMax (from --data-bytes-max): must be an integer in 1..16777216",
+    ],
+    [
+      "a peer frame over what the codec accepts",
+      ["--id", "1", "--data-dir", "d", "--peer-frame-bytes-max", String(1024 * 1024 * 1024)],
+      "peerFrameBytesMax (from --peer-frame-bytes-max): must be an integer in 65536..67108864",
+    ],
+    [
+      "an HTTP reserve that leaves WebSockets nothing",
+      ["--id", "1", "--data-dir", "d", "--connections-max", "10", "--http-connections-reserved", "10"],
+      "httpConnectionsReserved (10) must be < connectionsMax (10)",
+    ],
+    [
       "a bad log level",
       ["--id", "1", "--data-dir", "d", "--log-level", "loud"],
       "logLevel (from --log-level): must be one of fatal",

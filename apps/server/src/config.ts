@@ -7,6 +7,18 @@
  * and the docs test that keeps docs/operations.md complete.
  */
 import { readFileSync } from "node:fs";
+import {
+  base64CharsFor,
+  DATA_BYTES_MAX_CEILING,
+  DATA_BYTES_MAX_DEFAULT,
+  HISTORY_TXNS_MAX_DEFAULT,
+  PEER_MESSAGE_BYTES_MAX,
+  SESSION_TIMEOUT_MS_CEILING,
+  SNAPSHOT_CHUNK_BYTES_TARGET,
+  TXN_OVERHEAD_BYTES_MAX,
+  WATCHES_PER_SESSION_MAX_CEILING,
+  WATCHES_PER_SESSION_MAX_DEFAULT,
+} from "@keel/core";
 import { z } from "zod";
 import { type PeerAddress, parseDecimal, parsePeerSpec, peerRoles } from "./peer/peer-address.js";
 
@@ -34,6 +46,12 @@ export interface ServerConfig {
   readonly dataBytesMax: number;
   readonly requestBytesMax: number;
   readonly connectionsMax: number;
+  /** Connections WebSockets may never take, so HTTP calls and /health, /metrics always get in. */
+  readonly httpConnectionsReserved: number;
+  /** WebSockets one client address may hold open. */
+  readonly webSocketsPerAddressMax: number;
+  /** Interval of WebSocket pings; a socket that has not answered the previous one is closed. */
+  readonly webSocketPingMs: number;
   readonly pendingRequestsMax: number;
   readonly watchesPerSessionMax: number;
   readonly peerFrameBytesMax: number;
@@ -178,7 +196,28 @@ export const optionSpecs: readonly OptionSpec[] = [
     kind: "int",
     value: "<count>",
     defaultText: "1024",
-    help: "client connections accepted at once",
+    help: "client connections (HTTP and WebSocket) accepted at once",
+  },
+  {
+    key: "httpConnectionsReserved",
+    kind: "int",
+    value: "<count>",
+    defaultText: "64",
+    help: "of connectionsMax, the connections WebSockets may not use: kept for HTTP calls and /health, /metrics",
+  },
+  {
+    key: "webSocketsPerAddressMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "256",
+    help: "WebSockets one client address may hold open; more are refused with HTTP 429",
+  },
+  {
+    key: "webSocketPingMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: "5000",
+    help: "WebSocket ping interval; a socket that has not answered the previous ping is closed",
   },
   {
     key: "pendingRequestsMax",
@@ -191,8 +230,8 @@ export const optionSpecs: readonly OptionSpec[] = [
     key: "watchesPerSessionMax",
     kind: "int",
     value: "<count>",
-    defaultText: "10000",
-    help: "watches one session may hold",
+    defaultText: `${WATCHES_PER_SESSION_MAX_DEFAULT}`,
+    help: "watch streams one client connection (the connection a session is attached on) may hold; more fail with QUOTAEXCEEDED",
   },
   {
     key: "peerFrameBytesMax",
@@ -535,21 +574,25 @@ const mergedSchema = z.object({
   initLimitTicks: intIn(1, 100_000).default(20),
   syncLimitTicks: intIn(2, 100_000).default(10),
   electionTimeoutTicks: intIn(1, 100_000).default(5),
-  minSessionTimeoutMs: intIn(1, 86_400_000).optional(),
-  maxSessionTimeoutMs: intIn(1, 86_400_000).optional(),
-  dataBytesMax: intIn(1, 256 * MiB).default(1 * MiB),
-  requestBytesMax: intIn(1 * KiB, 512 * MiB).default(2 * MiB),
-  connectionsMax: intIn(1, 1_000_000).default(1024),
+  minSessionTimeoutMs: intIn(1, SESSION_TIMEOUT_MS_CEILING).optional(),
+  maxSessionTimeoutMs: intIn(1, SESSION_TIMEOUT_MS_CEILING).optional(),
+  // Bounds come from core's limits.ts, the one source every layer derives its limits from.
+  dataBytesMax: intIn(1, DATA_BYTES_MAX_CEILING).default(DATA_BYTES_MAX_DEFAULT),
+  requestBytesMax: intIn(1 * KiB, PEER_MESSAGE_BYTES_MAX).default(2 * MiB),
+  connectionsMax: intIn(2, 1_000_000).default(1024),
+  httpConnectionsReserved: intIn(1, 1_000_000).default(64),
+  webSocketsPerAddressMax: intIn(1, 1_000_000).default(256),
+  webSocketPingMs: intIn(100, 600_000).default(5000),
   pendingRequestsMax: intIn(1, 1_000_000).default(1000),
-  watchesPerSessionMax: intIn(1, 10_000_000).default(10_000),
-  peerFrameBytesMax: intIn(64 * KiB, 1024 * MiB).default(64 * MiB),
+  watchesPerSessionMax: intIn(1, WATCHES_PER_SESSION_MAX_CEILING).default(WATCHES_PER_SESSION_MAX_DEFAULT),
+  peerFrameBytesMax: intIn(64 * KiB, PEER_MESSAGE_BYTES_MAX).default(PEER_MESSAGE_BYTES_MAX),
   peerSendQueueBytesMax: intIn(64 * KiB, 4096 * MiB).default(128 * MiB),
   peerReconnectDelayMinMs: intIn(1, 60_000).default(50),
   peerReconnectDelayMaxMs: intIn(1, 600_000).default(2000),
   snapshotEveryTxns: intIn(1, 1_000_000_000).default(100_000),
   snapshotsToKeep: intIn(1, 1000).default(3),
   requestTimeoutMs: intIn(100, 600_000).default(10_000),
-  historyTxnsMax: intIn(1, 10_000_000).default(10_000),
+  historyTxnsMax: intIn(1, 10_000_000).default(HISTORY_TXNS_MAX_DEFAULT),
   logLevel: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 });
 
@@ -651,6 +694,27 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
   if (config.requestBytesMax <= config.dataBytesMax) {
     problems.push(
       `requestBytesMax (${config.requestBytesMax}) must exceed dataBytesMax (${config.dataBytesMax}): a request carries the data plus its path and framing`,
+    );
+  }
+  // The largest txn (dataBytesMax of data plus path, ACL and framing) must travel in one PROPOSAL,
+  // and a snapshot chunk holds up to SNAPSHOT_CHUNK_BYTES_TARGET plus one such node: a frame too
+  // small for either would stall replication at the first big write or the first SNAP sync.
+  const largestFrameNeeded = config.dataBytesMax + TXN_OVERHEAD_BYTES_MAX + SNAPSHOT_CHUNK_BYTES_TARGET;
+  if (config.peerFrameBytesMax < largestFrameNeeded) {
+    problems.push(
+      `${describe("peerFrameBytesMax", origins)} is ${config.peerFrameBytesMax}, too small to carry the largest txn and a snapshot chunk: it must be ≥ dataBytesMax (${config.dataBytesMax}) + ${TXN_OVERHEAD_BYTES_MAX} (path, ACL, framing) + ${SNAPSHOT_CHUNK_BYTES_TARGET} (a snapshot chunk) = ${largestFrameNeeded}`,
+    );
+  }
+  // Binary data arrives as base64 in a JSON body: 4 characters for every 3 bytes.
+  const largestRequest = base64CharsFor(config.dataBytesMax) + TXN_OVERHEAD_BYTES_MAX;
+  if (config.requestBytesMax < largestRequest) {
+    problems.push(
+      `requestBytesMax (${config.requestBytesMax}) is too small for dataBytesMax (${config.dataBytesMax}): as base64 with its path and ACL, the largest write is up to ${largestRequest} bytes`,
+    );
+  }
+  if (config.httpConnectionsReserved >= config.connectionsMax) {
+    problems.push(
+      `httpConnectionsReserved (${config.httpConnectionsReserved}) must be < connectionsMax (${config.connectionsMax}): WebSockets would get no connection at all`,
     );
   }
   if (config.peerFrameBytesMax <= config.requestBytesMax) {

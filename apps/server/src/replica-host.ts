@@ -22,6 +22,7 @@ import {
   encodePeerMessage,
   encodeRequest,
   KeelError,
+  type KeelErrorCode,
   KeelState,
   keelError,
   type LogEntry,
@@ -163,7 +164,10 @@ export class ReplicaHost {
   stop(): void {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.failPending("CONNECTIONLOSS", "the server is shutting down");
+    this.failPending(
+      "CONNECTIONLOSS",
+      "the server is shutting down; a write may have been applied: read before retrying",
+    );
   }
 
   get selfId(): number {
@@ -204,7 +208,9 @@ export class ReplicaHost {
     for (const [id, pending] of this.pendingWrites) {
       if (pending.deadlineMs > nowMs) break;
       this.pendingWrites.delete(id);
-      pending.reject(keelError("OPERATIONTIMEOUT", `no commit within ${requestTimeoutMs} ms; the write may still apply`));
+      pending.reject(
+        keelError("OPERATIONTIMEOUT", `no commit within ${requestTimeoutMs} ms; the write may still apply`),
+      );
     }
     for (const [id, pending] of this.pendingSyncs) {
       if (pending.deadlineMs > nowMs) break;
@@ -414,7 +420,7 @@ export class ReplicaHost {
           const pending = this.pendingWrites.get(reply.requestId);
           if (!pending) break;
           this.pendingWrites.delete(reply.requestId);
-          pending.reject(keelError(reply.code, "the write was not accepted: no leader right now; retry"));
+          pending.reject(keelError(reply.code, rejectionMessage(reply.code)));
           break;
         }
       }
@@ -449,9 +455,11 @@ export class ReplicaHost {
     this.deps.metrics.setRole(role.toLowerCase() as "looking" | "following" | "leading" | "observing");
     if (role === "LOOKING") {
       this.deps.metrics.leaderElectionsTotal.inc();
-      // Writes waiting on a leader that is gone: the caller must retry (their outcome is unknown,
-      // as after a ZooKeeper connection loss).
-      if (this.servingAfterLastDrive) this.failPending("CONNECTIONLOSS", "lost the leader; retry");
+      // Writes waiting on a leader that is gone: their outcome is unknown (as after a ZooKeeper
+      // connection loss), so the caller must read before retrying (docs/errors.md).
+      if (this.servingAfterLastDrive) {
+        this.failPending("CONNECTIONLOSS", "lost the leader; the write may have been applied: read before retrying");
+      }
     }
     this.deps.logger.info({ role, leader }, "role changed");
   }
@@ -484,4 +492,21 @@ export class ReplicaHost {
   get outstandingWrites(): number {
     return this.pendingWrites.size;
   }
+
+  // Read-only views for /mntr (server-status.ts).
+  get outstandingSyncs(): number {
+    return this.pendingSyncs.size;
+  }
+
+  /** The learners connected to this server while it leads (empty otherwise), with their sync stage. */
+  get learners(): readonly { readonly peer: number; readonly stage: string }[] {
+    return this.replica.learners;
+  }
+}
+
+/** REQUEST_REJECTED means core refused the write before proposing it: not applied (docs/errors.md). */
+function rejectionMessage(code: KeelErrorCode): string {
+  return code === "THROTTLEDOP"
+    ? "the leader's request queue is full; the write was not applied: retry after a pause"
+    : "no leader right now; the write was not applied: retry";
 }

@@ -5,8 +5,9 @@
  */
 import type { ClusterStatusView } from "@keel/api";
 import type { ReplicaStore } from "@keel/db";
+import type { ClientConnections } from "./api/client-connections.js";
 import type { ServerConfig } from "./config.js";
-import type { ServerStatus, StatusSource } from "./ops/health.js";
+import type { LeaderStatus, ServerStatus, StatusSource } from "./ops/health.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { PeerNetwork } from "./peer/peer-network.js";
 import type { ReplicaHost } from "./replica-host.js";
@@ -18,6 +19,8 @@ export interface ClusterStatusSource {
 
 export interface ServerStatusDeps {
   readonly config: ServerConfig;
+  /** Client connections and packets (mntr's connections, packets received and sent). */
+  readonly connections: ClientConnections;
   readonly host: ReplicaHost;
   readonly store: ReplicaStore;
   readonly network: PeerNetwork;
@@ -71,7 +74,7 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
   }
 
   status(): ServerStatus {
-    const { config, host, store, network } = this.deps;
+    const { config, host, store } = this.deps;
     return {
       serverId: config.id,
       ensembleId: config.ensembleId,
@@ -87,17 +90,49 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
         avg: this.latencyCount === 0 ? 0 : this.latencySumMs / this.latencyCount,
         max: this.latencyMaxMs,
       },
-      packetsReceived: 0,
-      packetsSent: 0,
-      connections: network.connectedPeers().length,
+      packetsReceived: this.deps.connections.packetsReceived,
+      packetsSent: this.deps.connections.packetsSent,
+      // ZooKeeper's num_alive_connections counts client connections; peers are in /status.json.
+      connections: this.deps.connections.connectionCount,
       outstandingRequests: host.outstandingWrites,
       sessions: host.state.sessionCount,
       znodes: host.state.nodeCount,
       watches: host.watchStreamCount,
       ephemerals: host.state.ephemeralCount,
-      approximateDataBytes: 0,
-      leader: null,
+      approximateDataBytes: this.approximateDataBytes(),
+      leader: host.role === "LEADING" ? this.leaderStatus() : null,
     };
+  }
+
+  private leaderStatus(): LeaderStatus {
+    const { host, config } = this.deps;
+    const observers = new Set(config.peers.filter((peer) => peer.role === "observer").map((peer) => peer.id));
+    const followers = host.learners.filter((learner) => !observers.has(learner.peer));
+    return {
+      followers: followers.length,
+      syncedFollowers: followers.filter((learner) => learner.stage === "UPTODATE").length,
+      pendingSyncs: host.outstandingSyncs,
+    };
+  }
+
+  /**
+   * ZooKeeper's approximate data size: path plus data bytes of every node. Walked on demand (mntr
+   * is scraped every few seconds at most; the walk is O(nodes)), reading stats only, so it needs
+   * no ACL; subtrees whose children a world caller may not list are left out, hence approximate.
+   */
+  private approximateDataBytes(): number {
+    const { state } = this.deps.host;
+    let bytes = 0;
+    const pending = ["/"];
+    for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+      const stat = state.exists(path);
+      if (stat === null || stat instanceof Error) continue;
+      bytes += Buffer.byteLength(path) + stat.dataLength;
+      const listing = state.children(path);
+      if (listing instanceof Error) continue;
+      for (const name of listing.children) pending.push(path === "/" ? `/${name}` : `${path}/${name}`);
+    }
+    return bytes;
   }
 
   /** Gauges read from state rather than updated on every change; server.ts refreshes them each second. */

@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import type { Random } from "@keel/core";
 import { openReplicaStore } from "@keel/db";
 import type { Logger } from "pino";
+import { ClientConnections } from "./api/client-connections.js";
 import { startClientServer } from "./api/client-server.js";
 import { KeelCoordinator } from "./api/coordinator.js";
 import type { ServerConfig } from "./config.js";
@@ -41,7 +42,9 @@ export async function startServer(options: {
   const metrics = createServerMetrics({ version });
   const network = new PeerNetwork({ config, logger, metrics, random: () => randomInt(1 << 30) / (1 << 30) });
   const host = new ReplicaHost({ config, store, network, logger, metrics, random: systemRandom, clock });
+  const connections = new ClientConnections(config, metrics);
   const status = new ServerStatusReader({
+    connections,
     config,
     host,
     store,
@@ -63,7 +66,9 @@ export async function startServer(options: {
     logger,
     requestBytesMax: config.requestBytesMax,
     connectionsMax: config.connectionsMax,
-    webSocketPingMs: Math.max(1000, config.tickMs * config.syncLimitTicks),
+    connections,
+    webSocketPingMs: config.webSocketPingMs,
+    watchStreamsMax: config.watchesPerSessionMax,
   });
   // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
   // so /metrics scrapes see current values without a hook in every code path that changes them.

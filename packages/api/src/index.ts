@@ -1,4 +1,5 @@
 export type { AttachOptions, Coordinator, SessionEventView, WatchOptions } from "./coordinator.js";
+export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
 export { API_DATA_CHARS_MAX, API_MULTI_OPS_MAX, API_PATH_CHARS_MAX } from "./limits.js";
 export { type AppRouter, appRouter } from "./root.js";
 export type {
@@ -17,7 +18,7 @@ export type {
   WatchInput,
   WatchMode,
 } from "./schemas.js";
-export { type ApiContext, toTrpcError } from "./trpc.js";
+export { type ApiContext, apiResponseMeta, type ConnectionBudget, toTrpcError } from "./trpc.js";
 export type {
   AclEntry,
   ChildView,

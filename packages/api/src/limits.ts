@@ -1,8 +1,33 @@
-/** The API edge's bounds (style rule 4). The server's configured limits may be tighter. */
-export const API_PATH_CHARS_MAX = 4096;
-/** Largest data accepted on the wire before decoding (base64 of 1 MiB is ~1.4 MB). */
-export const API_DATA_CHARS_MAX = 1_500_000;
-export const API_MULTI_OPS_MAX = 1000;
-export const API_ACL_ENTRIES_MAX = 64;
-export const API_SESSION_TIMEOUT_MS_MAX = 3_600_000;
-export const API_TTL_MS_MAX = 10 * 365 * 24 * 3_600_000;
+/**
+ * The API edge's bounds, derived from core's limits.ts (the one source): a value the edge accepts
+ * is one core can hold, and the server's configured limits (dataBytesMax, session timeouts) may
+ * only be tighter; core's validators check those and answer BADARGUMENTS.
+ */
+import {
+  ACL_ENTRIES_MAX,
+  ACL_ID_BYTES_MAX,
+  base64CharsFor,
+  DATA_BYTES_MAX_CEILING,
+  MULTI_OPS_MAX,
+  PATH_BYTES_MAX,
+  SESSION_SECRET_CHARS_MAX,
+  SESSION_TIMEOUT_MS_CEILING,
+  TTL_MS_MAX,
+  VERSION_MAX,
+} from "@keel/core";
+
+/** A path of PATH_BYTES_MAX UTF-8 bytes has at most as many UTF-16 characters. */
+export const API_PATH_CHARS_MAX = PATH_BYTES_MAX;
+/**
+ * Largest data string before decoding: base64 of the largest data a server may be configured to
+ * accept (UTF-8 text is never longer in characters than in bytes). The configured dataBytesMax and
+ * requestBytesMax are the real, tighter bounds.
+ */
+export const API_DATA_CHARS_MAX = base64CharsFor(DATA_BYTES_MAX_CEILING);
+export const API_MULTI_OPS_MAX = MULTI_OPS_MAX;
+export const API_ACL_ENTRIES_MAX = ACL_ENTRIES_MAX;
+export const API_ACL_ID_CHARS_MAX = ACL_ID_BYTES_MAX;
+export const API_SESSION_TIMEOUT_MS_MAX = SESSION_TIMEOUT_MS_CEILING;
+export const API_SESSION_SECRET_CHARS_MAX = SESSION_SECRET_CHARS_MAX;
+export const API_TTL_MS_MAX = TTL_MS_MAX;
+export const API_VERSION_MAX = VERSION_MAX;

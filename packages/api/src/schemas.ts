@@ -1,40 +1,88 @@
 /**
- * zod schemas for every API input, with their limits. They are the edge's validation (style rule
- * 10); deeper rules (path syntax, data bytes against the server's configured maximum) are checked
- * by core's validators in the server and come back as typed BADARGUMENTS errors.
+ * zod schemas for every API input, with their limits (derived from core's limits.ts, see
+ * limits.ts). They are the edge's validation (style rule 10); deeper rules (path syntax, data bytes
+ * against the server's configured maximum) are checked by core's validators in the server. Either
+ * way the caller gets BADARGUMENTS: trpc.ts maps a zod failure to it, and every message here is a
+ * sentence a person can act on ("version must be an integer from -1 to 2147483647, got 1.5"),
+ * prefixed with the field's name.
  */
 import { z } from "zod";
 import {
   API_ACL_ENTRIES_MAX,
+  API_ACL_ID_CHARS_MAX,
   API_DATA_CHARS_MAX,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
+  API_SESSION_SECRET_CHARS_MAX,
   API_SESSION_TIMEOUT_MS_MAX,
   API_TTL_MS_MAX,
+  API_VERSION_MAX,
 } from "./limits.js";
 
-export const pathSchema = z.string().min(1).max(API_PATH_CHARS_MAX);
-/** A version check: -1 means any version (ZooKeeper's convention). */
-export const versionSchema = z.number().int().min(-1).max(2_147_483_647).default(-1);
-/** A 64-bit id as a decimal string (JSON numbers cannot carry 64 bits). */
-export const idStringSchema = z.string().regex(/^\d{1,20}$/, "expected a decimal integer string");
+/** How an offending value is shown in a message: short, and never the whole of a huge string. */
+function shown(value: unknown): string {
+  if (typeof value === "string")
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value === undefined) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  return typeof value;
+}
 
-export const sessionRefSchema = z.object({ sessionId: idStringSchema, secret: z.string().min(1).max(128) });
+/** One message for every way a value can miss: wrong type, not an integer, too small, too large. */
+function says(expectation: string) {
+  return { error: (issue: { input?: unknown }) => `must be ${expectation}, got ${shown(issue.input)}` };
+}
+
+/** An integer in [min, max], with one message for every way to miss it. */
+export function intIn(min: number, max: number) {
+  const message = says(`an integer from ${min} to ${max}`);
+  return z.number(message).int(message).min(min, message).max(max, message);
+}
+
+export const pathSchema = z
+  .string(says("a path such as /app/config"))
+  .min(1, says("a path such as /app/config (not empty)"))
+  .max(API_PATH_CHARS_MAX, says(`a path of at most ${API_PATH_CHARS_MAX} characters`));
+/** A version check: -1 means any version (ZooKeeper's convention). */
+export const versionSchema = intIn(-1, API_VERSION_MAX).default(-1);
+/** A 64-bit id as a decimal string (JSON numbers cannot carry 64 bits). */
+export const idStringSchema = z
+  .string(says('a decimal integer string such as "42"'))
+  .regex(/^\d{1,20}$/, says('a decimal integer string such as "42" (1 to 20 digits)'));
+
+export const sessionRefSchema = z.object({
+  sessionId: idStringSchema,
+  secret: z
+    .string(says("the session's secret (a hex string)"))
+    .min(1, says("the session's secret (a hex string), not empty"))
+    .max(API_SESSION_SECRET_CHARS_MAX, says(`at most ${API_SESSION_SECRET_CHARS_MAX} characters`)),
+});
 
 /** Data is given either as UTF-8 text (`data`) or as base64 (`dataBase64`), not both. */
 const dataFields = {
-  data: z.string().max(API_DATA_CHARS_MAX).optional(),
-  dataBase64: z.string().max(API_DATA_CHARS_MAX).base64().optional(),
+  data: z
+    .string(says("a string"))
+    .max(API_DATA_CHARS_MAX, says(`at most ${API_DATA_CHARS_MAX} characters`))
+    .optional(),
+  dataBase64: z
+    .string(says("a base64 string"))
+    .max(API_DATA_CHARS_MAX, says(`at most ${API_DATA_CHARS_MAX} characters of base64`))
+    .base64(says("valid base64"))
+    .optional(),
 };
 
 export const aclEntrySchema = z.object({
-  perms: z.number().int().min(0).max(31),
-  scheme: z.enum(["world", "digest", "ip", "auth", "super"]),
-  id: z.string().max(512),
+  perms: intIn(0, 31),
+  scheme: z.enum(["world", "digest", "ip", "auth", "super"], says("one of world, digest, ip, auth, super")),
+  id: z.string(says("a string")).max(API_ACL_ID_CHARS_MAX, says(`at most ${API_ACL_ID_CHARS_MAX} characters`)),
 });
-export const aclSchema = z.array(aclEntrySchema).min(1).max(API_ACL_ENTRIES_MAX);
+export const aclSchema = z
+  .array(aclEntrySchema, says("a list of ACL entries"))
+  .min(1, says(`a list of 1 to ${API_ACL_ENTRIES_MAX} ACL entries`))
+  .max(API_ACL_ENTRIES_MAX, says(`a list of 1 to ${API_ACL_ENTRIES_MAX} ACL entries`));
 
-export const nodeKindSchema = z.enum([
+const nodeKinds = [
   "persistent",
   "persistent_sequential",
   "ephemeral",
@@ -42,13 +90,14 @@ export const nodeKindSchema = z.enum([
   "container",
   "ttl",
   "ttl_sequential",
-]);
+] as const;
+export const nodeKindSchema = z.enum(nodeKinds, says(`one of ${nodeKinds.join(", ")}`));
 
 export const createInputSchema = z.object({
   path: pathSchema,
   ...dataFields,
   kind: nodeKindSchema.default("persistent"),
-  ttlMs: z.number().int().min(1).max(API_TTL_MS_MAX).optional(),
+  ttlMs: intIn(1, API_TTL_MS_MAX).optional(),
   acl: aclSchema.optional(),
   /** Required for ephemeral kinds: the session that will own the node. */
   session: sessionRefSchema.optional(),
@@ -70,20 +119,29 @@ export const deleteInputSchema = z.object({
 export const readInputSchema = z.object({
   path: pathSchema,
   /** Sync through the leader first, so the read reflects every write committed before it began. */
-  linearizable: z.boolean().default(false),
+  linearizable: z.boolean(says("true or false")).default(false),
 });
 
-export const childrenInputSchema = readInputSchema.extend({ withStats: z.boolean().default(false) });
+export const childrenInputSchema = readInputSchema.extend({
+  withStats: z.boolean(says("true or false")).default(false),
+});
 
-export const opSchema = z.discriminatedUnion("type", [
-  createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
-  deleteInputSchema.omit({ session: true }).extend({ type: z.literal("delete") }),
-  setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
-  z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
-]);
+export const opSchema = z.discriminatedUnion(
+  "type",
+  [
+    createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
+    deleteInputSchema.omit({ session: true }).extend({ type: z.literal("delete") }),
+    setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
+    z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
+  ],
+  says('an op whose type is "create", "delete", "set" or "check"'),
+);
 
 export const multiInputSchema = z.object({
-  ops: z.array(opSchema).min(1).max(API_MULTI_OPS_MAX),
+  ops: z
+    .array(opSchema, says("a list of ops"))
+    .min(1, says(`a list of 1 to ${API_MULTI_OPS_MAX} ops`))
+    .max(API_MULTI_OPS_MAX, says(`a list of 1 to ${API_MULTI_OPS_MAX} ops`)),
   session: sessionRefSchema.optional(),
 });
 
@@ -92,7 +150,7 @@ export const setAclInputSchema = z.object({ path: pathSchema, acl: aclSchema, av
 export const ephemeralsInputSchema = z.object({ session: sessionRefSchema, prefix: pathSchema.default("/") });
 
 export const openSessionInputSchema = z.object({
-  timeoutMs: z.number().int().min(1).max(API_SESSION_TIMEOUT_MS_MAX).default(10_000),
+  timeoutMs: intIn(1, API_SESSION_TIMEOUT_MS_MAX).default(10_000),
 });
 
 export const attachSessionInputSchema = sessionRefSchema.extend({
@@ -100,7 +158,8 @@ export const attachSessionInputSchema = sessionRefSchema.extend({
   lastZxidSeen: idStringSchema.default("0"),
 });
 
-export const watchModeSchema = z.enum(["data", "exists", "children", "persistent", "persistent_recursive"]);
+const watchModes = ["data", "exists", "children", "persistent", "persistent_recursive"] as const;
+export const watchModeSchema = z.enum(watchModes, says(`one of ${watchModes.join(", ")}`));
 
 export const watchInputSchema = z.object({
   path: pathSchema,
@@ -108,7 +167,7 @@ export const watchInputSchema = z.object({
   /** Resume: deliver every event with a zxid greater than this one (or fail if it left the history). */
   afterZxid: idStringSchema.optional(),
   /** Set by tRPC's wsLink on reconnect to the id of the last event received. */
-  lastEventId: z.string().max(32).nullish(),
+  lastEventId: z.string(says("a zxid as a decimal string")).max(32, says("a zxid (at most 32 characters)")).nullish(),
 });
 
 export type CreateInput = z.infer<typeof createInputSchema>;

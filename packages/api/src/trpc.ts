@@ -1,49 +1,34 @@
 /**
  * tRPC initialisation and the error mapping: a core KeelError becomes a TRPCError whose HTTP status
- * fits (NONODE → 404, NODEEXISTS/BADVERSION/NOTEMPTY → 409, ...) and whose `data` keeps the Keel
- * code and ZooKeeper's numeric code, so clients branch on `data.keelCode`, never on messages.
+ * fits (errors.ts: NONODE → 404, NOTREADY → 503, CONNECTIONLOSS → 504, ...) and whose `data` keeps
+ * the Keel code, ZooKeeper's numeric code and the retry rule, so clients branch on `data.keelCode`
+ * (or `data.retry`), never on messages. Input rejected by zod becomes BADARGUMENTS here too.
  */
-import { KeelError, type KeelErrorCode } from "@keel/core";
+import { KeelError } from "@keel/core";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { Coordinator } from "./coordinator.js";
+import { ERROR_POLICIES, keelErrorOf, RETRY_AFTER_SECONDS, retryOf, sendsRetryAfter } from "./errors.js";
+
+/** What one client connection holds; over WebSocket a context (and so this) lives as long as the socket. */
+export interface ConnectionBudget {
+  /** Watch streams open on this connection. */
+  watchStreams: number;
+}
 
 export interface ApiContext {
   coordinator: Coordinator;
+  /** Absent for in-process callers, which have no connection to bound. */
+  connection?: ConnectionBudget;
+  /** Largest count of watch streams one connection may hold (the server's watchesPerSessionMax). */
+  watchStreamsMax?: number;
 }
-
-type TrpcCode = ConstructorParameters<typeof TRPCError>[0]["code"];
-
-const TRPC_CODE_BY_KEEL_CODE: Partial<Record<KeelErrorCode, TrpcCode>> = {
-  NONODE: "NOT_FOUND",
-  NODEEXISTS: "CONFLICT",
-  BADVERSION: "CONFLICT",
-  NOTEMPTY: "CONFLICT",
-  NOCHILDRENFOREPHEMERALS: "BAD_REQUEST",
-  BADARGUMENTS: "BAD_REQUEST",
-  INVALIDACL: "BAD_REQUEST",
-  MARSHALLINGERROR: "BAD_REQUEST",
-  NOAUTH: "FORBIDDEN",
-  AUTHFAILED: "UNAUTHORIZED",
-  SESSIONEXPIRED: "UNAUTHORIZED",
-  UNKNOWNSESSION: "UNAUTHORIZED",
-  NOWATCHER: "NOT_FOUND",
-  CONNECTIONLOSS: "SERVICE_UNAVAILABLE",
-  OPERATIONTIMEOUT: "TIMEOUT",
-  REQUESTTIMEOUT: "TIMEOUT",
-  THROTTLEDOP: "TOO_MANY_REQUESTS",
-  QUOTAEXCEEDED: "PAYLOAD_TOO_LARGE",
-  UNIMPLEMENTED: "METHOD_NOT_SUPPORTED",
-};
 
 /** Converts whatever a coordinator call threw into a TRPCError (KeelError keeps its code as cause). */
 export function toTrpcError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof KeelError) {
-    return new TRPCError({
-      code: TRPC_CODE_BY_KEEL_CODE[error.code] ?? "INTERNAL_SERVER_ERROR",
-      message: error.message,
-      cause: error,
-    });
+    return new TRPCError({ code: ERROR_POLICIES[error.code].trpcCode, message: error.message, cause: error });
   }
   return new TRPCError({
     code: "INTERNAL_SERVER_ERROR",
@@ -53,16 +38,31 @@ export function toTrpcError(error: unknown): TRPCError {
 }
 
 const t = initTRPC.context<ApiContext>().create({
+  // Every error passes through here, including those thrown inside a subscription's generator
+  // (which tRPC wraps as INTERNAL_SERVER_ERROR before any middleware could translate them), so
+  // the code and HTTP status are derived from the KeelError here, not only in the middleware.
   errorFormatter({ shape, error }) {
-    const keel = error.cause instanceof KeelError ? error.cause : undefined;
+    const keel = keelErrorOf(error);
+    if (keel === undefined) {
+      return {
+        ...shape,
+        data: { ...shape.data, stack: undefined, keelCode: null, wireCode: null, path: null, retry: null },
+      };
+    }
+    const { trpcCode, httpStatus } = ERROR_POLICIES[keel.code];
     return {
       ...shape,
+      message: keel.message,
+      code: TRPC_ERROR_CODES_BY_KEY[trpcCode],
       data: {
         ...shape.data,
+        code: trpcCode,
+        httpStatus,
         stack: undefined,
-        keelCode: keel?.code ?? null,
-        wireCode: keel?.wireCode ?? null,
-        path: keel?.path ?? null,
+        keelCode: keel.code,
+        wireCode: keel.wireCode,
+        path: keel.path ?? null,
+        retry: retryOf(keel.code),
       },
     };
   },
@@ -73,7 +73,19 @@ export const router = t.router;
 /** Every procedure goes through this: coordinator errors become typed TRPCErrors. */
 export const procedure = t.procedure.use(async ({ next }) => {
   const result = await next();
-  // Only a KeelError needs translating; tRPC's own errors (input validation) pass through as they are.
+  // Only a KeelError needs translating; input validation is mapped by the errorFormatter.
   if (!result.ok && result.error.cause instanceof KeelError) throw toTrpcError(result.error.cause);
   return result;
 });
+
+/**
+ * The HTTP handler's `responseMeta`: a refusal that is safe to retry (THROTTLEDOP, NOTREADY)
+ * carries `Retry-After`, so generic HTTP clients and proxies back off without knowing Keel.
+ */
+export function apiResponseMeta(options: { errors: readonly TRPCError[] }): { headers?: Record<string, string> } {
+  const retryLater = options.errors.some((error) => {
+    const keel = keelErrorOf(error);
+    return keel !== undefined && sendsRetryAfter(keel.code);
+  });
+  return retryLater ? { headers: { "retry-after": String(RETRY_AFTER_SECONDS) } } : {};
+}

@@ -4,6 +4,7 @@
  * session id is wanted (style rule 6).
  */
 import { assert } from "./assert.js";
+import { EPOCH_MAX } from "./limits.js";
 
 export type Zxid = bigint & { readonly __brand: "Zxid" };
 export type Epoch = number & { readonly __brand: "Epoch" };
@@ -12,7 +13,8 @@ export type SessionId = bigint & { readonly __brand: "SessionId" };
 
 const COUNTER_BITS = 32n;
 const COUNTER_MASK = (1n << COUNTER_BITS) - 1n;
-export const EPOCH_MAX = 0xffff_ffff;
+
+export { EPOCH_MAX };
 export const ZXID_COUNTER_MAX = 0xffff_ffff;
 
 export const ZXID_ZERO = 0n as Zxid;

@@ -14,7 +14,10 @@ export {
   KeelError,
   type KeelErrorCode,
   keelError,
+  type RetryRule,
+  retryRuleOf,
   type WireErrorCode,
+  zookeeperWireCode,
 } from "./errors.js";
 export type { Epoch, PeerId, SessionId, Zxid } from "./ids.js";
 export {
@@ -32,6 +35,7 @@ export {
   zxidCounter,
   zxidEpoch,
 } from "./ids.js";
+export * from "./limits.js";
 export type { Random } from "./random.js";
 export * from "./tree/index.js";
 export type { LeaderApplication } from "./zab/application.js";

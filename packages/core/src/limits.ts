@@ -1,7 +1,12 @@
 /**
- * Every bound in one place (style rule 4). Edges reject input over a limit with a typed error;
- * core asserts them. Sections are owned by the module named in their heading.
+ * Every bound in one place (style rule 4), and the one source the other layers derive theirs from:
+ * the API's zod schemas (packages/api/src/limits.ts), the server's config bounds and start-up
+ * checks (apps/server/src/config.ts) and the store's checks (packages/db) import these. Edges
+ * reject input over a limit with a typed error; core asserts them. Sections are owned by the
+ * module named in their heading.
  */
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
 // --- tree (packages/core/src/tree) ---
 /** Largest path, in UTF-8 bytes. ZooKeeper bounds path + data by jute.maxbuffer (~1 MiB); Keel bounds each. */
@@ -9,7 +14,12 @@ export const PATH_BYTES_MAX = 4096;
 /** Deepest path (segments). */
 export const PATH_DEPTH_MAX = 256;
 /** Default largest znode data, in bytes (1 MiB, ZooKeeper's jute.maxbuffer default). */
-export const DATA_BYTES_MAX_DEFAULT = 1024 * 1024;
+export const DATA_BYTES_MAX_DEFAULT = 1 * MiB;
+/**
+ * The largest `dataBytesMax` a server may be configured with. A txn carrying that much data, plus
+ * a snapshot chunk's worth of other nodes, must still fit one peer message (PEER_MESSAGE_BYTES_MAX).
+ */
+export const DATA_BYTES_MAX_CEILING = 16 * MiB;
 /** Ops in one multi. */
 export const MULTI_OPS_MAX = 1000;
 /** Entries in one ACL list. ZooKeeper has no explicit bound; a list this long is a mistake. */
@@ -18,12 +28,19 @@ export const ACL_ENTRIES_MAX = 64;
 export const ACL_ID_BYTES_MAX = 1024;
 /** Largest TTL a TTL node may ask for (ZooKeeper's ttl field: 40 bits of ms is about 35 years; Keel says one year). */
 export const TTL_MS_MAX = 365 * 24 * 60 * 60 * 1000;
+/** Largest znode version (and cversion, aversion): ZooKeeper's versions are signed 32-bit ints. */
+export const VERSION_MAX = 2_147_483_647;
+/**
+ * Bytes a txn or request may carry besides its data: the path, a full ACL list, and the fixed
+ * fields and framing. A frame must hold data + this to carry the largest txn.
+ */
+export const TXN_OVERHEAD_BYTES_MAX = PATH_BYTES_MAX + ACL_ENTRIES_MAX * (2 * ACL_ID_BYTES_MAX + 16) + 4 * KiB;
 /** Target size of one snapshot chunk, in bytes (a chunk may exceed it by one node). */
 export const SNAPSHOT_CHUNK_BYTES_TARGET = 1024 * 1024;
 /** Recent committed txns kept in memory so a watch stream can resume from a zxid. */
 export const HISTORY_TXNS_MAX_DEFAULT = 10_000;
 /** Largest request or txn the codecs accept, in bytes (path + data + ACL + framing; ZooKeeper's jute.maxbuffer is ~1 MiB). */
-export const TXN_BYTES_MAX = 64 * 1024 * 1024;
+export const TXN_BYTES_MAX = 64 * MiB;
 
 // --- zab (packages/core/src/zab) ---
 /** Voters in one ensemble (ZooKeeper ensembles rarely exceed 7; every quorum computation is O(voters)). */
@@ -56,9 +73,14 @@ export const COMMIT_BATCH_ENTRIES_MAX = 512;
 /** Durable log entries kept in memory for streaming and applying (zab/recent-entries.ts): about two pipelines. */
 export const RECENT_LOG_ENTRIES_MAX = 2 * 4096;
 /** Bytes of txns those entries may hold. */
-export const RECENT_LOG_BYTES_MAX = 64 * 1024 * 1024;
-/** Largest encoded peer message; the transport rejects bigger frames. */
-export const PEER_MESSAGE_BYTES_MAX = 64 * 1024 * 1024;
+export const RECENT_LOG_BYTES_MAX = 64 * MiB;
+/** Largest encoded peer message; the codec rejects bigger ones, so a configured peer frame cannot exceed it. */
+export const PEER_MESSAGE_BYTES_MAX = 64 * MiB;
+/**
+ * Largest epoch. A zxid is (epoch << 32 | counter) and the store keeps it in SQLite's signed 64-bit
+ * INTEGER, so the epoch must stay below 2^31 for the zxid to stay positive and ordered.
+ */
+export const EPOCH_MAX = 2 ** 31 - 1;
 /** Chunks in one SNAP message. */
 export const SNAPSHOT_CHUNKS_MAX = 1 << 20;
 /** Ready rounds one `drive()` call may run before it asserts a livelock. */
@@ -76,3 +98,16 @@ export const SESSION_EXPIRY_BUCKET_MS_DEFAULT = 500;
 export const SESSION_PASSWORD_BYTES_MAX = 64;
 /** Watches (one-shot and persistent) one watcher may hold. */
 export const WATCHES_PER_WATCHER_MAX = 100_000;
+/** Default and largest count of watch streams one client connection may hold (`watchesPerSessionMax`). */
+export const WATCHES_PER_SESSION_MAX_DEFAULT = 10_000;
+export const WATCHES_PER_SESSION_MAX_CEILING = 10_000_000;
+/** Largest session timeout a client may ask for (the server clamps it to its configured range). */
+export const SESSION_TIMEOUT_MS_CEILING = 86_400_000;
+/** Length of a session secret as the API carries it (hex of SESSION_PASSWORD_BYTES_MAX bytes). */
+export const SESSION_SECRET_CHARS_MAX = 2 * SESSION_PASSWORD_BYTES_MAX;
+
+// --- derived encodings (used by the API edge) ---
+/** Characters of base64 that encode `bytes` bytes. */
+export function base64CharsFor(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}

@@ -8,6 +8,7 @@ import path from "node:path";
 import {
   assert,
   type DurableWrite,
+  EPOCH_MAX,
   type Epoch,
   formatZxid,
   type LogEntry,
@@ -278,7 +279,8 @@ export class ReplicaStore implements LogReader {
 }
 
 function assertEpoch(epoch: Epoch): void {
-  assert(Number.isInteger(epoch) && epoch >= 0 && epoch < 2 ** 31, `epoch ${epoch} does not fit the stored zxid`);
+  // EPOCH_MAX (core's limits.ts) is exactly what fits a stored zxid: SQLite's INTEGER is signed 64-bit.
+  assert(Number.isInteger(epoch) && epoch >= 0 && epoch <= EPOCH_MAX, `epoch ${epoch} does not fit the stored zxid`);
 }
 
 function lastZxidOf(state: Pick<RecoveredState, "latestSnapshot" | "logBounds">): Zxid {

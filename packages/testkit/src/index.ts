@@ -1,3 +1,16 @@
-export { httpClient, type KeelHttpClient, type KeelWsClient, wsClient } from "./clients.js";
+export {
+  createOnce,
+  httpClient,
+  type KeelHttpClient,
+  type KeelWsClient,
+  keelCodeOf,
+  type RetryClass,
+  type RetryOptions,
+  retryClassOf,
+  retryRead,
+  retrySafe,
+  writeOnce,
+  wsClient,
+} from "./clients.js";
 export { Ensemble, type EnsembleOptions, type Member } from "./ensemble.js";
 export { freePort, freePorts } from "./ports.js";

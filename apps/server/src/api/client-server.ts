@@ -3,13 +3,19 @@
  * /metrics, /status, /ruok, /mntr, /status.json) and serves the tRPC router over HTTP, with a
  * WebSocket server on the same port for subscriptions (watch streams, bound sessions).
  * CORS is open for reads from the console's origin; the API carries no cookies.
+ *
+ * Connections are admitted by ClientConnections: WebSockets never take the HTTP reserve, one
+ * address holds a bounded share, and a refused upgrade is answered (503/429 + Retry-After), not
+ * reset. Every WebSocket is pinged each `webSocketPingMs`; one that has not answered the previous
+ * ping (a dead peer, a half-open TCP connection) is closed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type ApiContext, appRouter, type Coordinator } from "@keel/api";
+import type { Duplex } from "node:stream";
+import { type ApiContext, apiResponseMeta, appRouter, type Coordinator, RETRY_AFTER_SECONDS } from "@keel/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { handleOpsRequest, type OpsDeps } from "../ops/http-ops.js";
 import { MessagePacer } from "./message-pacer.js";
 
@@ -19,8 +25,8 @@ import { MessagePacer } from "./message-pacer.js";
  * paced instead (message-pacer.ts), so large volumes belong there.
  */
 export const HTTP_BATCH_CALLS_MAX = 100;
-/** How long a WebSocket may leave our PING unanswered before it is dropped. */
-export const WEBSOCKET_PONG_WAIT_MS = 30_000;
+
+import type { ClientConnections, RefusalReason } from "./client-connections.js";
 
 export interface ClientServerOptions {
   readonly host: string;
@@ -30,9 +36,13 @@ export interface ClientServerOptions {
   readonly logger: Logger;
   /** Largest HTTP request body or WebSocket message accepted, in bytes. */
   readonly requestBytesMax: number;
+  /** All client connections, HTTP and WebSocket; past it Node itself drops new sockets. */
   readonly connectionsMax: number;
-  /** Interval of WebSocket pings; a peer that misses a pong for as long is dropped. */
+  readonly connections: ClientConnections;
+  /** Interval of WebSocket pings; a peer that has not answered the previous ping is dropped. */
   readonly webSocketPingMs: number;
+  /** Watch streams one connection may hold (the server's watchesPerSessionMax). */
+  readonly watchStreamsMax: number;
 }
 
 export interface ClientServer {
@@ -46,19 +56,56 @@ function setCors(res: ServerResponse): void {
   res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
 }
 
+const REFUSAL_STATUS: Record<RefusalReason, { code: number; text: string; why: string }> = {
+  websockets_full: {
+    code: 503,
+    text: "Service Unavailable",
+    why: "this server holds as many WebSockets as it allows; retry later or use another server",
+  },
+  address_full: {
+    code: 429,
+    text: "Too Many Requests",
+    why: "this address holds as many WebSockets as one address may (webSocketsPerAddressMax)",
+  },
+};
+
+/** Answers a refused upgrade in plain HTTP/1.1 on the raw socket, then closes it. */
+function refuseUpgrade(socket: Duplex, reason: RefusalReason): void {
+  const { code, text, why } = REFUSAL_STATUS[reason];
+  const body = `${why}\n`;
+  socket.end(
+    `HTTP/1.1 ${code} ${text}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+      `retry-after: ${RETRY_AFTER_SECONDS}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function addressOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
 export async function startClientServer(options: ClientServerOptions): Promise<ClientServer> {
-  const createContext = (): ApiContext => ({ coordinator: options.coordinator });
+  const { connections } = options;
+  // A context per HTTP request, and per WebSocket connection (tRPC's ws adapter makes one per
+  // socket), so the watch-stream budget is the connection's.
+  const createContext = (): ApiContext => ({
+    coordinator: options.coordinator,
+    connection: { watchStreams: 0 },
+    watchStreamsMax: options.watchStreamsMax,
+  });
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     createContext,
     maxBodySize: options.requestBytesMax,
     maxBatchSize: HTTP_BATCH_CALLS_MAX,
+    responseMeta: apiResponseMeta,
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.logger.error({ err: error, path }, "API call failed");
     },
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    connections.packetReceived();
+    res.once("finish", () => connections.packetSent());
     setCors(res);
     if (req.method === "OPTIONS") {
       res.writeHead(204).end();
@@ -77,20 +124,45 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     if (handleOpsRequest(req, res, options.ops)) return;
     trpcHandler(req, res);
   });
+  // The last resort: WebSockets stop httpConnectionsReserved short of this, so only a flood of
+  // plain HTTP connections can reach it.
   server.maxConnections = options.connectionsMax;
-
-  const wss = new WebSocketServer({ server, maxPayload: options.requestBytesMax });
-  const pacer = new MessagePacer();
-  wss.on("connection", (ws) => pacer.attach(ws));
-  const wsHandler = applyWSSHandler({
-    wss,
-    router: appRouter,
-    createContext,
-    // The PONG to our PING arrives only after the client has read everything sent before the PING:
-    // a client busy with thousands of answers on a loaded machine may take many seconds. Only a
-    // connection that stays silent that long is dead (sessions have their own, tighter timeout).
-    keepAlive: { enabled: true, pingMs: options.webSocketPingMs, pongWaitMs: WEBSOCKET_PONG_WAIT_MS },
+  server.on("connection", (socket) => {
+    connections.connectionOpened();
+    socket.once("close", () => connections.connectionClosed());
   });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.requestBytesMax });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const address = addressOf(req);
+    const admission = connections.admitWebSocket(address);
+    if (admission.type === "refuse") {
+      refuseUpgrade(socket, admission.reason);
+      return;
+    }
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      connections.webSocketClosed(address);
+    };
+    // A handshake that fails (bad headers, the socket closes first) must give its slot back.
+    socket.once("close", release);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once("close", release);
+      wss.emit("connection", ws, req);
+    });
+  });
+  const pacer = new MessagePacer();
+  // Registered before tRPC's handler, so the send counter is in place before tRPC sends anything.
+  wss.on("connection", (ws: WebSocket) => {
+    pacer.attach(ws);
+    ws.on("message", () => connections.packetReceived());
+    countSends(ws, () => connections.packetSent());
+    watchLiveness(ws, options.webSocketPingMs, () => connections.webSocketDropped());
+  });
+  // Only the server's own ws-level pings (above); tRPC's text PING would be a second timer.
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -109,5 +181,42 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * ws-level ping every `intervalMs` (RFC 6455 peers answer pings on their own, browsers included);
+ * a socket that sent neither a pong nor a message since the previous ping is terminated.
+ */
+function watchLiveness(ws: WebSocket, intervalMs: number, onDropped: () => void): void {
+  let alive = true;
+  const markAlive = () => {
+    alive = true;
+  };
+  ws.on("pong", markAlive);
+  ws.on("message", markAlive);
+  const timer = setInterval(() => {
+    if (!alive) {
+      onDropped();
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    try {
+      ws.ping();
+    } catch {
+      // The socket is closing; its close event clears the timer.
+    }
+  }, intervalMs);
+  timer.unref();
+  ws.once("close", () => clearInterval(timer));
+}
+
+/** Counts every message the server sends on `ws` (mntr's packets sent); ws has no send event. */
+function countSends(ws: WebSocket, onSend: () => void): void {
+  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
+  (ws as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+    onSend();
+    send(...args);
   };
 }

@@ -273,7 +273,7 @@ export class KeelCoordinator implements Coordinator {
     const { host } = this.deps;
     if (!host.serving) {
       throw keelError(
-        "CONNECTIONLOSS",
+        "NOTREADY",
         `server ${host.selfId} is not serving (${host.role.toLowerCase()}, not in a quorum); retry or use another server`,
       );
     }

@@ -24,7 +24,7 @@ export async function* attachStream(
   const lastApplied = host.state.lastAppliedZxid;
   if (options.lastZxidSeen > lastApplied) {
     throw keelError(
-      "CONNECTIONLOSS",
+      "NOTREADY",
       `this server is behind the client (it has applied zxid ${lastApplied}, the client has seen ${options.lastZxidSeen}); try another server`,
     );
   }

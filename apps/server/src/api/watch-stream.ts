@@ -74,7 +74,7 @@ function replay(
   deliver: (events: readonly WatchEvent[]) => boolean,
 ): boolean {
   if (afterZxid > host.state.lastAppliedZxid) {
-    throw keelError("CONNECTIONLOSS", `this server is behind zxid ${afterZxid}; resume on another server`);
+    throw keelError("NOTREADY", `this server is behind zxid ${afterZxid}; resume on another server`);
   }
   const read = host.state.historyAfter(afterZxid);
   if (read.type === "tooOld") {
@@ -127,7 +127,7 @@ export async function* watchStream(host: ReplicaHost, options: WatchOptions): As
   // A server cut off from the quorum would deliver nothing while the ensemble moves on: end the
   // stream at once so the client resumes it from its last zxid on a server that is serving.
   const stopServing = host.onStopServing((reason) =>
-    queue.fail(keelError("CONNECTIONLOSS", `${reason}; resume the stream on another server`)),
+    queue.fail(keelError("NOTREADY", `${reason}; resume the stream on another server`)),
   );
   try {
     yield* queue;

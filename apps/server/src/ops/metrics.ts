@@ -32,6 +32,9 @@ export interface ServerMetrics {
   readonly peerFramesDroppedTotal: Counter<"reason">;
   readonly peerConnectionsRejectedTotal: Counter;
   readonly clientConnections: Gauge;
+  readonly clientWebSockets: Gauge;
+  readonly clientConnectionsRefusedTotal: Counter<"reason">;
+  readonly clientWebSocketsDroppedTotal: Counter<"reason">;
   readonly buildInfo: Gauge<"version">;
   setRole(role: ServerRole): void;
   setLastZxid(zxid: bigint): void;
@@ -108,6 +111,17 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       "Peer connections refused at the handshake (wrong ensemble, unknown id)",
     ),
     clientConnections: gauge("keel_client_connections", "Open client connections (HTTP keep-alive and WebSocket)"),
+    clientWebSockets: gauge("keel_client_websockets", "Open client WebSockets (a subset of keel_client_connections)"),
+    clientConnectionsRefusedTotal: counter(
+      "keel_client_connections_refused_total",
+      "WebSocket upgrades refused: websockets_full (the HTTP reserve is reached, 503), address_full (per-address cap, 429)",
+      ["reason"],
+    ),
+    clientWebSocketsDroppedTotal: counter(
+      "keel_client_websockets_dropped_total",
+      "WebSockets the server closed, by reason (no_pong: did not answer a ping within webSocketPingMs)",
+      ["reason"],
+    ),
     buildInfo,
     setRole(current: ServerRole): void {
       for (const candidate of serverRoles) role.set({ role: candidate }, candidate === current ? 1 : 0);

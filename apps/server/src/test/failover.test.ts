@@ -6,7 +6,7 @@
  */
 import { Ensemble, httpClient } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, retry } from "./helpers.js";
+import { createOnce, eventually, retryRead } from "./helpers.js";
 
 let ensemble: Ensemble | undefined;
 afterEach(async () => {
@@ -19,7 +19,7 @@ async function writeMany(url: string, prefix: string, count: number): Promise<st
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const path = `${prefix}-${i}`;
-    await retry(() => client.node.create.mutate({ path, data: String(i) }));
+    await createOnce(client, { path, data: String(i) });
     paths.push(path);
   }
   return paths;
@@ -28,7 +28,7 @@ async function writeMany(url: string, prefix: string, count: number): Promise<st
 async function expectAllPresent(url: string, paths: readonly string[]): Promise<void> {
   const client = httpClient(url);
   for (const path of paths) {
-    const node = await retry(() => client.node.get.query({ path, linearizable: true }));
+    const node = await retryRead(() => client.node.get.query({ path, linearizable: true }));
     expect(node.path).toBe(path);
   }
 }

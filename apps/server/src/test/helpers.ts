@@ -1,37 +1,15 @@
 /**
- * Shared helpers for the real-process integration tests: retrying calls across a failover, and
- * polling for a condition. Waiting is by polling with a deadline, never by fixed sleeps that
- * assume how fast a machine is.
+ * Shared helpers for the real-process integration tests: retrying calls across a failover by the
+ * error contract (docs/errors.md), and polling for a condition. Waiting is by polling with a
+ * deadline, never by fixed sleeps that assume how fast a machine is.
+ *
+ * `retry` retries only refusals that are safe to retry (NOTREADY, THROTTLEDOP, connection
+ * refused); a write whose outcome is unknown (CONNECTIONLOSS, OPERATIONTIMEOUT) is never repeated
+ * blindly: createOnce / writeOnce read first. Reads use retryRead.
  */
-import { TRPCClientError } from "@trpc/client";
+import { keelCodeOf } from "@keel/testkit";
 
-export function keelCodeOf(error: unknown): string | undefined {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { keelCode?: string | null } | undefined;
-    return data?.keelCode ?? undefined;
-  }
-  return undefined;
-}
-
-/** Errors a client should retry after: no leader yet, a dead server, a timeout. */
-function isTransient(error: unknown): boolean {
-  const code = keelCodeOf(error);
-  if (code === "CONNECTIONLOSS" || code === "OPERATIONTIMEOUT" || code === "REQUESTTIMEOUT") return true;
-  if (error instanceof TRPCClientError && code === undefined) return true; // network failure
-  return false;
-}
-
-export async function retry<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransient(error) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
+export { createOnce, keelCodeOf, retryRead, retrySafe as retry, writeOnce } from "@keel/testkit";
 
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;

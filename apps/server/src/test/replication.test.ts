@@ -5,7 +5,7 @@
  */
 import { Ensemble, httpClient } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, expectKeelError, retry } from "./helpers.js";
+import { createOnce, eventually, expectKeelError } from "./helpers.js";
 
 let ensemble: Ensemble;
 
@@ -32,9 +32,7 @@ describe("replication", () => {
   it("a write on any member is readable on all members", async () => {
     for (const writer of ensemble.members) {
       const path = `/written-via-${writer.id}`;
-      const created = await retry(() =>
-        httpClient(writer.clientUrl).node.create.mutate({ path, data: `hello from ${writer.id}` }),
-      );
+      const created = await createOnce(httpClient(writer.clientUrl), { path, data: `hello from ${writer.id}` });
       expect(created.path).toBe(path);
       for (const reader of ensemble.members) {
         const client = httpClient(reader.clientUrl);
@@ -48,7 +46,7 @@ describe("replication", () => {
 
   it("plain reads on followers converge on the same tree", async () => {
     const writer = httpClient(ensemble.members[0]?.clientUrl as string);
-    await retry(() => writer.node.create.mutate({ path: "/converge" }));
+    await createOnce(writer, { path: "/converge" });
     for (let i = 0; i < 20; i++) await writer.node.create.mutate({ path: `/converge/c${i}`, data: String(i) });
     for (const member of ensemble.members) {
       await eventually(
@@ -64,7 +62,7 @@ describe("replication", () => {
 
   it("conditional set and delete check versions (BADVERSION) and existence (NONODE, NODEEXISTS)", async () => {
     const client = httpClient(ensemble.members[1]?.clientUrl as string);
-    await retry(() => client.node.create.mutate({ path: "/versioned", data: "v0" }));
+    await createOnce(client, { path: "/versioned", data: "v0" });
     await expectKeelError(client.node.create.mutate({ path: "/versioned" }), "NODEEXISTS");
     const set1 = await client.node.set.mutate({ path: "/versioned", data: "v1", version: 0 });
     expect(set1.stat.version).toBe(1);
@@ -77,7 +75,7 @@ describe("replication", () => {
 
   it("sequential nodes get increasing 10-digit suffixes", async () => {
     const client = httpClient(ensemble.members[2]?.clientUrl as string);
-    await retry(() => client.node.create.mutate({ path: "/queue" }));
+    await createOnce(client, { path: "/queue" });
     const first = await client.node.create.mutate({ path: "/queue/item-", kind: "persistent_sequential" });
     const second = await client.node.create.mutate({ path: "/queue/item-", kind: "persistent_sequential" });
     expect(first.path).toMatch(/^\/queue\/item-\d{10}$/);
@@ -86,7 +84,7 @@ describe("replication", () => {
 
   it("multi is all-or-nothing", async () => {
     const client = httpClient(ensemble.members[0]?.clientUrl as string);
-    await retry(() => client.node.create.mutate({ path: "/multi" }));
+    await createOnce(client, { path: "/multi" });
     const failed = await client.node.multi.mutate({
       ops: [
         { type: "create", path: "/multi/a", kind: "persistent" },

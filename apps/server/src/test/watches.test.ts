@@ -7,7 +7,7 @@
 import type { WatchEventView } from "@keel/api";
 import { Ensemble, httpClient, wsClient } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, retry } from "./helpers.js";
+import { createOnce, eventually } from "./helpers.js";
 
 let ensemble: Ensemble;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ describe("watch streams", () => {
   it("a resumed stream misses nothing and repeats nothing", async () => {
     const url = ensemble.members[0]?.clientUrl as string;
     const writer = httpClient(ensemble.members[1]?.clientUrl as string);
-    await retry(() => writer.node.create.mutate({ path: "/w" }));
+    await createOnce(writer, { path: "/w" });
 
     const first = collect(url, { path: "/w", mode: "persistent_recursive" });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -77,7 +77,7 @@ describe("watch streams", () => {
 
   it("a one-shot data watch fires once and ends", async () => {
     const writer = httpClient(ensemble.members[2]?.clientUrl as string);
-    await retry(() => writer.node.create.mutate({ path: "/once", data: "0" }));
+    await createOnce(writer, { path: "/once", data: "0" });
     const watch = collect(ensemble.members[2]?.clientUrl as string, { path: "/once", mode: "data" });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await writer.node.set.mutate({ path: "/once", data: "1" });
@@ -90,7 +90,7 @@ describe("watch streams", () => {
   it("resuming from a zxid older than the history fails with a clear error", async () => {
     const url = ensemble.members[0]?.clientUrl as string;
     const writer = httpClient(url);
-    const first = await retry(() => writer.node.create.mutate({ path: "/old" }));
+    const first = await createOnce(writer, { path: "/old" });
     for (let i = 0; i < 60; i++) await writer.node.set.mutate({ path: "/old", data: String(i) });
     const watch = collect(url, { path: "/", mode: "persistent_recursive", afterZxid: first.stat.czxid });
     await eventually(async () => watch.errors.length > 0, 10_000, "the stream to be refused");

@@ -3,8 +3,7 @@
  * etcd lease); over WebSocket the `attach` subscription binds it to the connection, which keeps it
  * alive until the connection drops, and reconnecting to any server within the timeout resumes it.
  */
-import { parseZxid } from "@keel/core";
-import { TRPCError } from "@trpc/server";
+import { keelError, parseZxid } from "@keel/core";
 import { attachSessionInputSchema, openSessionInputSchema, sessionRefSchema } from "../schemas.js";
 import { procedure, router } from "../trpc.js";
 
@@ -15,7 +14,10 @@ export const sessionRouter = router({
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "lastZxidSeen is out of range" });
+      throw keelError(
+        "BADARGUMENTS",
+        `lastZxidSeen must be a zxid this ensemble could have made, got ${input.lastZxidSeen}`,
+      );
     const events = ctx.coordinator.attachSession({
       session: { sessionId: input.sessionId, secret: input.secret },
       lastZxidSeen,

@@ -3,7 +3,7 @@
 // pipelined prepare against pending changes, sessions and their ephemerals, containers, TTL, reads.
 import { describe, expect, it } from "vitest";
 import { isKeelError } from "../errors.js";
-import { PERMS } from "../tree/acl.js";
+import { OPEN_ACL_UNSAFE, PERMS } from "../tree/acl.js";
 import type { TxnResult } from "../tree/results.js";
 import { WatchTable } from "../watches/watch-table.js";
 import { KeelState } from "./keel-state.js";
@@ -86,6 +86,33 @@ describe("create", () => {
     expect(codeOf(e.result(create("/t", "ttl")))).toBe("BADARGUMENTS");
     expect(codeOf(e.result(create("/t", "persistent", "", { ttlMs: 5 })))).toBe("BADARGUMENTS");
     expect(codeOf(e.result(create("/t", "ttlSequential", "", { ttlMs: 5 })))).toBe("OK");
+  });
+});
+
+describe("/zookeeper is read-only", () => {
+  it("refuses create, setData, setACL and delete on /zookeeper and below, in multi too, and allows reads", () => {
+    const d = new TestDriver();
+    const refused = [
+      create("/zookeeper/config"),
+      { type: "setData" as const, path: "/zookeeper", data: enc("x"), version: -1 },
+      { type: "setACL" as const, path: "/zookeeper", acl: OPEN_ACL_UNSAFE, aversion: -1 },
+      { type: "delete" as const, path: "/zookeeper", version: -1 },
+      {
+        type: "multi" as const,
+        ops: [{ type: "check" as const, path: "/zookeeper", version: -1 }, create("/zookeeper/q")],
+      },
+    ];
+    for (const request of refused) {
+      const result = d.result(request);
+      const code = result.type === "rejected" ? result.error.code : codeOf(result);
+      expect(code, JSON.stringify(request.type)).toBe("BADARGUMENTS");
+    }
+    expect(d.state.exists("/zookeeper")).not.toBeNull();
+    expect(d.state.children("/zookeeper")).toMatchObject({ children: [] });
+    // The check-only multi is a read: allowed.
+    expect(d.result({ type: "multi", ops: [{ type: "check", path: "/zookeeper", version: -1 }] }).type).toBe("multi");
+    // /zookeeperish is an ordinary path.
+    expect(d.result(create("/zookeeperish")).type).toBe("create");
   });
 });
 

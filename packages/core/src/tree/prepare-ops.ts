@@ -55,6 +55,21 @@ export function prepareOp(request: MultiOpRequest | SetAclRequest, ctx: OpContex
   }
 }
 
+/**
+ * `/zookeeper` and everything below it belong to the system (ZooKeeper keeps its config and quota
+ * nodes there): clients may read them, never create, change or delete them (docs/data-model.md).
+ */
+export const SYSTEM_ROOT = "/zookeeper";
+
+function systemOwned(path: string): KeelError | undefined {
+  if (path !== SYSTEM_ROOT && !path.startsWith(`${SYSTEM_ROOT}/`)) return undefined;
+  return keelError(
+    "BADARGUMENTS",
+    `${path} is in ${SYSTEM_ROOT}, which is reserved for the system and read-only`,
+    path,
+  );
+}
+
 function unknownOp(request: never): KeelError {
   return keelError("BADARGUMENTS", `unknown op ${JSON.stringify((request as { type?: unknown }).type)}`);
 }
@@ -64,6 +79,7 @@ function prepareCreate(request: CreateRequest, ctx: OpContext): TxnOp | KeelErro
   const kind = modeKind(request.kind);
   const invalid =
     validatePath(request.path, { sequential }) ??
+    systemOwned(request.path) ??
     validateData(request.data, ctx.limits.dataBytesMax, request.path) ??
     validateTtl(kind, request.ttlMs, ctx.limits.ttlEnabled, request.path);
   if (invalid !== undefined) return invalid;
@@ -117,7 +133,7 @@ function validateTtl(
 function prepareDelete(path: string, version: number, ctx: OpContext): TxnOp | KeelError {
   if (path === "/" || RESERVED_ROOTS.includes(path))
     return keelError("BADARGUMENTS", `${path} cannot be deleted`, path);
-  const invalid = validatePath(path);
+  const invalid = validatePath(path) ?? systemOwned(path);
   if (invalid !== undefined) return invalid;
   const parentName = parentPath(path);
   const parent = ctx.nodes.view(parentName);
@@ -137,7 +153,7 @@ export function recordDelete(path: string, parentName: string, parent: NodeView,
 }
 
 function prepareSetData(path: string, data: Uint8Array, version: number, ctx: OpContext): TxnOp | KeelError {
-  const invalid = validatePath(path) ?? validateData(data, ctx.limits.dataBytesMax, path);
+  const invalid = validatePath(path) ?? systemOwned(path) ?? validateData(data, ctx.limits.dataBytesMax, path);
   if (invalid !== undefined) return invalid;
   const node = ctx.nodes.view(path);
   if (node === undefined) return keelError("NONODE", `${path} does not exist`, path);
@@ -149,7 +165,7 @@ function prepareSetData(path: string, data: Uint8Array, version: number, ctx: Op
 }
 
 function prepareSetAcl(request: SetAclRequest, ctx: OpContext): TxnOp | KeelError {
-  const invalid = validatePath(request.path);
+  const invalid = validatePath(request.path) ?? systemOwned(request.path);
   if (invalid !== undefined) return invalid;
   const acl = fixupAcl(request.acl, ctx.auth, request.path);
   if (!Array.isArray(acl)) return acl as KeelError;

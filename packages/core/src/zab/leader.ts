@@ -338,7 +338,7 @@ export class Leader {
 
   sync(syncId: number, peer: PeerId | undefined): void {
     if (!this.established || this.syncs.length >= SYNCS_PENDING_MAX) {
-      if (peer === undefined) this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+      if (peer === undefined) this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "NOTREADY" });
       return;
     }
     this.syncs.push({ syncId, markerZxid: this.lastProposedZxid, peer, round: this.pingRound + 1 });
@@ -468,9 +468,10 @@ export class Leader {
 
   stop(): void {
     const { ctx } = this;
+    // Queued requests were never proposed (proposeQueued removes what it proposes): not applied.
     for (const queued of this.requests) {
       if (queued.requestId !== undefined && queued.from === undefined) {
-        ctx.replies.push({ type: "REQUEST_REJECTED", requestId: queued.requestId, code: "CONNECTIONLOSS" });
+        ctx.replies.push({ type: "REQUEST_REJECTED", requestId: queued.requestId, code: "NOTREADY" });
       }
     }
     for (const s of this.syncs) {

@@ -228,7 +228,8 @@ export class Learner {
 
   request(request: Uint8Array, requestId: number): void {
     if (this.stage !== "UPTODATE") {
-      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+      // Not forwarded: not applied, safe to retry. Once forwarded, only the host can fail it (unknown).
+      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "NOTREADY" });
       return;
     }
     this.forwarding.push({ requestId, request });
@@ -236,7 +237,7 @@ export class Learner {
 
   sync(syncId: number): void {
     if (this.stage !== "UPTODATE" || this.syncs.size >= SYNCS_PENDING_MAX || this.syncs.has(syncId)) {
-      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
+      this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "NOTREADY" });
       return;
     }
     this.syncs.set(syncId, undefined);
@@ -272,7 +273,7 @@ export class Learner {
   stop(): void {
     // Never sent: the leader cannot have seen them, so they are refused, not lost.
     for (const { requestId } of this.forwarding)
-      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+      this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "NOTREADY" });
     this.forwarding = [];
     for (const syncId of this.syncs.keys())
       this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });

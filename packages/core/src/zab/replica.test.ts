@@ -128,8 +128,8 @@ describe("Replica", () => {
     node.replica.step({ type: "REQUEST", requestId: 9, request: write(9) });
     node.replica.step({ type: "SYNC", syncId: 10 });
     settle(net);
-    expect(node.replies).toContainEqual({ type: "REQUEST_REJECTED", requestId: 9, code: "CONNECTIONLOSS" });
-    expect(node.replies).toContainEqual({ type: "SYNC_FAILED", syncId: 10, code: "CONNECTIONLOSS" });
+    expect(node.replies).toContainEqual({ type: "REQUEST_REJECTED", requestId: 9, code: "NOTREADY" });
+    expect(node.replies).toContainEqual({ type: "SYNC_FAILED", syncId: 10, code: "NOTREADY" });
   });
 
   it("answers sync() on a follower after everything proposed before it is applied locally", () => {

@@ -74,7 +74,7 @@ export class Replica {
       case "SYNC":
         if (role.type === "LEADING") role.leader.sync(input.syncId, undefined);
         else if (role.type === "LOOKING")
-          this.ctx.replies.push({ type: "SYNC_FAILED", syncId: input.syncId, code: "CONNECTIONLOSS" });
+          this.ctx.replies.push({ type: "SYNC_FAILED", syncId: input.syncId, code: "NOTREADY" });
         else role.learner.sync(input.syncId);
         break;
       case "TOUCH":
@@ -110,8 +110,9 @@ export class Replica {
     this.finish();
   }
 
+  /** Refused before it entered the pipeline: not applied, safe to retry (docs/errors.md). */
   private reject(requestId: number): void {
-    this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "CONNECTIONLOSS" });
+    this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId, code: "NOTREADY" });
   }
 
   private stepMessage(from: PeerId, message: PeerMessage): void {
