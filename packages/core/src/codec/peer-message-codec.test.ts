@@ -5,11 +5,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import { EPOCH_MAX } from "../limits.js";
 import type { PeerMessage } from "../zab/messages.js";
 import { decodePeerMessage, encodePeerMessage } from "./peer-message-codec.js";
 
 const zxidArb = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as Zxid);
-const epochArb = fc.integer({ min: 0, max: 0xffff_ffff }).map((v) => v as Epoch);
+const epochArb = fc.integer({ min: 0, max: EPOCH_MAX }).map((v) => v as Epoch);
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const bytesArb = fc.uint8Array({ maxLength: 64 });
 /** Request ids are safe integers (the host starts them at its start time × 1000). */
@@ -109,5 +110,10 @@ describe("peer message codec", () => {
         expect(() => decodePeerMessage(bytes)).not.toThrow();
       }),
     );
+  });
+  it("refuses an epoch the store could not keep (above EPOCH_MAX) as malformed", () => {
+    const message: PeerMessage = { type: "LEADERINFO", connection: 1, seq: 1, newEpoch: (EPOCH_MAX + 1) as Epoch };
+    const decoded = decodePeerMessage(encodePeerMessage(message));
+    expect(decoded.type).toBe("error");
   });
 });

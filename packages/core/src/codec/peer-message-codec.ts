@@ -9,6 +9,7 @@ import { unreachable } from "../assert.js";
 import { ERROR_CODES, errorCodeFromNumber, type KeelError, keelError } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import {
+  EPOCH_MAX,
   FORWARD_BATCH_REQUESTS_MAX,
   PEER_MESSAGE_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
@@ -171,7 +172,7 @@ export function decodePeerMessage(bytes: Uint8Array): PeerDecodeResult {
 
 function readNotification(r: ByteReader): PeerMessage | undefined {
   const leader = r.u8();
-  const vote: Vote = { leader: leader as PeerId, zxid: r.u64() as Zxid, peerEpoch: r.u32() as Epoch };
+  const vote: Vote = { leader: leader as PeerId, zxid: r.u64() as Zxid, peerEpoch: readEpoch(r) };
   const electionEpoch = r.u32();
   const state = STATES[r.u8()];
   if (state === undefined || leader < 1) return undefined;
@@ -189,8 +190,11 @@ function readEntries(r: ByteReader): LogEntry[] | undefined {
   return entries;
 }
 
+/** An epoch above EPOCH_MAX cannot be stored (its zxids would not fit SQLite's signed integer): malformed. */
 function readEpoch(r: ByteReader): Epoch {
-  return r.u32() as Epoch;
+  const epoch = r.u32();
+  if (epoch > EPOCH_MAX) r.ok = false;
+  return epoch as Epoch;
 }
 
 function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICATION">): PeerMessage | undefined {
