@@ -389,17 +389,31 @@ export class Leader {
       if (ctx.nowTicks - this.startTick > initLimitTicks) ctx.stepDown("not established within initLimit");
       return;
     }
-    const live = [...this.learners.values()].filter(
-      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= syncLimitTicks,
-    );
-    if (!isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) {
-      ctx.stepDown("lost a quorum of synced followers");
-      return;
-    }
+    if (!this.keepsQuorum()) return;
     if (this.serving) {
       for (const request of ctx.app.housekeeping(ctx.nowMs, HOUSEKEEPING_REQUESTS_MAX))
         this.request(request, undefined);
     }
+  }
+
+  /** An established leader steps down unless a quorum of synced followers was heard within syncLimit. */
+  private keepsQuorum(): boolean {
+    const { ctx } = this;
+    const live = [...this.learners.values()].filter(
+      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= ctx.config.syncLimitTicks,
+    );
+    if (isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) return true;
+    ctx.stepDown("lost a quorum of synced followers");
+    return false;
+  }
+
+  /**
+   * The connection to `peer` closed: drop its handle now (it reconnects with a new FOLLOWERINFO),
+   * and give up at once if that leaves an established leader without a quorum.
+   */
+  linkDown(peer: PeerId): void {
+    if (!this.learners.delete(peer)) return;
+    if (this.established) this.keepsQuorum();
   }
 
   /** The Ready's write is durable: count the leader's own ack, start serving once the history is applied. */

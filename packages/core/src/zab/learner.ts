@@ -207,6 +207,11 @@ export class Learner {
     for (const session of sessions) if (this.touches.size < SESSION_TOUCHES_MAX) this.touches.add(session);
   }
 
+  /** The connection to `peer` closed: if it was the leader's, this learner follows nobody (ZooKeeper's closed socket). */
+  linkDown(peer: PeerId): void {
+    if (peer === this.leader) this.ctx.stepDown("lost the link to the leader");
+  }
+
   tick(): void {
     const { ctx } = this;
     if (this.stage === "CONNECTING") ctx.send(this.leader, this.info);
