@@ -37,7 +37,7 @@ import type { ReplicaStore } from "@keel/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { ServerMetrics } from "./ops/metrics.js";
-import type { PeerNetwork } from "./peer/peer-network.js";
+import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
 import { replicaConfigFrom } from "./replica-config.js";
 
 export type SyncType = "DIFF" | "TRUNC" | "SNAP";
@@ -84,6 +84,10 @@ export class ReplicaHost {
   private nextSyncId = 1;
   private nextWatcherId = 1;
   private driveScheduled = false;
+  /** Inside `drive`: inputs must wait (see `onLinkDown`). */
+  private driving = false;
+  /** Peers whose link closed during a drive, stepped as LINK_DOWN right after it. */
+  private readonly linksDown = new Set<PeerId>();
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;
   private syncSeen: SyncType | undefined;
@@ -105,6 +109,7 @@ export class ReplicaHost {
       appliedZxid: this.state.lastAppliedZxid,
     });
     deps.network.onFrame((from, frame) => this.onFrame(from, frame));
+    deps.network.onPeerDown((peer, reason) => this.onLinkDown(peer as PeerId, reason));
   }
 
   private loadState(store: ReplicaStore): KeelState {
@@ -173,6 +178,21 @@ export class ReplicaHost {
       return;
     }
     this.replica.step({ type: "MESSAGE", from: from as PeerId, message: decoded.message });
+    this.scheduleDrive();
+  }
+
+  /**
+   * An established connection to `peer` closed: a follower whose leader went away fails over now
+   * instead of after syncLimit, a leader drops the learner. A send inside a drive can reset a link
+   * (full send queue), and stepping is not allowed mid-drive: those wait for the drive to finish.
+   */
+  private onLinkDown(peer: PeerId, reason: PeerDownReason): void {
+    if (this.closed || reason === "shutdown") return;
+    if (this.driving) {
+      this.linksDown.add(peer);
+      return;
+    }
+    this.replica.step({ type: "LINK_DOWN", peer });
     this.scheduleDrive();
   }
 
@@ -252,9 +272,17 @@ export class ReplicaHost {
     setImmediate(() => {
       this.driveScheduled = false;
       if (this.closed) return;
-      drive(this.replica, this.io);
+      this.driving = true;
+      try {
+        drive(this.replica, this.io);
+      } finally {
+        this.driving = false;
+      }
       this.servingAfterLastDrive = this.replica.serving;
       this.maybeSnapshot();
+      const linksDown = [...this.linksDown];
+      this.linksDown.clear();
+      for (const peer of linksDown) this.onLinkDown(peer, "closed");
     });
   }
 
