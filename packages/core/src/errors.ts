@@ -1,7 +1,7 @@
 /**
  * Errors the world can cause (bad input, ZooKeeper-style outcomes). Core returns them as values,
  * never throws them across its boundary (style rule 5). Codes and numbers are ZooKeeper's
- * KeeperException.Code (spec/data-model.md section 4), so later wire clients map one to one.
+ * KeeperException.Code (docs/data-model.md §3), so later wire clients map one to one.
  */
 export const ERROR_CODES = {
   OK: 0,

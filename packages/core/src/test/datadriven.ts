@@ -50,7 +50,14 @@ export function parseArgs(text: string): CommandArg[] {
     const key = match[1] as string;
     const raw = match[2];
     if (raw === undefined) args.push({ key, values: [] });
-    else if (raw.startsWith("(")) args.push({ key, values: raw.slice(1, -1).split(",").filter((v) => v !== "") });
+    else if (raw.startsWith("("))
+      args.push({
+        key,
+        values: raw
+          .slice(1, -1)
+          .split(",")
+          .filter((v) => v !== ""),
+      });
     else args.push({ key, values: [raw] });
   }
   return args;

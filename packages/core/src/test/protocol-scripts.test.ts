@@ -28,7 +28,16 @@ describe("data-driven protocol scripts", () => {
 
   it("there are scripts for every part of the protocol", () => {
     const dirs = new Set(all.map((path) => relative(testdata, dirname(path))));
-    for (const dir of ["election", "discovery", "sync", "broadcast", "read-index", "observer", "regressions", "mutations"]) {
+    for (const dir of [
+      "election",
+      "discovery",
+      "sync",
+      "broadcast",
+      "read-index",
+      "observer",
+      "regressions",
+      "mutations",
+    ]) {
       expect(dirs.has(dir), `testdata/${dir} has no script`).toBe(true);
     }
   });

@@ -1,5 +1,5 @@
 /**
- * Fast leader election as a pure sub-machine (spec/zab.md 3.0). It only picks a *prospective*
+ * Fast leader election as a pure sub-machine (docs/protocol.md §3.0). It only picks a *prospective*
  * leader: safety never depends on its outcome (discovery and synchronization establish
  * leadership), only liveness does.
  */

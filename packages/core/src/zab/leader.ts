@@ -119,7 +119,7 @@ export class Leader {
     this.ctx.send(h.peer, h.link.wrap(body), early);
   }
 
-  // --- discovery (spec/zab.md 3.1) ---
+  // --- discovery (docs/protocol.md §3.1) ---
 
   private onInfo(from: PeerId, observer: boolean, m: LinkMessage & { acceptedEpoch: Epoch }): void {
     const { ctx } = this;
@@ -194,7 +194,7 @@ export class Leader {
     for (const l of this.learners.values()) if (l.stage === "ACKEPOCH") this.startSync(l);
   }
 
-  // --- synchronization (spec/zab.md 3.2) ---
+  // --- synchronization (docs/protocol.md §3.2) ---
 
   private startSync(h: LearnerHandle): void {
     if (h.observer && !this.established) return; // observers sync from the committed history
@@ -272,7 +272,7 @@ export class Leader {
     h.stage = "UPTODATE";
   }
 
-  // --- broadcast (spec/zab.md 3.3) ---
+  // --- broadcast (docs/protocol.md §3.3) ---
 
   private onAck(h: LearnerHandle, acked: Zxid): void {
     if (h.observer || !stageAtLeast(h.stage, "ACKED") || zxidEpoch(acked) !== this.epoch) return;
@@ -353,7 +353,7 @@ export class Leader {
   }
 
   /**
-   * Leadership confirmation for sync() (etcd's ReadIndex; spec/zab.md 3.4, the Jepsen note): a
+   * Leadership confirmation for sync() (etcd's ReadIndex; docs/protocol.md §3.4, the Jepsen caveat): a
    * quorum echoed a PING sent after the sync arrived, so no newer leader had been established then.
    */
   private confirmed(round: number): boolean {
@@ -400,7 +400,8 @@ export class Leader {
   private keepsQuorum(): boolean {
     const { ctx } = this;
     const live = [...this.learners.values()].filter(
-      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= ctx.config.syncLimitTicks,
+      (h) =>
+        !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= ctx.config.syncLimitTicks,
     );
     if (isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) return true;
     ctx.stepDown("lost a quorum of synced followers");

@@ -42,7 +42,7 @@ export class Learner {
     ctx.send(leader, this.info);
   }
 
-  /** Learner messages always wait for the pending write: each may depend on it (spec/zab.md 5). */
+  /** Learner messages always wait for the pending write: each may depend on it (docs/protocol.md §5). */
   private send(body: LinkBody): void {
     this.ctx.send(this.leader, this.link.wrap(body));
   }
@@ -158,7 +158,7 @@ export class Learner {
     ctx.log.append(entries);
     const last = (entries.at(-1) as LogEntry).zxid;
     if (committed) ctx.markCommitted(last);
-    else if (live) this.send({ type: "ACK", zxid: last }); // after the persist: spec/zab.md 5
+    else if (live) this.send({ type: "ACK", zxid: last }); // after the persist: docs/protocol.md §5
   }
 
   private onNewLeader(epoch: Epoch, zxid: Zxid): void {
