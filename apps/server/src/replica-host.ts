@@ -86,7 +86,7 @@ export class ReplicaHost {
   private driveScheduled = false;
   /** Inside `drive`: inputs must wait (see `onLinkDown`). */
   private driving = false;
-  /** Peers whose link closed during a drive, stepped as LINK_DOWN right after it. */
+  /** Peers whose link closed during a drive (at most one entry per peer), stepped as LINK_DOWN right after it. */
   private readonly linksDown = new Set<PeerId>();
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;

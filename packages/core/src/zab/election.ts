@@ -113,7 +113,7 @@ export class Election {
       // Without it, a voter whose round-mates decided while it was still counting never joins
       // them: the out-of-election set below holds only the peers that already decided, so the
       // leader is one voter short of a quorum and the ensemble cycles through initLimit
-      // step-downs forever (docs/protocol.md "Election", seed 20082366).
+      // step-downs forever (docs/protocol.md §3.0, simulator seed 20082366).
       if (this.roundBacks(n) && n.vote.leader !== ctx.self) {
         ctx.vote = n.vote;
         this.decide(n.vote.leader);
