@@ -51,6 +51,8 @@ export interface SimResult {
     readonly epochs: number;
     readonly crashes: number;
     readonly partitions: number;
+    /** LINK_DOWN inputs stepped (partitions, crashes, link resets). */
+    readonly linkDowns: number;
     readonly fingerprint: string;
   };
   readonly sentByType: ReadonlyMap<string, number>;
@@ -71,6 +73,7 @@ export class Simulation {
   private nextRequestId = 1;
   private crashes = 0;
   private partitions = 0;
+  private linkDowns = 0;
   /** Probe requests submitted after faults stopped: requestId -> peers that applied it. */
   private readonly probes = new Map<number, Set<PeerId>>();
   /** Pending syncs: syncId -> committed count when issued. */
@@ -201,6 +204,7 @@ export class Simulation {
   private linkDown(node: SimNode, peer: PeerId): void {
     if (!this.schedule.linkDown || node.replica === undefined) return;
     this.trace.add(this.nowMs, `${node.id} link down`, `to ${peer}`);
+    this.linkDowns += 1;
     node.replica.step({ type: "LINK_DOWN", peer });
     this.drive(node);
   }
@@ -401,6 +405,7 @@ export class Simulation {
         epochs: this.checker.establishedEpochs,
         crashes: this.crashes,
         partitions: this.partitions,
+        linkDowns: this.linkDowns,
         fingerprint: `${this.nowMs}/${this.network.sent}/${this.checker.committed.length}/${last === undefined ? "-" : formatZxid(last.zxid)}`,
       },
     };

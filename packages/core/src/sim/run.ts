@@ -33,6 +33,7 @@ let messages = 0;
 const byType = new Map<string, number>();
 let crashes = 0;
 let partitions = 0;
+let linkDowns = 0;
 
 for (let seed = start; seed < start + count; seed++) {
   const result = runSchedule(makeSchedule(seed, { faultTicks, app, linkDown }), steps);
@@ -40,6 +41,7 @@ for (let seed = start; seed < start + count; seed++) {
   messages += result.stats.messages;
   crashes += result.stats.crashes;
   partitions += result.stats.partitions;
+  linkDowns += result.stats.linkDowns;
   for (const [type, n] of result.sentByType) byType.set(type, (byType.get(type) ?? 0) + n);
   if (single) console.log(`seed ${seed}: ${result.ok ? "ok" : "FAILED"} ${JSON.stringify(result.stats)}`);
   if (!result.ok) {
@@ -55,6 +57,6 @@ for (let seed = start; seed < start + count; seed++) {
 }
 console.log(
   `${count} schedules from seed ${start} ok in ${Date.now() - started} ms: ${committed} txns committed, ` +
-    `${messages} messages, ${crashes} crashes, ${partitions} partitions`,
+    `${messages} messages, ${crashes} crashes, ${partitions} partitions, ${linkDowns} LINK_DOWNs`,
 );
 console.log(`messages by type: ${[...byType].map(([type, n]) => `${type}=${n}`).join(" ")}`);
