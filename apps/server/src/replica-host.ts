@@ -47,7 +47,7 @@ import type { ReplicaStore } from "@keel/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { ServerMetrics } from "./ops/metrics.js";
-import type { PeerNetwork } from "./peer/peer-network.js";
+import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
 import { replicaConfigFrom } from "./replica-config.js";
 
 export type SyncType = "DIFF" | "TRUNC" | "SNAP";
@@ -116,6 +116,10 @@ export class ReplicaHost {
   private admitted: AdmittedWrite[] = [];
   private admittedHead = 0;
   private turnScheduled = false;
+  /** Inside `drive`: inputs must wait (see `onLinkDown`). */
+  private driving = false;
+  /** Peers whose link closed during a drive (at most one entry per peer), stepped as LINK_DOWN right after it. */
+  private readonly linksDown = new Set<PeerId>();
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;
   private syncSeen: SyncType | undefined;
@@ -137,6 +141,7 @@ export class ReplicaHost {
       appliedZxid: this.state.lastAppliedZxid,
     });
     deps.network.onFrame((from, frame) => this.onFrame(from, frame));
+    deps.network.onPeerDown((peer, reason) => this.onLinkDown(peer as PeerId, reason));
   }
 
   private loadState(store: ReplicaStore): KeelState {
@@ -230,6 +235,21 @@ export class ReplicaHost {
     this.scheduleTurn();
   }
 
+  /**
+   * An established connection to `peer` closed: a follower whose leader went away fails over now
+   * instead of after syncLimit, a leader drops the learner. A send inside a drive can reset a link
+   * (full send queue), and stepping is not allowed mid-drive: those wait for the drive to finish.
+   */
+  private onLinkDown(peer: PeerId, reason: PeerDownReason): void {
+    if (this.closed || reason === "shutdown") return;
+    if (this.driving) {
+      this.linksDown.add(peer);
+      return;
+    }
+    this.replica.step({ type: "LINK_DOWN", peer });
+    this.scheduleTurn();
+  }
+
   /** Proposes a write; resolves when it is applied here (committed by a quorum), with its result. */
   submit(envelope: Omit<RequestEnvelope, "origin">): Promise<Applied> {
     const { config } = this.deps;
@@ -313,9 +333,17 @@ export class ReplicaHost {
     if (this.closed) return;
     const deadline = performance.now() + TURN_BUDGET_MS;
     this.admitWrites();
-    drive(this.replica, this.io, () => performance.now() < deadline);
+    this.driving = true;
+    try {
+      drive(this.replica, this.io, () => performance.now() < deadline);
+    } finally {
+      this.driving = false;
+    }
     this.noteServing();
     this.maybeSnapshot();
+    const linksDown = [...this.linksDown];
+    this.linksDown.clear();
+    for (const peer of linksDown) this.onLinkDown(peer, "closed");
     if (this.admittedCount > 0 || this.replica.hasReady()) this.scheduleTurn();
   }
 

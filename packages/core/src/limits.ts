@@ -47,7 +47,7 @@ export const TXN_BYTES_MAX = 64 * MiB;
 export const VOTERS_MAX = 15;
 /** Observers in one ensemble. */
 export const OBSERVERS_MAX = 32;
-/** Txns in one PROPOSAL / INFORM frame (Keel's batching, spec/zab.md 3.3). */
+/** Txns in one PROPOSAL / INFORM frame (Keel's batching, docs/protocol.md §6). */
 export const PROPOSAL_BATCH_ENTRIES_MAX = 512;
 /** Approximate txn bytes in one PROPOSAL / INFORM frame (one entry may exceed it alone). */
 export const PROPOSAL_BATCH_BYTES_MAX = 4 * 1024 * 1024;

@@ -1,6 +1,6 @@
 /**
  * The single `replica_meta` row: identity (server, ensemble, format) and the epochs ZAB must
- * persist before ACKEPOCH and ACK(NEWLEADER) (spec/zab.md sections 1 and 5). Cold path: drizzle.
+ * persist before ACKEPOCH and ACK(NEWLEADER) (docs/protocol.md §1 and §5). Cold path: drizzle.
  */
 import type { Epoch, ReplicaEpochs, Zxid } from "@keel/core";
 import { eq } from "drizzle-orm";

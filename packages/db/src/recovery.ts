@@ -109,7 +109,7 @@ function checkEpochs(meta: ReplicaMeta): void {
   if (meta.currentEpoch > meta.acceptedEpoch) {
     throw new StoreError(
       "INCONSISTENT",
-      `currentEpoch ${meta.currentEpoch} is after acceptedEpoch ${meta.acceptedEpoch} (spec/zab.md section 1)`,
+      `currentEpoch ${meta.currentEpoch} is after acceptedEpoch ${meta.acceptedEpoch} (docs/protocol.md §1)`,
     );
   }
 }

@@ -30,7 +30,7 @@ const rowId = customType<{ data: number; driverData: bigint | number; notNull: t
   toDriver: (value) => value,
 });
 
-/** Exactly one row (id = 1): who this replica is and its durable epochs (spec/zab.md section 1). */
+/** Exactly one row (id = 1): who this replica is and its durable epochs (docs/protocol.md §1). */
 export const replicaMeta = sqliteTable(
   "replica_meta",
   {

@@ -1,6 +1,6 @@
 /**
  * Pure renderers for the status endpoints: liveness, readiness, and ZooKeeper's four-letter words
- * `ruok`, `srvr` and `mntr` (spec/data-model.md §9). They take a ServerStatus snapshot, so they are
+ * `ruok`, `srvr` and `mntr` (docs/operations.md, "Health, readiness and status endpoints"). They take a ServerStatus snapshot, so they are
  * tested without a server, and the replica host only has to implement StatusSource.
  */
 import type { ServerRole } from "./metrics.js";
@@ -26,7 +26,7 @@ export interface ServerStatus {
   readonly leaderId: number | null;
   /**
    * Serving: a leader established with a quorum, or a learner that got UPTODATE and still hears its
-   * leader (spec/zab.md §3.2–3.3). Readiness is exactly this flag.
+   * leader (docs/protocol.md §3.2–3.3). Readiness is exactly this flag.
    */
   readonly synced: boolean;
   readonly lastZxid: bigint;

@@ -138,6 +138,10 @@ export class PeerNetwork {
     return subscribe(this.upListeners, listener);
   }
 
+  /**
+   * An established (handshaken) link to a peer closed, whatever the cause; it fires once per link and
+   * never for a dial that did not connect. The replica host steps it as LINK_DOWN (fast failover).
+   */
   onPeerDown(listener: PeerDownListener): () => void {
     return subscribe(this.downListeners, listener);
   }

@@ -1,5 +1,5 @@
 /**
- * The read side of KeelState (spec section 4: getData, exists, getChildren2, getEphemerals,
+ * The read side of KeelState (docs/data-model.md §4: getData, exists, getChildren2, getEphemerals,
  * getAllChildrenNumber, getACL), each checking READ where ZooKeeper does. Reads are local to a
  * replica (ZooKeeper semantics: a read may lag the leader; sync first for fresher data).
  * Returned data and Stats are copies-by-reference: callers must not mutate `data`.

@@ -1,7 +1,7 @@
 // Property test: random sequences of requests (creates of every kind, deletes, setData, multi,
 // sessions opening and closing), prepared in pipelined batches through KeelState and the codecs,
 // must give exactly the results and the Stats / data / children of a plain sequential reference
-// model written straight from spec/data-model.md. Also: a second replica replaying the log, and a
+// model written straight from docs/data-model.md. Also: a second replica replaying the log, and a
 // snapshot restore, end with the same digest.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
-// Checks KeelState end to end through the codecs, one test per operation and error (spec/data-model.md
-// section 4): create kinds and sequential names, delete/setData/setACL rules, multi all-or-nothing,
+// Checks KeelState end to end through the codecs, one test per operation and error (docs/data-model.md
+// §3): create kinds and sequential names, delete/setData/setACL rules, multi all-or-nothing,
 // pipelined prepare against pending changes, sessions and their ephemerals, containers, TTL, reads.
 import { describe, expect, it } from "vitest";
 import { isKeelError } from "../errors.js";

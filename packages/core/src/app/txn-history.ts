@@ -1,7 +1,7 @@
 /**
  * A bounded ring of recently applied txns and their node changes, by zxid, so a watch stream can
  * resume after zxid Z by replaying exactly what it missed, or learn that Z is older than what is
- * kept (spec section 7: Keel's improvement on setWatches). Not replicated: each replica keeps its own.
+ * kept (docs/data-model.md §7: Keel's improvement on setWatches). Not replicated: each replica keeps its own.
  */
 import { assert } from "../assert.js";
 import { ZXID_ZERO, type Zxid } from "../ids.js";

@@ -49,7 +49,7 @@ export function readOrigin(reader: ByteReader): Origin {
   return { peer: reader.f64(), requestId: reader.f64() };
 }
 
-// ZooKeeper's CreateMode numbers (spec section 2), reused for node kinds.
+// ZooKeeper's CreateMode numbers (docs/data-model.md §2), reused for node kinds.
 const MODE_CODES: Record<CreateMode, number> = {
   persistent: 0,
   ephemeral: 1,

@@ -1,5 +1,5 @@
 /**
- * The replicated session table (spec/data-model.md section 6): which sessions exist, their
+ * The replicated session table (docs/data-model.md §6): which sessions exist, their
  * negotiated timeout and password. Every replica learns sessions from createSession/closeSession
  * txns, so any of them can validate a reconnect and a new leader can rebuild its expiry tracker.
  * Deadlines are not here: only the leader's SessionTracker knows time.

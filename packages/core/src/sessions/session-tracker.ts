@@ -31,7 +31,7 @@ export class SessionTracker {
     assert(bounds.expiryBucketMs > 0, "expiryBucketMs must be positive");
   }
 
-  /** Clamps a client's proposed timeout to [min, max] (spec section 6). */
+  /** Clamps a client's proposed timeout to [min, max] (docs/data-model.md §6). */
   negotiateTimeoutMs(requestedMs: number): number {
     return Math.min(this.bounds.timeoutMaxMs, Math.max(this.bounds.timeoutMinMs, Math.trunc(requestedMs)));
   }

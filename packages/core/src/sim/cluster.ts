@@ -51,6 +51,8 @@ export interface SimResult {
     readonly epochs: number;
     readonly crashes: number;
     readonly partitions: number;
+    /** LINK_DOWN inputs stepped (partitions, crashes, link resets). */
+    readonly linkDowns: number;
     readonly fingerprint: string;
   };
   readonly sentByType: ReadonlyMap<string, number>;
@@ -60,6 +62,8 @@ const SESSION_TIMEOUT_MS = 300;
 
 export class Simulation {
   private readonly prng: Prng;
+  /** Its own stream, so link resets leave every other decision of a seed unchanged. */
+  private readonly linkPrng: Prng;
   private readonly network: Network;
   private readonly nodes: SimNode[] = [];
   private readonly checker: Checker;
@@ -69,6 +73,7 @@ export class Simulation {
   private nextRequestId = 1;
   private crashes = 0;
   private partitions = 0;
+  private linkDowns = 0;
   /** Probe requests submitted after faults stopped: requestId -> peers that applied it. */
   private readonly probes = new Map<number, Set<PeerId>>();
   /** Pending syncs: syncId -> committed count when issued. */
@@ -83,6 +88,7 @@ export class Simulation {
   ) {
     this.keelMode = schedule.app === "keel";
     this.prng = new Prng(schedule.seed);
+    this.linkPrng = new Prng(schedule.seed ^ 0x11e_d0e5);
     this.network = new Network(this.prng.fork());
     this.trace = new Trace(traceLength);
     const voters = Array.from({ length: schedule.voters }, (_, i) => peerId(i + 1));
@@ -188,6 +194,28 @@ export class Simulation {
     node.replica = undefined;
     this.crashes += 1;
     this.trace.add(this.nowMs, `${node.id} crash`, reason);
+    // The crashed process's sockets close: every peer still connected to it sees its link drop.
+    for (const other of this.nodes) {
+      if (other !== node && this.network.connected(node.id, other.id)) this.linkDown(other, node.id);
+    }
+  }
+
+  /** `node` learns that its connection to `peer` closed (PeerNetwork's onPeerDown on a server). */
+  private linkDown(node: SimNode, peer: PeerId): void {
+    if (!this.schedule.linkDown || node.replica === undefined) return;
+    this.trace.add(this.nowMs, `${node.id} link down`, `to ${peer}`);
+    this.linkDowns += 1;
+    node.replica.step({ type: "LINK_DOWN", peer });
+    this.drive(node);
+  }
+
+  /** A connection reset between two live peers: in-flight messages lost, both ends told. */
+  private resetLink(a: SimNode, b: SimNode): void {
+    if (a === b || a.replica === undefined || b.replica === undefined || !this.network.connected(a.id, b.id)) return;
+    this.network.cut(a.id, b.id);
+    this.trace.add(this.nowMs, "link reset", `${a.id}-${b.id}`);
+    this.linkDown(a, b.id);
+    this.linkDown(b, a.id);
   }
 
   private drive(node: SimNode): void {
@@ -277,13 +305,22 @@ export class Simulation {
     if (prng.chance(schedule.partitionRate)) {
       const sides: PeerId[][] = [[], []];
       for (const node of this.nodes) sides[prng.int(2)]?.push(node.id);
+      const before = this.nodes.map((a) => this.nodes.map((b) => this.network.connected(a.id, b.id)));
       this.network.partition(sides);
       this.partitions += 1;
       this.trace.add(this.nowMs, "partition", sides.map((side) => side.join(",")).join(" | "));
+      for (const [i, a] of this.nodes.entries()) {
+        for (const [j, b] of this.nodes.entries()) {
+          if (i !== j && before[i]?.[j] === true && !this.network.connected(a.id, b.id)) this.linkDown(a, b.id);
+        }
+      }
     }
     if (prng.chance(schedule.healRate)) {
       this.network.heal();
       this.trace.add(this.nowMs, "heal", "");
+    }
+    if (this.linkPrng.chance(schedule.linkResetRate)) {
+      this.resetLink(this.linkPrng.pick(this.nodes), this.linkPrng.pick(this.nodes));
     }
     if (prng.chance(schedule.snapshotRate)) {
       const node = prng.pick(this.nodes);
@@ -368,6 +405,7 @@ export class Simulation {
         epochs: this.checker.establishedEpochs,
         crashes: this.crashes,
         partitions: this.partitions,
+        linkDowns: this.linkDowns,
         fingerprint: `${this.nowMs}/${this.network.sent}/${this.checker.committed.length}/${last === undefined ? "-" : formatZxid(last.zxid)}`,
       },
     };

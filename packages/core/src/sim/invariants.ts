@@ -1,5 +1,5 @@
 /**
- * Safety checks run at every persist, apply, restore and step of the simulation (spec/zab.md 2).
+ * Safety checks run at every persist, apply, restore and step of the simulation (docs/protocol.md §2).
  * The checker keeps the one global committed history: the sequence of txns applied anywhere.
  */
 import type { Epoch, PeerId, Zxid } from "../ids.js";

@@ -71,6 +71,15 @@ export class Network {
     }
   }
 
+  /** A TCP reset between `a` and `b`: what is in flight between them, either way, is lost. */
+  cut(a: PeerId, b: PeerId): void {
+    for (const [at, bucket] of this.buckets) {
+      const kept = bucket.filter((p) => !((p.from === a && p.to === b) || (p.from === b && p.to === a)));
+      this.dropped += bucket.length - kept.length;
+      this.buckets.set(at, kept);
+    }
+  }
+
   /** Packets due at `nowMs` that survive the current partition. */
   due(nowMs: number): Packet[] {
     const bucket = this.buckets.get(nowMs);

@@ -1,5 +1,5 @@
 /**
- * Simulator CLI: `npm run sim -- --seeds N [--seed S] [--start S0] [--steps K] [--fault-ticks T] [--keel]`.
+ * Simulator CLI: `npm run sim -- --seeds N [--seed S] [--start S0] [--steps K] [--fault-ticks T] [--keel] [--no-link-down]`.
  * `--keel` replicates the real znode application (KeelState) instead of the hash-chain test app.
  * Runs schedules for seeds S0..S0+N-1 (or just S), stops at the first violation, prints the
  * failing seed, the violated invariant and the last K events, and exits non-zero.
@@ -25,27 +25,31 @@ const count = single ? 1 : flag("seeds", 100);
 const steps = flag("steps", 60);
 const faultTicks = flag("fault-ticks", 120);
 const app = process.argv.includes("--keel") ? "keel" : "sim";
+/** `--no-link-down`: replicas are never told of cut links (schedules as they ran before LINK_DOWN). */
+const linkDown = !process.argv.includes("--no-link-down");
 const started = Date.now();
 let committed = 0;
 let messages = 0;
 const byType = new Map<string, number>();
 let crashes = 0;
 let partitions = 0;
+let linkDowns = 0;
 
 for (let seed = start; seed < start + count; seed++) {
-  const result = runSchedule(makeSchedule(seed, { faultTicks, app }), steps);
+  const result = runSchedule(makeSchedule(seed, { faultTicks, app, linkDown }), steps);
   committed += result.stats.committed;
   messages += result.stats.messages;
   crashes += result.stats.crashes;
   partitions += result.stats.partitions;
+  linkDowns += result.stats.linkDowns;
   for (const [type, n] of result.sentByType) byType.set(type, (byType.get(type) ?? 0) + n);
   if (single) console.log(`seed ${seed}: ${result.ok ? "ok" : "FAILED"} ${JSON.stringify(result.stats)}`);
   if (!result.ok) {
     console.error(`\nseed ${seed} violates "${result.violation?.invariant}"\n  ${result.violation?.message}`);
-    console.error(`schedule: ${JSON.stringify(makeSchedule(seed, { faultTicks, app }))}`);
+    console.error(`schedule: ${JSON.stringify(makeSchedule(seed, { faultTicks, app, linkDown }))}`);
     console.error(`last ${result.trace.length} events:\n${result.trace.join("\n")}`);
     console.error(
-      `\nreproduce: npm run sim -- --seed ${seed} --fault-ticks ${faultTicks} --steps ${steps}${app === "keel" ? " --keel" : ""}`,
+      `\nreproduce: npm run sim -- --seed ${seed} --fault-ticks ${faultTicks} --steps ${steps}${app === "keel" ? " --keel" : ""}${linkDown ? "" : " --no-link-down"}`,
     );
     process.exit(1);
   }
@@ -53,6 +57,6 @@ for (let seed = start; seed < start + count; seed++) {
 }
 console.log(
   `${count} schedules from seed ${start} ok in ${Date.now() - started} ms: ${committed} txns committed, ` +
-    `${messages} messages, ${crashes} crashes, ${partitions} partitions`,
+    `${messages} messages, ${crashes} crashes, ${partitions} partitions, ${linkDowns} LINK_DOWNs`,
 );
 console.log(`messages by type: ${[...byType].map(([type, n]) => `${type}=${n}`).join(" ")}`);

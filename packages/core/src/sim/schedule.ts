@@ -27,12 +27,22 @@ export interface Schedule {
   readonly syncRate: number;
   readonly touchRate: number;
   readonly snapshotRate: number;
+  /**
+   * Whether replicas hear about cut links (LINK_DOWN): at both ends when a partition separates two
+   * peers, at every peer of a crashed one, and on random link resets during the fault phase. Off
+   * replays schedules as they ran before LINK_DOWN existed (the regression seeds of issue case 10).
+   */
+  readonly linkDown: boolean;
+  /** Per-millisecond probability of resetting one live link (its in-flight messages are lost) during faults. */
+  readonly linkResetRate: number;
 }
 
 export interface ScheduleOptions {
   /** Fault phase length in ticks (default 120). */
   readonly faultTicks?: number;
   readonly app?: "sim" | "keel";
+  /** Default true: see `Schedule.linkDown`. */
+  readonly linkDown?: boolean;
 }
 
 export function makeSchedule(seed: number, options: ScheduleOptions = {}): Schedule {
@@ -62,5 +72,8 @@ export function makeSchedule(seed: number, options: ScheduleOptions = {}): Sched
     syncRate: 0.01,
     touchRate: 0.01,
     snapshotRate: 0.002,
+    linkDown: options.linkDown ?? true,
+    // A constant, not drawn from the seed's stream, so every other decision of a seed stays as it was.
+    linkResetRate: options.linkDown === false ? 0 : 0.002,
   };
 }

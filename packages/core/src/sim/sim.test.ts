@@ -56,6 +56,22 @@ describe("ZAB simulator, fixed seeds", () => {
     expect(failures).toEqual([]);
   });
 
+  // Issue case 10: five voters that never recovered (two half-ensembles cycling through initLimit
+  // step-downs, one voter LOOKING). Fixed by counting the voter's own round in the election
+  // (testdata/regressions/issue-10-round-mates-decided.txt). `linkDown: false` replays the schedules
+  // exactly as they failed, before LINK_DOWN existed; the default runs them with it.
+  for (const seed of [20082366, 20137128]) {
+    for (const linkDown of [false, true]) {
+      it(`regression: seed ${seed} (linkDown ${linkDown}) recovers after faults stop`, () => {
+        const schedule = makeSchedule(seed, { faultTicks: 120, linkDown });
+        expect(schedule.voters).toBe(5);
+        const result = runSchedule(schedule, 60);
+        expect(result.violation?.message, result.trace.join("\n")).toBeUndefined();
+        expect(result.stats.simulatedMs).toBeLessThan(schedule.faultMs + schedule.livenessTicksMax * schedule.tickMs);
+      });
+    }
+  }
+
   it("a seed replays exactly", () => {
     const first = runSchedule(makeSchedule(4242), 100);
     const second = runSchedule(makeSchedule(4242), 100);

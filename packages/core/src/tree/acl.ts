@@ -1,5 +1,5 @@
 /**
- * ACLs (spec/data-model.md section 5): perm bits, schemes world / auth / digest / ip (and exact
+ * ACLs (docs/data-model.md §5): perm bits, schemes world / auth / digest / ip (and exact
  * matching for any other scheme, e.g. x509 or sasl), a configured super identity, and the
  * `auth` expansion at set time. Digest ids are compared as stored strings: hashing the password
  * into the id is the server's job at setAuth time (docs/data-model.md explains why).

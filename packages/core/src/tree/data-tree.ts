@@ -17,7 +17,7 @@ import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js
 import type { Txn, TxnBody, TxnHeader, TxnOp } from "./txn.js";
 import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
 
-/** System roots every tree starts with (spec section 1); clients cannot delete them. */
+/** System roots every tree starts with (docs/data-model.md §1); clients cannot delete them. */
 export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
 
 export class DataTree {

@@ -1,5 +1,5 @@
 /**
- * All-or-nothing multi (spec section 4, multi): ops are prepared in order against a scratch
+ * All-or-nothing multi (docs/data-model.md §3, multi): ops are prepared in order against a scratch
  * overlay, so later ops see earlier ones (create then setData works). On the first failure the
  * scratch is dropped and the multi becomes an error txn with one code per op: OK for the ops
  * before (rolled back), the failing op's own code, RUNTIMEINCONSISTENCY for the ops after.

@@ -1,5 +1,5 @@
 /**
- * Znode paths (spec/data-model.md section 1): validation with ZooKeeper's PathUtils rules plus
+ * Znode paths (docs/data-model.md §1): validation with ZooKeeper's PathUtils rules plus
  * Keel's explicit byte and depth limits, and the parent/child helpers the tree uses. Every
  * violation is a BADARGUMENTS KeelError with a message naming the rule, returned, never thrown.
  */
@@ -100,7 +100,7 @@ export function isWithin(path: string, ancestor: string): boolean {
 }
 
 /**
- * The sequential suffix: the parent's cversion as `%010d` (spec section 2). cversion is a signed
+ * The sequential suffix: the parent's cversion as `%010d` (docs/data-model.md §2). cversion is a signed
  * 32-bit counter, so after 2147483647 it wraps negative and ZooKeeper prints e.g. `-2147483648`;
  * Keel keeps Java's `%010d` (sign counted in the width) rather than inventing its own.
  */

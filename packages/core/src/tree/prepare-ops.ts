@@ -1,8 +1,8 @@
 /**
  * Preparation of the single-node ops (ZooKeeper's PrepRequestProcessor.pRequest2Txn, one function
  * per op): check a request against the node views (tree + pending changes), record the effect
- * on those views, and return the txn op — or the KeelError, in ZooKeeper's check order (spec
- * section 4). Shared by plain requests and multi ops.
+ * on those views, and return the txn op — or the KeelError, in ZooKeeper's check order
+ * (docs/data-model.md §3). Shared by plain requests and multi ops.
  */
 import { type KeelError, keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId } from "../ids.js";
@@ -195,7 +195,7 @@ function prepareCheck(path: string, version: number, ctx: OpContext): TxnOp | Ke
 }
 
 /**
- * Leader housekeeping (spec section 4, last paragraph): the condition is checked again here, at
+ * Leader housekeeping (docs/data-model.md §2, containers and TTL nodes): the condition is checked again here, at
  * prepare time, because a child may have been created since the leader picked the node.
  */
 export function prepareHousekeepingDelete(kind: "container" | "ttl", path: string, ctx: OpContext): TxnOp | KeelError {

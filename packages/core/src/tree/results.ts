@@ -7,7 +7,7 @@ import type { SessionId } from "../ids.js";
 import type { MultiOpCode } from "./txn.js";
 import type { Stat } from "./znode.js";
 
-/** One op's answer. Inside a failed multi every op answers `error` (spec section 4, multi). */
+/** One op's answer. Inside a failed multi every op answers `error` (docs/data-model.md §3, multi). */
 export type OpResult =
   | { readonly type: "create"; readonly path: string; readonly stat: Stat }
   | { readonly type: "delete"; readonly path: string }
@@ -26,7 +26,7 @@ export type TxnResult =
 
 /**
  * A change to one node. Watch events follow from it (watches/watch-table.ts): `created` and
- * `deleted` also mean "the parent's children changed"; `aclChanged` fires no watch (spec 7).
+ * `deleted` also mean "the parent's children changed"; `aclChanged` fires no watch (docs/data-model.md §7).
  */
 export interface NodeChange {
   readonly type: "created" | "deleted" | "dataChanged" | "aclChanged";

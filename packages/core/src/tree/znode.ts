@@ -1,5 +1,5 @@
 /**
- * Znode kinds, the Stat (spec/data-model.md sections 2 and 3) and the in-memory node. A node is a
+ * Znode kinds, the Stat (docs/data-model.md §2) and the in-memory node. A node is a
  * compact class instance (no closures, children allocated lazily, data as a Uint8Array) because a
  * tree holds millions of them; the tree keys nodes by full path, so a node does not store its own.
  */
@@ -11,7 +11,7 @@ import type { Acl } from "./acl.js";
 /** What a node is, once created. Sequential is a naming rule at create time, not a kind. */
 export type NodeKind = "persistent" | "ephemeral" | "container" | "ttl";
 
-/** ZooKeeper's CreateMode (spec section 2), spelled out. */
+/** ZooKeeper's CreateMode (docs/data-model.md §2), spelled out. */
 export type CreateMode =
   | "persistent"
   | "ephemeral"

@@ -1,4 +1,4 @@
-// Checks which change fires which watch event (spec/data-model.md section 7): one-shot data/exist/
+// Checks which change fires which watch event (docs/data-model.md §7): one-shot data/exist/
 // child watches fire once, persistent ones stay, recursive ones see descendants but never
 // childrenChanged, a watcher gets one event per (type, path), removal and NOWATCHER, the limit.
 import { describe, expect, it } from "vitest";

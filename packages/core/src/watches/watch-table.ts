@@ -1,9 +1,9 @@
 /**
  * Watches of one server (not replicated): one-shot data/exist/child watches and persistent /
- * persistent-recursive watches (spec/data-model.md section 7), per watcher id (a connection or
+ * persistent-recursive watches (docs/data-model.md §7), per watcher id (a connection or
  * a watch stream). `trigger` turns the node changes of one applied txn into the events each
  * watcher must receive, in change order. The host delivers them *before* the reply of that txn,
- * so a client sees the event before the data that caused it (spec section 6, client guarantees).
+ * so a client sees the event before the data that caused it (docs/data-model.md, "How a write flows").
  */
 import { type KeelError, keelError } from "../errors.js";
 import type { Zxid } from "../ids.js";
@@ -114,7 +114,7 @@ export class WatchTable {
   }
 
   /**
-   * Events for the changes of one txn applied at `zxid`, per watcher, in change order (spec 7):
+   * Events for the changes of one txn applied at `zxid`, per watcher, in change order (docs/data-model.md §7):
    * created P → nodeCreated on P, then nodeChildrenChanged on parent(P); deleted P →
    * nodeDeleted on P (data and child watches), then nodeChildrenChanged on parent(P); dataChanged
    * P → nodeDataChanged on P; aclChanged fires nothing. A watcher gets one event per (type, path).

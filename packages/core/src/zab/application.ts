@@ -14,7 +14,7 @@ export interface LeaderApplication {
   /**
    * Called once when this replica becomes an established leader (after a quorum acked NEWLEADER
    * and its synchronized history has been committed and applied). Pending changes start empty;
-   * every known session gets a fresh full timeout from `nowMs` (spec/zab.md 3.5).
+   * every known session gets a fresh full timeout from `nowMs` (docs/protocol.md §3.5).
    */
   startLeading(nowMs: number): void;
   /** Called when the replica stops leading, for any reason. Drops pending changes and session deadlines. */

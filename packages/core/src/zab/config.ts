@@ -1,5 +1,5 @@
 /**
- * Static ensemble configuration of one replica (spec/zab.md 1 and 3.3). Every duration is counted
+ * Static ensemble configuration of one replica (docs/protocol.md §1 and §3.3). Every duration is counted
  * in ticks: the host decides how long a tick is, the core never reads a clock.
  */
 import { assert } from "../assert.js";

@@ -1,5 +1,5 @@
 /**
- * Fast leader election as a pure sub-machine (spec/zab.md 3.0). It only picks a *prospective*
+ * Fast leader election as a pure sub-machine (docs/protocol.md §3.0). It only picks a *prospective*
  * leader: safety never depends on its outcome (discovery and synchronization establish
  * leadership), only liveness does.
  */
@@ -106,8 +106,20 @@ export class Election {
    */
   private onEstablished(from: PeerId, n: Notification): void {
     const { ctx } = this;
-    if (n.electionEpoch === ctx.electionEpoch && !this.observer) this.received.set(from, n.vote);
     this.outOfElection.set(from, n);
+    if (n.electionEpoch === ctx.electionEpoch && !this.observer) {
+      this.received.set(from, n.vote);
+      // ZooKeeper's recvset check: this round's votes, this replica's own included, back the leader.
+      // Without it, a voter whose round-mates decided while it was still counting never joins
+      // them: the out-of-election set below holds only the peers that already decided, so the
+      // leader is one voter short of a quorum and the ensemble cycles through initLimit
+      // step-downs forever (docs/protocol.md §3.0, simulator seed 20082366).
+      if (this.roundBacks(n) && n.vote.leader !== ctx.self) {
+        ctx.vote = n.vote;
+        this.decide(n.vote.leader);
+        return;
+      }
+    }
     const backers = [...this.outOfElection]
       .filter(([, other]) => other.vote.leader === n.vote.leader)
       .map(([peer]) => peer);
@@ -117,6 +129,16 @@ export class Election {
       ctx.vote = n.vote;
       this.decide(n.vote.leader);
     }
+  }
+
+  /** A quorum of this round's votes equals `n`'s and its leader announced LEADING in this round. */
+  private roundBacks(n: Notification): boolean {
+    const { ctx } = this;
+    const agreeing = [...this.received].filter(([, vote]) => sameVote(vote, n.vote)).map(([peer]) => peer);
+    const leader = this.outOfElection.get(n.vote.leader);
+    return (
+      isQuorum(ctx.config.voters, agreeing) && leader?.state === "LEADING" && leader.electionEpoch === ctx.electionEpoch
+    );
   }
 
   /** One tick: finalize a quorum decision, or resend with exponential backoff and jitter. */

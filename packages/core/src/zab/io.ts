@@ -22,7 +22,7 @@ export interface Snapshot {
   readonly chunks: readonly Uint8Array[];
 }
 
-/** The epochs every replica persists (spec/zab.md section 1). */
+/** The epochs every replica persists (docs/protocol.md §1). */
 export interface ReplicaEpochs {
   /** The last epoch this replica promised to follow (set before sending ACKEPOCH). */
   readonly acceptedEpoch: Epoch;

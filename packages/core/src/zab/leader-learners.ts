@@ -1,4 +1,4 @@
-/** The leader's view of one connected learner (spec/zab.md 3.1-3.3). */
+/** The leader's view of one connected learner (docs/protocol.md §3.1-3.3). */
 import type { Epoch, PeerId } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
 import { LinkState } from "./link.js";

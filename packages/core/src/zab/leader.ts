@@ -123,7 +123,7 @@ export class Leader {
     this.ctx.send(h.peer, h.link.wrap(body), early);
   }
 
-  // --- discovery (spec/zab.md 3.1) ---
+  // --- discovery (docs/protocol.md §3.1) ---
 
   private onInfo(from: PeerId, observer: boolean, m: LinkMessage & { acceptedEpoch: Epoch }): void {
     const { ctx } = this;
@@ -198,7 +198,7 @@ export class Leader {
     for (const l of this.learners.values()) if (l.stage === "ACKEPOCH") this.startSync(l);
   }
 
-  // --- synchronization (spec/zab.md 3.2) ---
+  // --- synchronization (docs/protocol.md §3.2) ---
 
   private startSync(h: LearnerHandle): void {
     if (h.observer && !this.established) return; // observers sync from the committed history
@@ -276,7 +276,7 @@ export class Leader {
     h.stage = "UPTODATE";
   }
 
-  // --- broadcast (spec/zab.md 3.3) ---
+  // --- broadcast (docs/protocol.md §3.3) ---
 
   private onAck(h: LearnerHandle, acked: Zxid): void {
     if (h.observer || !stageAtLeast(h.stage, "ACKED") || zxidEpoch(acked) !== this.epoch) return;
@@ -365,7 +365,7 @@ export class Leader {
   }
 
   /**
-   * Leadership confirmation for sync() (etcd's ReadIndex; spec/zab.md 3.4, the Jepsen note): a
+   * Leadership confirmation for sync() (etcd's ReadIndex; docs/protocol.md §3.4, the Jepsen caveat): a
    * quorum echoed a PING sent after the sync arrived, so no newer leader had been established then.
    */
   private confirmed(round: number): boolean {
@@ -401,17 +401,32 @@ export class Leader {
       if (ctx.nowTicks - this.startTick > initLimitTicks) ctx.stepDown("not established within initLimit");
       return;
     }
-    const live = [...this.learners.values()].filter(
-      (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= syncLimitTicks,
-    );
-    if (!isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) {
-      ctx.stepDown("lost a quorum of synced followers");
-      return;
-    }
+    if (!this.keepsQuorum()) return;
     if (this.serving) {
       for (const request of ctx.app.housekeeping(ctx.nowMs, HOUSEKEEPING_REQUESTS_MAX))
         this.request(request, undefined);
     }
+  }
+
+  /** An established leader steps down unless a quorum of synced followers was heard within syncLimit. */
+  private keepsQuorum(): boolean {
+    const { ctx } = this;
+    const live = [...this.learners.values()].filter(
+      (h) =>
+        !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= ctx.config.syncLimitTicks,
+    );
+    if (isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) return true;
+    ctx.stepDown("lost a quorum of synced followers");
+    return false;
+  }
+
+  /**
+   * The connection to `peer` closed: drop its handle now (it reconnects with a new FOLLOWERINFO),
+   * and give up at once if that leaves an established leader without a quorum.
+   */
+  linkDown(peer: PeerId): void {
+    if (!this.learners.delete(peer)) return;
+    if (this.established) this.keepsQuorum();
   }
 
   /** The Ready's write is durable: count the leader's own ack, start serving once the history is applied. */

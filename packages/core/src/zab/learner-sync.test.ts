@@ -1,4 +1,4 @@
-/** Table test of the DIFF / TRUNC / SNAP choice (spec/zab.md 3.2) against a memory log. */
+/** Table test of the DIFF / TRUNC / SNAP choice (docs/protocol.md §3.2) against a memory log. */
 import { describe, expect, it } from "vitest";
 import type { Zxid } from "../ids.js";
 import { zxid } from "../ids.js";

@@ -1,5 +1,5 @@
 /**
- * Chooses how the leader synchronizes one learner (spec/zab.md 3.2): a pure function of the
+ * Chooses how the leader synchronizes one learner (docs/protocol.md §3.2): a pure function of the
  * leader's log and the learner's last logged zxid. Relies on ZAB's prefix property: two histories
  * that both hold zxid z agree on every txn up to z (only one leader proposes in an epoch, and a
  * learner accepts an epoch's proposals only after being synchronized with that epoch's leader).

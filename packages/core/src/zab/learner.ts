@@ -51,7 +51,7 @@ export class Learner {
     ctx.send(leader, this.info);
   }
 
-  /** Learner messages always wait for the pending write: each may depend on it (spec/zab.md 5). */
+  /** Learner messages always wait for the pending write: each may depend on it (docs/protocol.md §5). */
   private send(body: LinkBody): void {
     this.ctx.send(this.leader, this.link.wrap(body));
   }
@@ -246,6 +246,11 @@ export class Learner {
 
   touch(sessions: readonly SessionId[]): void {
     for (const session of sessions) if (this.touches.size < SESSION_TOUCHES_MAX) this.touches.add(session);
+  }
+
+  /** The connection to `peer` closed: if it was the leader's, this learner follows nobody (ZooKeeper's closed socket). */
+  linkDown(peer: PeerId): void {
+    if (peer === this.leader) this.ctx.stepDown("lost the link to the leader");
   }
 
   tick(): void {

@@ -1,5 +1,5 @@
 /**
- * Peer messages (spec/zab.md section 4), one discriminated union. The sender's id is not in the
+ * Peer messages (docs/protocol.md §4), one discriminated union. The sender's id is not in the
  * message: the transport authenticates it and passes it to `Replica.step`.
  *
  * Every message between a leader and one learner travels on a *link*: the learner picks a fresh
@@ -13,7 +13,7 @@ import type { LogEntry, Snapshot } from "./io.js";
 
 export type PeerState = "LOOKING" | "FOLLOWING" | "LEADING" | "OBSERVING";
 
-/** A vote in fast leader election (spec/zab.md 3.0). */
+/** A vote in fast leader election (docs/protocol.md §3.0). */
 export interface Vote {
   readonly leader: PeerId;
   readonly zxid: Zxid;
@@ -82,7 +82,7 @@ export type LinkMessage = Exclude<PeerMessage, { type: "NOTIFICATION" }>;
 /** Distributes `Omit` over the union, so `send(..., { type: "ACK", zxid })` type-checks per variant. */
 export type LinkBody = LinkMessage extends infer M ? (M extends LinkMessage ? Omit<M, keyof Link> : never) : never;
 
-/** Lexicographic vote order (spec/zab.md 3.0): peerEpoch, then zxid, then leader id. */
+/** Lexicographic vote order (docs/protocol.md §3.0): peerEpoch, then zxid, then leader id. */
 export function voteBeats(a: Vote, b: Vote): boolean {
   if (a.peerEpoch !== b.peerEpoch) return a.peerEpoch > b.peerEpoch;
   if (a.zxid !== b.zxid) return a.zxid > b.zxid;

@@ -11,7 +11,7 @@ export class Outbox {
   private after: Envelope[] = [];
   private readonly waiting = new Set<PeerId>();
 
-  /** `early`: the message does not depend on the pending write (spec/zab.md section 5). */
+  /** `early`: the message does not depend on the pending write (docs/protocol.md §5). */
   send(to: PeerId, message: PeerMessage, early: boolean): void {
     if (early && !this.waiting.has(to)) {
       this.before.push({ to, message });

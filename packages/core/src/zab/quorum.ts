@@ -1,4 +1,4 @@
-/** Majority math (spec/zab.md 1): a quorum is a strict majority of voters; observers never count. */
+/** Majority math (docs/protocol.md §1): a quorum is a strict majority of voters; observers never count. */
 import type { PeerId } from "../ids.js";
 
 export function quorumSize(voterCount: number): number {

@@ -8,7 +8,7 @@
  *  2. Perform `persist` atomically and, when `mustSync`, fsync it. It is durable when this returns.
  *  3. Send `sendAfterPersist`, in order. These may depend on `persist` (ACK after the proposal is
  *     logged, ACKEPOCH after acceptedEpoch, ACKNEWLEADER after the synced history and currentEpoch,
- *     LEADERINFO after the leader's acceptedEpoch; spec/zab.md section 5). Per destination the
+ *     LEADERINFO after the leader's acceptedEpoch; docs/protocol.md §5). Per destination the
  *     replica keeps FIFO order across both lists: once a message to a peer is in
  *     `sendAfterPersist`, every later message to that peer is too.
  *  4. Load `restore` (a snapshot received through SNAP) into the state machine, replacing it.

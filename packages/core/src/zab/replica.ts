@@ -22,10 +22,16 @@ export type ReplicaInput =
   | { readonly type: "MESSAGE"; readonly from: PeerId; readonly message: PeerMessage }
   /** A write from a local client; `requestId` identifies it in a REQUEST_REJECTED reply. */
   | { readonly type: "REQUEST"; readonly requestId: number; readonly request: Uint8Array }
-  /** sync() for a linearizable read (spec/zab.md 3.4). */
+  /** sync() for a linearizable read (docs/protocol.md "Broadcast", sync()). */
   | { readonly type: "SYNC"; readonly syncId: number }
   /** Session activity seen locally (forwarded to the leader on PING replies). */
-  | { readonly type: "TOUCH"; readonly sessions: readonly SessionId[] };
+  | { readonly type: "TOUCH"; readonly sessions: readonly SessionId[] }
+  /**
+   * The transport lost its established connection to `peer` (a closed socket, a crashed peer). A
+   * learner whose leader link dropped goes LOOKING at once instead of waiting out syncLimit; a
+   * leader drops that learner. Purely an accelerator: safety never depends on it.
+   */
+  | { readonly type: "LINK_DOWN"; readonly peer: PeerId };
 
 export interface ReplicaOptions {
   readonly config: ReplicaConfig;
@@ -80,6 +86,11 @@ export class Replica {
       case "TOUCH":
         if (role.type === "LEADING") role.leader.touch(input.sessions);
         else if (role.type !== "LOOKING") role.learner.touch(input.sessions);
+        break;
+      case "LINK_DOWN":
+        // A LOOKING replica ignores it: notifications are fire-and-forget and resent on timeout.
+        if (role.type === "LEADING") role.leader.linkDown(input.peer);
+        else if (role.type !== "LOOKING") role.learner.linkDown(input.peer);
         break;
       default:
         unreachable(input);

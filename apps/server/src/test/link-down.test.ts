@@ -1,0 +1,36 @@
+/**
+ * Fast failover through LINK_DOWN (docs/protocol.md §3.3, "Lost links"): when the leader's process
+ * dies, its peer connections close, PeerNetwork reports them down, and the followers go LOOKING at
+ * once instead of waiting out syncLimit. syncLimit and initLimit are set to 2,000 ticks (100 s at
+ * 50 ms) here, so without the link signal no new leader could be elected for 100 s; the test waits
+ * at most 30 s.
+ */
+import { Ensemble, httpClient } from "@keel/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { retry } from "./helpers.js";
+
+let ensemble: Ensemble | undefined;
+afterEach(async () => {
+  await ensemble?.close();
+  ensemble = undefined;
+});
+
+describe("lost peer links", () => {
+  it("followers of a killed leader elect a new one long before syncLimit", async () => {
+    ensemble = await Ensemble.start({
+      voters: 3,
+      serverArgs: ["--sync-limit-ticks", "2000", "--init-limit-ticks", "2000"],
+    });
+    const oldLeader = await ensemble.waitForLeader();
+    const survivors = ensemble.members.filter((m) => m.id !== oldLeader).map((m) => m.id);
+
+    await ensemble.kill(oldLeader);
+    const newLeader = await ensemble.waitForLeader({ ids: survivors, timeoutMs: 30_000 });
+    expect(survivors).toContain(newLeader);
+
+    const client = httpClient(ensemble.member(newLeader).clientUrl);
+    await retry(() => client.node.create.mutate({ path: "/after-failover", data: "x" }));
+    const node = await retry(() => client.node.get.query({ path: "/after-failover", linearizable: true }));
+    expect(node.path).toBe("/after-failover");
+  });
+});
