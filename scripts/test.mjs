@@ -11,7 +11,7 @@ const workspaceDirs = ["packages", "apps"].flatMap((group) =>
   readdirSync(join(repoRoot, group)).map((name) => join(repoRoot, group, name)),
 );
 const reportFiles = [
-  ...workspaceDirs.map((dir) => join(dir, "reports", "vitest.json")),
+  ...[...workspaceDirs, join(repoRoot, "bench")].map((dir) => join(dir, "reports", "vitest.json")),
   join(repoRoot, "e2e", "reports", "playwright.json"),
 ];
 

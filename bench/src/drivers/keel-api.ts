@@ -19,7 +19,7 @@ export function keelWs(clientUrl: string): KeelWs {
   const socket = createWSClient({
     url: clientUrl.replace(/^http/, "ws"),
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    retryDelayMs: () => 200,
+    retryDelayMs: () => 100,
   });
   return { client: createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] }), socket };
 }

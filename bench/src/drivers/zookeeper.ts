@@ -56,7 +56,11 @@ function isZkCode(error: unknown, code: number): boolean {
 }
 
 async function openClient(port: number): Promise<zookeeper.Client> {
-  const client = zookeeper.createClient(`127.0.0.1:${port}`, { sessionTimeout: sessionTimeoutMs, retries: 0 });
+  const client = zookeeper.createClient(`127.0.0.1:${port}`, {
+    sessionTimeout: sessionTimeoutMs,
+    retries: 0,
+    spinDelay: 100,
+  });
   const connected = new Promise<void>((resolve) => client.once("connected", () => resolve()));
   client.connect();
   try {
