@@ -35,6 +35,13 @@ const allWorkloads: Workload[] = [
   keelStartupWorkload,
 ];
 
+/** A one-line reason: tRPC client errors sometimes carry only "Unknown error"; add their cause. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+  return `${error.name}: ${error.message}${cause}`;
+}
+
 const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
@@ -112,7 +119,7 @@ async function main(): Promise<number> {
         } catch (error) {
           const reason = `${label} failed: ${(error as Error).stack ?? error}`;
           log(reason);
-          skipped.push({ system, workload: workload.id, reason: (error as Error).message });
+          skipped.push({ system, workload: workload.id, reason: errorText(error) });
         }
         if (figures) {
           book.add(workload.title, system, figures);

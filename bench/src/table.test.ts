@@ -6,7 +6,7 @@ describe("formatNumber", () => {
   it("keeps tables narrow", () => {
     expect(formatNumber(12345.6)).toBe("12,346");
     expect(formatNumber(42.25)).toBe("42.3");
-    expect(formatNumber(3.14159)).toBe("3.14");
+    expect(formatNumber(3.456)).toBe("3.46");
     expect(formatNumber(0.01234)).toBe("0.012");
     expect(formatNumber(0)).toBe("0");
     expect(formatNumber(Number.NaN)).toBe("—");

@@ -6,7 +6,7 @@
  * the cluster's failover, not a client's reconnect logic.
  */
 import { sleep, withTimeout } from "../driver.js";
-import { value, type Workload } from "./workload.js";
+import { retrying, value, type Workload } from "./workload.js";
 
 const writeTimeoutMs = 1000;
 
@@ -23,10 +23,11 @@ function failover(signal: "SIGKILL" | "SIGSTOP"): Workload {
       const follower = (leader + 1) % cluster.size;
       const writer = await cluster.connect({ node: follower });
       try {
-        await writer.ensure("/failover", value(1024));
+        await retrying(() => writer.ensure("/failover", value(1024)));
         // Steady state first: a second of successful writes.
         const warmUntil = performance.now() + 1000;
-        for (let i = 0; performance.now() < warmUntil; i++) await writer.put("/failover", value(1024, i));
+        for (let i = 0; performance.now() < warmUntil; i++)
+          await retrying(() => writer.put("/failover", value(1024, i)));
 
         const signalledAt = performance.now();
         cluster.signal(leader, signal);

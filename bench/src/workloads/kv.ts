@@ -6,7 +6,7 @@
 import type { Cluster, KvClient, Transport } from "../driver.js";
 import type { Figure } from "../report.js";
 import { closedLoop, sequential } from "./loops.js";
-import { meterCpu, value, type Workload, type WorkloadContext } from "./workload.js";
+import { meterCpu, retrying, value, type Workload, type WorkloadContext } from "./workload.js";
 
 const valueBytes = 1024;
 const connectionsCount = 8;
@@ -17,6 +17,9 @@ function transportsOf(context: WorkloadContext): Transport[] {
 }
 
 const suffix = (transport: Transport): string => (transport === "http" ? " via HTTP" : "");
+
+const withSuffix = (figures: Figure[], s: string): Figure[] =>
+  figures.map((f) => ({ ...f, metric: `${f.metric}${s}` }));
 
 async function withClients<T>(
   cluster: Cluster,
@@ -45,7 +48,7 @@ function sequentialWrite(nodes: 1 | 3): Workload {
         const cpu = meterCpu(context.cluster);
         const latency = await withClients(context.cluster, 1, transport, async ([client]) => {
           const kv = client as KvClient;
-          await kv.ensure("/seq", value(valueBytes));
+          await retrying(() => kv.ensure("/seq", value(valueBytes)));
           return sequential(count, (i) => kv.put("/seq", value(valueBytes, i)));
         });
         const s = suffix(transport);
@@ -54,7 +57,7 @@ function sequentialWrite(nodes: 1 | 3): Workload {
           { metric: `p99${s}`, unit: "ms", better: "lower", value: latency.p99 },
           { metric: `max${s}`, unit: "ms", better: "lower", value: latency.max },
         );
-        if (transport === "ws") figures.push(...cpu());
+        figures.push(...withSuffix(cpu(), s));
       }
       return figures;
     },
@@ -70,13 +73,19 @@ function throughput(kind: "write" | "read"): Workload {
       const warmupMs = context.quick ? 500 : 2000;
       const durationMs = context.quick ? 3000 : 10_000;
       const figures: Figure[] = [];
+      // One key per slot, created once (concurrently, one slot per outstanding call).
+      await withClients(context.cluster, connectionsCount, "ws", async (clients) => {
+        await retrying(() => (clients[0] as KvClient).ensure("/tp", Buffer.alloc(0)));
+        await Promise.all(
+          Array.from({ length: connectionsCount * outstanding }, (_, slot) =>
+            retrying(() =>
+              (clients[slot % clients.length] as KvClient).ensure(`/tp/k${slot}`, value(valueBytes, slot)),
+            ),
+          ),
+        );
+      });
       for (const transport of transportsOf(context)) {
         const result = await withClients(context.cluster, connectionsCount, transport, async (clients) => {
-          const setup = clients[0] as KvClient;
-          await setup.ensure("/tp", Buffer.alloc(0));
-          for (let slot = 0; slot < connectionsCount * outstanding; slot++) {
-            await setup.ensure(`/tp/k${slot}`, value(valueBytes, slot));
-          }
           const cpu = meterCpu(context.cluster);
           const loop = await closedLoop(clients, outstanding, warmupMs, durationMs, (client, slot, i) =>
             kind === "write" ? client.put(`/tp/k${slot}`, value(valueBytes, i)) : client.get(`/tp/k${slot}`),
@@ -88,7 +97,7 @@ function throughput(kind: "write" | "read"): Workload {
           { metric: `ops/s${s}`, unit: "ops/s", better: "higher", value: result.loop.opsPerSecond },
           { metric: `p99${s}`, unit: "ms", better: "lower", value: result.loop.latency.p99 },
         );
-        if (transport === "ws") figures.push(...result.cpu);
+        figures.push(...withSuffix(result.cpu, s));
         if (result.loop.errors > 0) {
           figures.push({ metric: `errors${s}`, unit: "count", better: "lower", value: result.loop.errors });
           context.note(

@@ -6,7 +6,7 @@
  */
 import type { LockContender } from "../driver.js";
 import { summarizeLatencies } from "../stats.js";
-import { meterCpu, type Workload } from "./workload.js";
+import { meterCpu, retrying, type Workload } from "./workload.js";
 
 const contenders = 8;
 
@@ -18,8 +18,8 @@ export const lockWorkload: Workload = {
     const durationMs = context.quick ? 3000 : 10_000;
     const setup = await context.cluster.connect();
     try {
-      await setup.ensure("/locks", Buffer.alloc(0));
-      await setup.ensure("/locks/bench", Buffer.alloc(0));
+      await retrying(() => setup.ensure("/locks", Buffer.alloc(0)));
+      await retrying(() => setup.ensure("/locks/bench", Buffer.alloc(0)));
     } finally {
       await setup.close();
     }

@@ -24,6 +24,7 @@ export interface ThroughputResult {
 
 /** Operations per load, so a runaway fast system still stops: 2M ops is ~1 min at 30k/s. */
 const opsMax = 2_000_000;
+const errorBackoffMs = 10;
 
 /**
  * `connections.length × outstanding` loops, each issuing `op` back to back. The first `warmupMs`
@@ -54,6 +55,9 @@ export async function closedLoop<C>(
       } catch (error) {
         errors++;
         firstError ??= (error as Error).message;
+        // A failing system answers fast: back off a little, as a real client would, instead of
+        // turning the loop into a retry storm that measures the storm.
+        await new Promise((resolve) => setTimeout(resolve, errorBackoffMs));
       }
     }
   };

@@ -7,7 +7,7 @@
 import type { KvClient } from "../driver.js";
 import { sleep } from "../driver.js";
 import { rssMiB } from "../proc.js";
-import { value, type Workload } from "./workload.js";
+import { retrying, value, type Workload } from "./workload.js";
 
 function maxRss(pids: readonly (number | undefined)[]): number {
   return Math.max(...pids.filter((p): p is number => p !== undefined).map(rssMiB));
@@ -24,7 +24,7 @@ export const rssWorkload: Workload = {
     const clients: KvClient[] = [];
     try {
       for (let i = 0; i < 8; i++) clients.push(await cluster.connect({ node: i % cluster.size }));
-      await (clients[0] as KvClient).ensure("/rss", Buffer.alloc(0));
+      await retrying(() => (clients[0] as KvClient).ensure("/rss", Buffer.alloc(0)));
       const perSlot = Math.ceil(keys / (8 * 32));
       let created = 0;
       let failed = 0;
@@ -33,7 +33,7 @@ export const rssWorkload: Workload = {
           const client = clients[slot % clients.length] as KvClient;
           for (let i = 0; i < perSlot && slot * perSlot + i < keys; i++) {
             try {
-              await client.ensure(`/rss/k${slot * perSlot + i}`, value(100, i));
+              await retrying(() => client.ensure(`/rss/k${slot * perSlot + i}`, value(100, i)), 10);
               created++;
             } catch {
               failed++;

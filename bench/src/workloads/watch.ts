@@ -7,7 +7,7 @@
  */
 import { sleep, withTimeout } from "../driver.js";
 import { summarizeLatencies } from "../stats.js";
-import { meterCpu, value, type Workload } from "./workload.js";
+import { meterCpu, retrying, value, type Workload } from "./workload.js";
 
 export const watchWorkload: Workload = {
   id: "watch",
@@ -18,7 +18,7 @@ export const watchWorkload: Workload = {
     const writer = await context.cluster.connect({ node: 1 % context.cluster.size });
     const watcher = await context.cluster.connect({ node: 0 });
     try {
-      await writer.ensure("/watched", value(1024));
+      await retrying(() => writer.ensure("/watched", value(1024)));
       const arrivals = new Map<string, number>();
       let onArrival: ((token: string) => void) | undefined;
       const stopWatching = await watcher.watch("/watched", (token) => {

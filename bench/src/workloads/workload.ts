@@ -45,3 +45,18 @@ export function value(bytes: number, seed = 0): Buffer {
   const head = `v${seed}:`;
   return Buffer.from(head + "x".repeat(Math.max(0, bytes - head.length)), "latin1");
 }
+
+/**
+ * Set-up steps (creating the keys a load then uses) are not measured, so they retry: a system
+ * that briefly has no leader under load must not fail the whole workload before it starts.
+ */
+export async function retrying<T>(step: () => Promise<T>, attempts = 50, delayMs = 100): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
