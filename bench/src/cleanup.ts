@@ -49,6 +49,12 @@ export async function cleanupAll(): Promise<void> {
 }
 
 let installed = false;
+let stopping = false;
+
+/** True once Ctrl-C/SIGTERM arrived: the runner starts nothing new after that. */
+export function interrupted(): boolean {
+  return stopping;
+}
 
 /** Ctrl-C / SIGTERM: clean up and exit 130/143; on any exit, kill whatever is still tracked. */
 export function installSignalHandlers(): void {
@@ -59,6 +65,7 @@ export function installSignalHandlers(): void {
     ["SIGTERM", 143],
   ] as const) {
     process.once(signal, () => {
+      stopping = true;
       process.stderr.write(`\nbench: ${signal}, stopping every server it started...\n`);
       const hardStop = setTimeout(() => {
         cleanupSync();

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cleanupAll, installSignalHandlers } from "./cleanup.js";
+import { cleanupAll, installSignalHandlers, interrupted } from "./cleanup.js";
 import type { Driver } from "./driver.js";
 import { etcdDriver } from "./drivers/etcd.js";
 import { keelDriver } from "./drivers/keel.js";
@@ -94,6 +94,8 @@ async function main(): Promise<number> {
     for (const system of systems) {
       if (workload.systems && !workload.systems.includes(system)) continue;
       for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        // After Ctrl-C the signal handler is stopping everything: start nothing new.
+        if (interrupted()) await new Promise(() => undefined);
         const label = `${workload.id} × ${system} (${repeat}/${options.repeats})`;
         log(`${label}: starting a fresh ${workload.nodes}-node cluster`);
         const driver = drivers[system];
