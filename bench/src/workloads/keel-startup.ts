@@ -7,7 +7,7 @@
  */
 import { KeelCluster } from "../drivers/keel.js";
 import { keelWs } from "../drivers/keel-api.js";
-import type { Workload } from "./workload.js";
+import { retrying, type Workload } from "./workload.js";
 
 const fullZnodes = 1_000_000;
 const quickZnodes = 20_000;
@@ -41,7 +41,9 @@ export const keelStartupWorkload: Workload = {
               path: `/big/b${batch}-${i}`,
               data: "0123456789",
             }));
-            await api.client.node.multi.mutate({ ops });
+            // A multi is all-or-nothing, so retrying one whose answer was lost is safe: if it had
+            // been applied, the retry's results report NODEEXISTS and nothing changes.
+            await retrying(() => api.client.node.multi.mutate({ ops }), 100, 200);
             created += perMulti;
             if (batch % 100 === 0) context.log(`keel-startup: ${created.toLocaleString("en-US")} znodes`);
           }
