@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { build, installIfMissing, log, repoRoot, start } from "./lib.mjs";
+import { build, installIfMissing, log, quietEnv, repoRoot, start } from "./lib.mjs";
 
 const basePort = Number(process.env.KEEL_START_PORT ?? 7100);
 const consolePort = Number(process.env.KEEL_CONSOLE_PORT ?? 3000);
@@ -18,6 +18,10 @@ const servers = [1, 2, 3].map((id) => ({
   dataDir: join(repoRoot, ".keel", "data", `server-${id}`),
 }));
 const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
+// The servers read KEEL_* variables as their own options: keep this script's out of their way.
+const serverEnv = { ...quietEnv };
+delete serverEnv.KEEL_START_PORT;
+delete serverEnv.KEEL_CONSOLE_PORT;
 
 installIfMissing();
 if (build() !== 0) process.exit(1);
@@ -64,7 +68,7 @@ for (const server of servers) {
       "warn",
       ...peerFlags,
     ],
-    { stdio: ["ignore", "inherit", "inherit"] },
+    { stdio: ["ignore", "inherit", "inherit"], env: serverEnv },
   );
   child.once("exit", (code, signal) => {
     if (!stopping) {
