@@ -8,13 +8,13 @@ import { assert, unreachable } from "../assert.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import type { Random } from "../random.js";
 import type { LeaderApplication } from "./application.js";
-import { isObserver, type ReplicaConfig, validateReplicaConfig } from "./config.js";
+import { isObserver, isVoter, type ReplicaConfig, validateReplicaConfig } from "./config.js";
 import { ReplicaContext, type Transition } from "./context.js";
 import { Election, notificationOf } from "./election.js";
 import type { LogReader } from "./io.js";
 import { Leader } from "./leader.js";
 import { Learner } from "./learner.js";
-import type { PeerMessage, PeerState } from "./messages.js";
+import type { LinkMessage, PeerMessage, PeerState } from "./messages.js";
 import type { Ready } from "./ready.js";
 import { ReplicaLog } from "./replica-log.js";
 
@@ -55,6 +55,8 @@ export class Replica {
   private readonly ctx: ReplicaContext;
   private role: Role;
   private inflight: Ready | undefined;
+  /** FOLLOWERINFO/OBSERVERINFO received while LOOKING, latest per peer (bounded by the ensemble). */
+  private readonly earlyInfos = new Map<PeerId, LinkMessage>();
 
   constructor(options: ReplicaOptions) {
     validateReplicaConfig(options.config);
@@ -136,6 +138,14 @@ export class Replica {
     }
     switch (role.type) {
       case "LOOKING":
+        // A learner that finished the election first has already sent its FOLLOWERINFO: keep the
+        // latest one per peer so that, if this replica turns out to be its leader, discovery starts
+        // at once instead of a tick later when the learner resends (faster failover).
+        if (
+          (message.type === "FOLLOWERINFO" && isVoter(ctx.config, from)) ||
+          (message.type === "OBSERVERINFO" && isObserver(ctx.config, from))
+        )
+          this.earlyInfos.set(from, message);
         return;
       case "LEADING":
         role.leader.step(from, message);
@@ -170,13 +180,19 @@ export class Replica {
     else if (role.type !== "LOOKING") role.learner.stop();
     if (transition.type === "LOOKING") ctx.events.push({ type: "STEP_DOWN", reason: transition.reason });
     ctx.state = transition.type;
+    const earlyInfos = [...this.earlyInfos];
+    this.earlyInfos.clear();
     switch (transition.type) {
       case "LOOKING":
         this.role = { type: "LOOKING", election: new Election(ctx) };
         break;
-      case "LEADING":
-        this.role = { type: "LEADING", leader: new Leader(ctx) };
+      case "LEADING": {
+        const leader = new Leader(ctx);
+        this.role = { type: "LEADING", leader };
+        // Delivered now as if they had just arrived (a delayed message, which ZAB tolerates).
+        for (const [from, info] of earlyInfos) leader.step(from, info);
         break;
+      }
       case "FOLLOWING":
         this.role = { type: "FOLLOWING", learner: new Learner(ctx, transition.leader, false) };
         break;
