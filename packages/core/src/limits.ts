@@ -50,8 +50,19 @@ export const HOUSEKEEPING_REQUESTS_MAX = 256;
 export const COMMIT_BATCH_ENTRIES_MAX = 4096;
 /** Largest encoded peer message; the transport rejects bigger frames. */
 export const PEER_MESSAGE_BYTES_MAX = 64 * 1024 * 1024;
-/** Chunks in one SNAP message. */
+/** Chunks in one snapshot (a SNAP header announcing more is malformed). */
 export const SNAPSHOT_CHUNKS_MAX = 1 << 20;
+/**
+ * Largest snapshot chunk SNAPCHUNK carries. Stored chunks aim at SNAPSHOT_CHUNK_BYTES_TARGET and
+ * exceed it by at most one node, so this leaves room for the biggest znode; it stays far below
+ * PEER_MESSAGE_BYTES_MAX so a SNAP never needs a big frame.
+ */
+export const SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
+/**
+ * SNAPCHUNKs the leader keeps in flight (sent, not yet SNAPACKed) per learner: bounds the bytes
+ * queued on one link (about this many times SNAPSHOT_CHUNK_BYTES_TARGET) while keeping the pipe full.
+ */
+export const SNAP_WINDOW_CHUNKS_MAX = 4;
 /** Ready rounds one `drive()` call may run before it asserts a livelock. */
 export const DRIVE_ROUNDS_MAX = 100_000;
 

@@ -186,8 +186,8 @@ export class KeelState extends KeelReads implements LeaderApplication {
   }
 
   /** Chunks one at a time, to spread a big snapshot over event-loop turns; consume before the next apply. */
-  snapshotChunks(): Generator<Uint8Array> {
-    return snapshotChunks(this.tree);
+  snapshotChunks(chunkBytesTarget?: number): Generator<Uint8Array> {
+    return snapshotChunks(this.tree, chunkBytesTarget);
   }
 
   digest(): string {

@@ -13,13 +13,15 @@ import {
   PROPOSAL_BATCH_ENTRIES_MAX,
   SESSION_TOUCHES_MAX,
   SNAPSHOT_CHUNKS_MAX,
+  SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
 } from "../limits.js";
 import type { LogEntry } from "../zab/io.js";
 import type { PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
 
-export const PEER_CODEC_VERSION = 1;
+/** 2: SNAP became a header followed by SNAPCHUNK / SNAPACK (version 1 carried the whole snapshot). */
+export const PEER_CODEC_VERSION = 2;
 
 const TAGS: readonly PeerMessageType[] = [
   "NOTIFICATION",
@@ -42,6 +44,8 @@ const TAGS: readonly PeerMessageType[] = [
   "PINGREPLY",
   "SYNC",
   "SYNCREPLY",
+  "SNAPCHUNK",
+  "SNAPACK",
 ];
 const STATES: readonly PeerState[] = ["LOOKING", "FOLLOWING", "LEADING", "OBSERVING"];
 
@@ -85,8 +89,13 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.u64(m.zxid);
       return;
     case "SNAP":
-      w.u64(m.snapshot.zxid).u32(m.snapshot.chunks.length);
-      for (const chunk of m.snapshot.chunks) w.bytes(chunk);
+      w.u64(m.snapshot.zxid).u32(m.snapshot.chunkCount).u64(BigInt(m.snapshot.bytesTotal)).u32(m.snapshot.checksum);
+      return;
+    case "SNAPCHUNK":
+      w.u32(m.index).bytes(m.data);
+      return;
+    case "SNAPACK":
+      w.u32(m.index);
       return;
     case "PROPOSAL":
     case "INFORM":
@@ -183,12 +192,18 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       return { type, ...link, zxid: r.u64() as Zxid };
     case "SNAP": {
       const zxid = r.u64() as Zxid;
-      const count = r.u32();
-      if (count > SNAPSHOT_CHUNKS_MAX) return undefined;
-      const chunks: Uint8Array[] = [];
-      for (let i = 0; i < count && r.ok; i++) chunks.push(r.bytes(PEER_MESSAGE_BYTES_MAX).slice());
-      return { type, ...link, snapshot: { zxid, chunks } };
+      const chunkCount = r.u32();
+      const bytesTotal = r.u64();
+      const checksum = r.u32();
+      if (chunkCount > SNAPSHOT_CHUNKS_MAX || bytesTotal > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+      return { type, ...link, snapshot: { zxid, chunkCount, bytesTotal: Number(bytesTotal), checksum } };
     }
+    case "SNAPCHUNK": {
+      const index = r.u32();
+      return { type, ...link, index, data: r.bytes(SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX).slice() };
+    }
+    case "SNAPACK":
+      return { type, ...link, index: r.u32() };
     case "PROPOSAL":
     case "INFORM": {
       const entries = readEntries(r);

@@ -12,6 +12,7 @@ import {
   PROPOSAL_BATCH_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
   REQUEST_QUEUE_MAX,
+  SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
   SYNCS_PENDING_MAX,
 } from "../limits.js";
 import { isObserver, isVoter } from "./config.js";
@@ -20,6 +21,7 @@ import { LearnerHandle, stageAtLeast } from "./leader-learners.js";
 import { planSync } from "./learner-sync.js";
 import type { LinkBody, LinkMessage } from "./messages.js";
 import { isQuorum, quorumMin } from "./quorum.js";
+import { SnapSender } from "./snap-stream.js";
 import { minZxid } from "./zxids.js";
 
 interface QueuedRequest {
@@ -46,6 +48,8 @@ export class Leader {
   serving = false;
   readonly learners = new Map<PeerId, LearnerHandle>();
   private readonly startTick: number;
+  /** Last tick a learner acknowledged a SNAP chunk: a transfer making progress extends initLimit. */
+  private snapProgressTick: number;
   /** End of the history this leader synchronizes (set when a quorum acked the epoch). */
   private historyZxid: Zxid | undefined;
   private currentEpochDurable = false;
@@ -58,6 +62,7 @@ export class Leader {
 
   constructor(private readonly ctx: ReplicaContext) {
     this.startTick = ctx.nowTicks;
+    this.snapProgressTick = ctx.nowTicks;
     this.lastProposedZxid = ctx.log.lastLogged();
   }
 
@@ -86,6 +91,9 @@ export class Leader {
       case "ACK":
         this.onAck(h, m.zxid);
         return;
+      case "SNAPACK":
+        if (h.snap?.onAck(m.index) === true) this.snapProgressTick = this.ctx.nowTicks;
+        return;
       case "REQUEST":
         if (stageAtLeast(h.stage, "ACKED")) this.request(m.request, undefined);
         return;
@@ -102,6 +110,7 @@ export class Leader {
       case "DIFF":
       case "TRUNC":
       case "SNAP":
+      case "SNAPCHUNK":
       case "PROPOSAL":
       case "NEWLEADER":
       case "UPTODATE":
@@ -207,6 +216,7 @@ export class Leader {
         break;
       case "SNAP":
         this.sendTo(h, { type: "SNAP", snapshot: plan.snapshot });
+        h.snap = new SnapSender(plan.snapshot);
         h.sentUpToZxid = plan.snapshot.zxid;
         break;
       default:
@@ -217,12 +227,20 @@ export class Leader {
     this.pump(h);
   }
 
-  /** Streams what the learner lacks (bounded per call), then NEWLEADER, then COMMITs. */
+  /** Streams what the learner lacks (bounded per call): snapshot chunks, entries, then NEWLEADER, then COMMITs. */
   private pump(h: LearnerHandle): void {
     if (!stageAtLeast(h.stage, "SYNC")) return;
     const { ctx } = this;
+    let frames = 0;
+    if (h.snap !== undefined) {
+      frames = this.pumpSnapshot(h, h.snap);
+      // Nothing else (entries, COMMIT) until every chunk is on the link: the learner's old log is
+      // not a prefix of this history, so a COMMIT must never reach it before the snapshot does.
+      if (h.snap === undefined || !h.snap.allSent) return;
+      h.snap = undefined;
+    }
     const target = h.observer ? ctx.committedZxid : this.lastProposedZxid;
-    for (let frames = 0; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+    for (; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
       const batch = ctx.log
         .entriesAfter(h.sentUpToZxid, PROPOSAL_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX)
         .filter((entry) => entry.zxid <= target);
@@ -240,6 +258,40 @@ export class Leader {
       this.sendTo(h, { type: "COMMIT", zxid: commit }, true);
       h.sentCommitZxid = commit;
     }
+  }
+
+  /**
+   * Sends the next snapshot chunks the window allows, read one at a time from the store. A chunk
+   * that is gone (the snapshot was replaced) or unreadable ends the transfer: the learner is
+   * dropped and starts over with a new sync (docs/protocol.md, "SNAP stream"). Returns frames sent.
+   */
+  private pumpSnapshot(h: LearnerHandle, snap: SnapSender): number {
+    let frames = 0;
+    for (; snap.canSend() && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+      const data = this.ctx.log.reader.snapshotChunk(snap.header.zxid, snap.nextIndex);
+      if (data === undefined || data.byteLength > SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX) {
+        this.learners.delete(h.peer);
+        h.snap = undefined;
+        return frames;
+      }
+      this.sendTo(h, { type: "SNAPCHUNK", index: snap.nextIndex, data }, true);
+      snap.sent();
+    }
+    return frames;
+  }
+
+  /**
+   * Lowest zxid a sync in progress still reads from: the snapshot being streamed, or the log after
+   * what a syncing learner has been sent. The host must not purge that snapshot or those entries.
+   */
+  retainZxid(): Zxid | undefined {
+    let lowest: Zxid | undefined;
+    for (const h of this.learners.values()) {
+      if (!stageAtLeast(h.stage, "SYNC") || h.stage === "UPTODATE") continue;
+      const from = h.snap?.header.zxid ?? h.sentUpToZxid;
+      if (lowest === undefined || from < lowest) lowest = from;
+    }
+    return lowest;
   }
 
   private onAckNewLeader(h: LearnerHandle, epoch: Epoch): void {
@@ -386,7 +438,10 @@ export class Leader {
     this.ping();
     this.pingSoon = false;
     if (!this.established) {
-      if (ctx.nowTicks - this.startTick > initLimitTicks) ctx.stepDown("not established within initLimit");
+      // A SNAP still making progress keeps the deadline moving: a big snapshot may take longer than initLimit.
+      if (ctx.nowTicks - Math.max(this.startTick, this.snapProgressTick) > initLimitTicks) {
+        ctx.stepDown("not established within initLimit");
+      }
       return;
     }
     const live = [...this.learners.values()].filter(
