@@ -76,8 +76,10 @@ export class MemoryDisk implements LogReader {
     this.writes += 1;
     if (write.stageChunks !== undefined) this.stage(write.stageChunks.header, write.stageChunks.chunks);
     if (write.installSnapshot !== undefined) {
-      const { staged } = this;
       const header = write.installSnapshot;
+      // An empty snapshot has no chunk to stage: its transfer is the header alone.
+      if (header.chunkCount === 0) this.staged = { header, chunks: [] };
+      const { staged } = this;
       assert(staged !== undefined && staged.header === header, "disk: installing a snapshot that is not staged");
       assert(staged.chunks.length === header.chunkCount, "disk: installing a partly staged snapshot");
       this.setSnapshot({ zxid: header.zxid, chunks: staged.chunks });
