@@ -297,7 +297,11 @@ export class Simulation {
       const base = node.disk.snapshot?.zxid ?? 0n;
       // As the server's purge does: never drop a snapshot or log a learner's sync still reads.
       const retain = node.replica?.syncRetainZxid;
-      if (node.replica !== undefined && node.sm.lastZxid > base && (retain === undefined || retain >= node.sm.lastZxid)) {
+      if (
+        node.replica !== undefined &&
+        node.sm.lastZxid > base &&
+        (retain === undefined || retain >= node.sm.lastZxid)
+      ) {
         const snapshot = node.sm.snapshot();
         // Small chunks, so a SNAP streams many of them through the window.
         const keelChunks = node.keel === undefined ? [] : [...node.keel.snapshotChunks(SIM_KEEL_CHUNK_BYTES)];

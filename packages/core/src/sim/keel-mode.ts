@@ -23,7 +23,6 @@ export const KEEL_SIM_CONFIG: Partial<KeelStateConfig> = {
   historyTxnsMax: 64,
 };
 
-
 export function newKeelState(snapshot: Snapshot | undefined): KeelState {
   if (snapshot === undefined) return new KeelState(KEEL_SIM_CONFIG);
   const restored = KeelState.restore(

@@ -262,7 +262,10 @@ export class Learner {
     const { ctx } = this;
     if (this.stage === "CONNECTING") ctx.send(this.leader, this.info);
     // A SNAP still making progress keeps the deadline moving: a big snapshot may take longer than initLimit.
-    if (this.stage !== "UPTODATE" && ctx.nowTicks - Math.max(this.startTick, this.progressTick) > ctx.config.initLimitTicks) {
+    if (
+      this.stage !== "UPTODATE" &&
+      ctx.nowTicks - Math.max(this.startTick, this.progressTick) > ctx.config.initLimitTicks
+    ) {
       ctx.stepDown("not synchronized within initLimit");
       return;
     }

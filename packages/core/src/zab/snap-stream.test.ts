@@ -51,7 +51,11 @@ describe("SnapReceiver", () => {
 
   it("accepts the announced chunks in order and completes on a matching manifest", () => {
     const receiver = new SnapReceiver(header);
-    expect(receiver.accept(0, chunks[0] as Uint8Array)).toEqual({ type: "CHUNK", checksum: crc32c(chunk(1)), complete: false });
+    expect(receiver.accept(0, chunks[0] as Uint8Array)).toEqual({
+      type: "CHUNK",
+      checksum: crc32c(chunk(1)),
+      complete: false,
+    });
     expect(receiver.accept(1, chunks[1] as Uint8Array).type).toBe("CHUNK");
     expect(receiver.accept(2, chunks[2] as Uint8Array)).toMatchObject({ type: "CHUNK", complete: true });
   });
@@ -140,7 +144,9 @@ class Net {
     while (replica?.hasReady()) {
       busy = true;
       const ready = replica.ready();
-      const chunks = [...ready.sendBeforePersist, ...ready.sendAfterPersist].filter((e) => e.message.type === "SNAPCHUNK");
+      const chunks = [...ready.sendBeforePersist, ...ready.sendAfterPersist].filter(
+        (e) => e.message.type === "SNAPCHUNK",
+      );
       this.chunksPerReadyMax = Math.max(this.chunksPerReadyMax, chunks.length);
       const io: ReplicaIo = {
         persist: (write) => node.disk.write(write),
