@@ -44,7 +44,8 @@ export function recover(parts: Parts, identity: Identity): RecoveredState {
     const meta = checkIdentity(parts, identity);
     checkEpochs(meta);
     const dropped = parts.snapshots.deleteIncomplete();
-    if (dropped > 0) parts.warn(`dropped ${dropped} incomplete snapshot(s) left by an interrupted writer or a torn SNAP transfer`);
+    if (dropped > 0)
+      parts.warn(`dropped ${dropped} incomplete snapshot(s) left by an interrupted writer or a torn SNAP transfer`);
     const snapshot = chooseSnapshot(parts, meta);
     const logStartZxid = repairLog(parts, meta, snapshot);
     const finalMeta = logStartZxid === meta.logStartZxid ? meta : { ...meta, logStartZxid };

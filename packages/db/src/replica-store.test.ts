@@ -121,7 +121,8 @@ describe("ReplicaStore", () => {
   it("reads an older snapshot's chunks by zxid and purge keeps what a sync still reads", () => {
     const store = open(tempDir());
     store.write({ entries: entries(1, 1, 30), ...epochs(1) });
-    for (const counter of [10, 20, 30]) store.saveSnapshot({ zxid: zxid(1, counter), chunks: [new Uint8Array([counter])] });
+    for (const counter of [10, 20, 30])
+      store.saveSnapshot({ zxid: zxid(1, counter), chunks: [new Uint8Array([counter])] });
     expect([...(store.snapshotChunk(zxid(1, 10), 0) ?? [])]).toEqual([10]);
     expect(store.snapshotChunk(zxid(1, 10), 1)).toBeUndefined();
     expect(store.purge({ snapshotsToKeep: 1, retainZxid: zxid(1, 15) })).toMatchObject({ snapshotsDeleted: 0 });

@@ -52,7 +52,9 @@ export class SnapshotStore {
   constructor(connection: Connection) {
     this.#db = connection.db;
     const { sqlite } = connection;
-    this.#chunk = sqlite.prepare("SELECT data, checksum FROM snapshot_chunks WHERE snapshot_id = ? AND chunk_index = ?");
+    this.#chunk = sqlite.prepare(
+      "SELECT data, checksum FROM snapshot_chunks WHERE snapshot_id = ? AND chunk_index = ?",
+    );
     this.#byZxid = sqlite.prepare(
       `SELECT id FROM snapshots WHERE zxid = ? AND complete = ${SNAPSHOT_STATE.complete} ORDER BY id DESC LIMIT 1`,
     );
@@ -122,7 +124,12 @@ export class SnapshotStore {
     for (const chunk of staged.chunks) {
       assert(chunk.index === next, `stage: chunk ${chunk.index} while ${next} is next`);
       assert(chunk.data.byteLength <= SNAPSHOT_CHUNK_BYTES_MAX, "stage: chunk over the limit");
-      this.#insertChunk.run(id, chunk.index, Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength), chunk.checksum);
+      this.#insertChunk.run(
+        id,
+        chunk.index,
+        Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength),
+        chunk.checksum,
+      );
       next += 1;
     }
   }
@@ -139,7 +146,13 @@ export class SnapshotStore {
     assert(Number(stats.n) === header.chunkCount, `install: ${stats.n} of ${header.chunkCount} chunks staged`);
     this.#db.delete(snapshots).where(ne(snapshots.id, id)).run();
     this.#db.update(snapshots).set({ complete: SNAPSHOT_STATE.complete }).where(eq(snapshots.id, id)).run();
-    return { id, zxid: header.zxid, chunkCount: header.chunkCount, bytesTotal: BigInt(header.bytesTotal), checksum: header.checksum };
+    return {
+      id,
+      zxid: header.zxid,
+      chunkCount: header.chunkCount,
+      bytesTotal: BigInt(header.bytesTotal),
+      checksum: header.checksum,
+    };
   }
 
   /** A new transfer: whatever an earlier one staged goes. */
@@ -196,7 +209,13 @@ export class SnapshotStore {
   /** Seals a written snapshot: the header row gets its totals and manifest and becomes complete. */
   seal(id: number, zxid: Zxid, bytesTotal: bigint, chunkChecksums: readonly number[]): SnapshotInfo {
     const checksum = snapshotChecksum(zxid, bytesTotal, chunkChecksums);
-    const changed = this.#setHeader.run(chunkChecksums.length, bytesTotal, checksum, SNAPSHOT_STATE.complete, id).changes;
+    const changed = this.#setHeader.run(
+      chunkChecksums.length,
+      bytesTotal,
+      checksum,
+      SNAPSHOT_STATE.complete,
+      id,
+    ).changes;
     assert(changed === 1, `snapshot ${id} vanished while it was written`);
     return { id, zxid, chunkCount: chunkChecksums.length, bytesTotal, checksum };
   }

@@ -37,7 +37,9 @@ afterEach(async () => {
 });
 
 describe("SNAP of a large state", () => {
-  it("a follower SNAPs ~200 MiB while writes continue; no exit, no step-down, nothing lost", { timeout: 600_000 }, async () => {
+  it("a follower SNAPs ~200 MiB while writes continue; no exit, no step-down, nothing lost", {
+    timeout: 600_000,
+  }, async () => {
     ensemble = await Ensemble.start({
       voters: 3,
       tickMs: 100,

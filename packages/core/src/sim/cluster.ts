@@ -3,6 +3,7 @@
  * memory disks, with crashes, restarts, partitions and client traffic drawn from one seed.
  */
 import type { KeelState } from "../app/keel-state.js";
+import { assert } from "../assert.js";
 import type { PeerId, SessionId } from "../ids.js";
 import { formatZxid, peerId } from "../ids.js";
 import type { LeaderApplication } from "../zab/application.js";
@@ -12,7 +13,6 @@ import type { DurableWrite, LogEntry, SnapshotHeader } from "../zab/io.js";
 import type { PeerMessage } from "../zab/messages.js";
 import type { ReplicaEvent, Reply } from "../zab/ready.js";
 import { Replica, type ReplicaInput } from "../zab/replica.js";
-import { assert } from "../assert.js";
 import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine, txnRequest } from "./app.js";
 import { MemoryDisk } from "./disk.js";
 import { Checker, InvariantViolation } from "./invariants.js";
