@@ -42,7 +42,8 @@ describe("SNAP of a large state", () => {
   }, async () => {
     ensemble = await Ensemble.start({
       voters: 3,
-      tickMs: 100,
+      // 200 ms ticks (syncLimit 2 s): a 2-core CI box running other suites must not time out heartbeats.
+      tickMs: 200,
       verbose: process.env.KEEL_TEST_VERBOSE !== undefined,
       serverArgs: ["--snapshot-every-txns", "100", "--snapshots-to-keep", "1", "--history-txns-max", "100"],
     });

@@ -110,6 +110,11 @@ export class ByteWriter {
     return this.length;
   }
 
+  /** The bytes written so far, without copying; valid only until the next write. */
+  written(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
   /** The written bytes (a copy, so the writer may be reused). */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);

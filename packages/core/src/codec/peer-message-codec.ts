@@ -54,12 +54,29 @@ export type PeerDecodeResult =
   | { readonly type: "error"; readonly error: KeelError };
 
 export function encodePeerMessage(message: PeerMessage): Uint8Array {
-  const w = new ByteWriter(64);
+  // Sized up front: a SNAPCHUNK or a PROPOSAL batch of big txns is megabytes, and growing the
+  // buffer by doubling would copy it several times on the leader's event loop.
+  const w = new ByteWriter(64 + payloadBytes(message));
   w.u8(PEER_CODEC_VERSION).u8(TAGS.indexOf(message.type));
   if (message.type !== "NOTIFICATION") w.u32(message.connection).u32(message.seq);
   writeBody(w, message);
-  const body = w.finish();
-  return new ByteWriter(body.length + 4).raw(body).u32(crc32c(body)).finish();
+  const crc = crc32c(w.written());
+  return w.u32(crc).finish();
+}
+
+/** Bytes of the variable-length fields (an estimate for sizing; the writer still grows if needed). */
+function payloadBytes(m: PeerMessage): number {
+  switch (m.type) {
+    case "SNAPCHUNK":
+      return m.data.length;
+    case "REQUEST":
+      return m.request.length;
+    case "PROPOSAL":
+    case "INFORM":
+      return m.entries.reduce((sum, entry) => sum + 12 + entry.txn.length, 0);
+    default:
+      return 0;
+  }
 }
 
 function writeEntries(w: ByteWriter, entries: readonly LogEntry[]): void {

@@ -435,6 +435,7 @@ export class Leader {
       const limit = h.stage === "UPTODATE" ? syncLimitTicks : initLimitTicks;
       if (ctx.nowTicks - h.lastHeardTick > limit) this.learners.delete(h.peer);
     }
+    for (const h of this.learners.values()) h.snap?.tick();
     this.ping();
     this.pingSoon = false;
     if (!this.established) {

@@ -13,12 +13,19 @@ import { SNAP_WINDOW_CHUNKS_MAX, SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX } from "../li
 import type { SnapshotHeader } from "./io.js";
 import { ManifestChecksum } from "./snapshot-manifest.js";
 
-/** Leader side: which chunk goes next and how many are unacknowledged. */
+/**
+ * Leader side: which chunk goes next and how many are unacknowledged. Sending is also ack-clocked:
+ * each chunk spends one credit; a SNAPACK returns one credit per chunk it newly acknowledges and a
+ * tick adds one when none is left. So the window fills one chunk per tick and then each ack
+ * releases one chunk: a step sends about as many chunks as acks arrived, never a burst of reads and
+ * encodes that would hold the leader's event loop (and its PINGs) for long.
+ */
 export class SnapSender {
   /** Next chunk index to send. */
   nextIndex = 0;
   /** Chunks the learner has staged durably (its SNAPACKs are cumulative). */
   ackedCount = 0;
+  private credit = 1;
 
   constructor(
     readonly header: SnapshotHeader,
@@ -30,20 +37,29 @@ export class SnapSender {
     return this.nextIndex >= this.header.chunkCount;
   }
 
-  /** True while the window has room and chunks remain. */
+  /** True while chunks remain, the window has room and a credit is left. */
   canSend(): boolean {
-    return !this.allSent && this.nextIndex - this.ackedCount < this.windowChunks;
+    return !this.allSent && this.credit > 0 && this.nextIndex - this.ackedCount < this.windowChunks;
   }
 
   sent(): void {
     this.nextIndex += 1;
+    this.credit -= 1;
   }
 
   /** A SNAPACK for `index`; false when it acknowledges a chunk never sent (a confused peer, ignored). */
   onAck(index: number): boolean {
     if (!Number.isInteger(index) || index < 0 || index >= this.nextIndex) return false;
-    if (index + 1 > this.ackedCount) this.ackedCount = index + 1;
+    if (index + 1 > this.ackedCount) {
+      this.credit += index + 1 - this.ackedCount;
+      this.ackedCount = index + 1;
+    }
     return true;
+  }
+
+  /** A tick: one more chunk may go (how the window fills up to its size). */
+  tick(): void {
+    if (this.credit === 0) this.credit = 1;
   }
 }
 
