@@ -49,6 +49,8 @@ export type SyncType = "DIFF" | "TRUNC" | "SNAP";
  * written over many turns instead of blocking requests and heartbeats (docs/storage.md).
  */
 const SNAPSHOT_TURN_BUDGET_MS = 4;
+/** What one turn of a purge deletes at most: deleting big blobs makes SQLite walk every overflow page. */
+const PURGE_STEP_BUDGET = { chunksMax: 2, entriesMax: 32 } as const;
 
 /** A periodic snapshot being written: the consistent view's chunks and the store rows they go to. */
 interface BackgroundSnapshot {
@@ -101,6 +103,7 @@ export class ReplicaHost {
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;
   private snapshotting: BackgroundSnapshot | undefined;
+  private purging = false;
   private syncSeen: SyncType | undefined;
   private closed = false;
   /** Whether the replica was serving when the last drive ended: a role change then strands its writes. */
@@ -467,18 +470,35 @@ export class ReplicaHost {
     this.snapshotting = undefined;
     const info = store.commitSnapshot(current.write);
     if (info === undefined) return;
-    // Keep the snapshot and log a learner's sync is still reading (a SNAP being streamed).
-    const purged = store.purge({ snapshotsToKeep: config.snapshotsToKeep, retainZxid: this.replica.syncRetainZxid });
     logger.info(
-      {
-        zxid: info.zxid.toString(),
-        chunks: info.chunkCount,
-        bytes: info.bytesTotal.toString(),
-        ...purged,
-        logStartZxid: String(purged.logStartZxid),
-      },
+      { zxid: info.zxid.toString(), chunks: info.chunkCount, bytes: info.bytesTotal.toString() },
       "snapshot taken",
     );
+    if (!this.purging) {
+      this.purging = true;
+      this.schedulePurgeStep();
+    }
+  }
+
+  /** Purges what the kept snapshots cover, a bounded step per event-loop turn. */
+  private schedulePurgeStep(): void {
+    setImmediate(() => {
+      if (this.closed) return;
+      try {
+        // Keep the snapshot and log a learner's sync is still reading (a SNAP being streamed).
+        const options = { snapshotsToKeep: this.deps.config.snapshotsToKeep, retainZxid: this.replica.syncRetainZxid };
+        const step = this.deps.store.purgeStep(options, PURGE_STEP_BUDGET);
+        if (!step.done) {
+          this.schedulePurgeStep();
+          return;
+        }
+        this.deps.logger.info({ logStartZxid: String(step.logStartZxid) }, "purge done");
+      } catch (error) {
+        // A failed purge only keeps more on disk; the next snapshot retries it.
+        this.deps.logger.error({ err: error }, "purge failed");
+      }
+      this.purging = false;
+    });
   }
 
   /** Abandons a snapshot being written (a SNAP install replaced the state, or shutdown). */

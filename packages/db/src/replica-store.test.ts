@@ -132,6 +132,32 @@ describe("ReplicaStore", () => {
     expect(store.snapshotChunk(zxid(1, 10), 0)).toBeUndefined();
   });
 
+  it("purges in bounded steps; a store closed half-way opens consistent", () => {
+    const dir = tempDir();
+    const store = open(dir);
+    store.write({ entries: entries(1, 1, 30), ...epochs(1) });
+    for (const counter of [10, 20]) {
+      const chunks = Array.from({ length: 5 }, (_, i) => new Uint8Array([counter, i]));
+      store.saveSnapshot({ zxid: zxid(1, counter), chunks });
+    }
+    const step = store.purgeStep({ snapshotsToKeep: 1 }, { chunksMax: 2, entriesMax: 7 });
+    expect(step).toEqual({ snapshotsDeleted: 1, entriesDeleted: 7, logStartZxid: zxid(1, 7), done: false });
+    expect(store.snapshotInfos().map((s) => s.zxid)).toEqual([zxid(1, 20)]); // hidden at once
+    expect(store.snapshotChunk(zxid(1, 10), 4)).toBeUndefined();
+    store.close();
+    const again = open(dir, { onWarning: () => {} });
+    expect(again.firstLoggedZxid()).toBe(zxid(1, 8));
+    expect(again.latestSnapshotHeader()?.zxid).toBe(zxid(1, 20));
+    let steps = 0;
+    for (;;) {
+      steps++;
+      if (again.purgeStep({ snapshotsToKeep: 1 }, { chunksMax: 2, entriesMax: 7 }).done) break;
+    }
+    expect(steps).toBe(2);
+    expect(again.meta().logStartZxid).toBe(zxid(1, 20));
+    expect(again.firstLoggedZxid()).toBe(zxid(1, 21));
+  });
+
   it("writes a snapshot incrementally, invisible until committed; a SNAP install cancels it", () => {
     const dir = tempDir();
     const store = open(dir);

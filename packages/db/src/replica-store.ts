@@ -260,35 +260,58 @@ export class ReplicaStore implements LogReader {
     if (this.#snapshots.isWriting(write.id)) this.#snapshots.delete(write.id);
   }
 
-  /** Keeps the newest `snapshotsToKeep` snapshots and drops log entries the oldest kept one covers. */
+  /** Keeps the newest `snapshotsToKeep` snapshots and drops log entries the oldest kept one covers, all at once. */
   purge(options: PurgeOptions): PurgeResult {
+    const total = { snapshotsDeleted: 0, entriesDeleted: 0, logStartZxid: this.#state.meta.logStartZxid };
+    for (;;) {
+      const step = this.purgeStep(options, { chunksMax: 1 << 30, entriesMax: 1 << 30 });
+      total.snapshotsDeleted += step.snapshotsDeleted;
+      total.entriesDeleted += step.entriesDeleted;
+      total.logStartZxid = step.logStartZxid;
+      if (step.done) return total;
+    }
+  }
+
+  /**
+   * One bounded step of a purge (docs/storage.md, "Purge policy"): snapshots beyond the ones kept
+   * are hidden at once (state doomed: never read again, dropped at open), then at most
+   * `budget.chunksMax` of their chunks and `budget.entriesMax` covered log entries are deleted,
+   * oldest first, with `log_start_zxid` following. Deleting hundreds of MiB of blobs makes SQLite
+   * walk every overflow page; in bounded steps the host keeps serving between them.
+   */
+  purgeStep(options: PurgeOptions, budget: { chunksMax: number; entriesMax: number }): PurgeResult & { done: boolean } {
     this.#assertOpen();
     const { snapshotsToKeep, retainZxid } = options;
     assert(
       Number.isInteger(snapshotsToKeep) && snapshotsToKeep >= SNAPSHOTS_TO_KEEP_MIN,
       `purge: snapshotsToKeep must be an integer >= ${SNAPSHOTS_TO_KEEP_MIN}, got ${snapshotsToKeep}`,
     );
-    const run = this.#connection.sqlite.transaction((): PurgeResult => {
+    const run = this.#connection.sqlite.transaction((): PurgeResult & { done: boolean } => {
       const all = this.#snapshots.list();
-      const logStartZxid = this.#state.meta.logStartZxid;
-      const nothing = { snapshotsDeleted: 0, entriesDeleted: 0, logStartZxid };
+      let logStartZxid = this.#state.meta.logStartZxid;
       let keep = snapshotsToKeep;
+      let oldestKept = all[Math.min(keep, all.length) - 1];
       if (retainZxid !== undefined) {
         // Keep the newest snapshot a sync in progress can still rebuild from, and everything after it.
         const covering = all.findIndex((info) => info.zxid <= retainZxid);
-        if (covering < 0) return nothing;
-        keep = Math.max(keep, covering + 1);
+        keep = covering < 0 ? all.length : Math.max(keep, covering + 1);
+        oldestKept = covering < 0 ? undefined : all[Math.min(keep, all.length) - 1];
       }
-      const oldestKept = all[Math.min(keep, all.length) - 1];
-      if (oldestKept === undefined || oldestKept.zxid <= logStartZxid) return nothing;
-      for (const info of all.slice(keep)) this.#snapshots.delete(info.id);
-      const entriesDeleted = this.#log.deleteThrough(oldestKept.zxid);
-      updateMeta(this.#connection.db, { logStartZxid: oldestKept.zxid });
-      return {
-        snapshotsDeleted: Math.max(0, all.length - keep),
-        entriesDeleted,
-        logStartZxid: oldestKept.zxid,
-      };
+      let snapshotsDeleted = 0;
+      let entriesDeleted = 0;
+      let logDone = true;
+      if (oldestKept !== undefined && oldestKept.zxid > logStartZxid) {
+        for (const info of all.slice(keep)) this.#snapshots.doom(info.id);
+        snapshotsDeleted = Math.max(0, all.length - keep);
+        const cut = this.#log.deleteOldest(oldestKept.zxid, budget.entriesMax);
+        entriesDeleted = cut.deleted;
+        logDone = cut.deleted < budget.entriesMax;
+        // The log still holds every entry after the new start, and a kept snapshot is at or above it.
+        logStartZxid = logDone ? oldestKept.zxid : (cut.last ?? logStartZxid);
+        updateMeta(this.#connection.db, { logStartZxid });
+      }
+      const chunksDone = this.#snapshots.deleteDoomedChunks(budget.chunksMax);
+      return { snapshotsDeleted, entriesDeleted, logStartZxid, done: logDone && chunksDone };
     });
     const result = run.immediate();
     this.#state = {

@@ -22,8 +22,11 @@ export interface SnapshotInfo {
   readonly checksum: number;
 }
 
-/** The `complete` column: a row is being written, complete (usable), or staged by a SNAP transfer. */
-export const SNAPSHOT_STATE = { writing: 0, complete: 1, staged: 2 } as const;
+/**
+ * The `complete` column: a row is being written, complete (usable), staged by a SNAP transfer, or
+ * doomed (purged: hidden at once, its chunks deleted a few at a time).
+ */
+export const SNAPSHOT_STATE = { writing: 0, complete: 1, staged: 2, doomed: 3 } as const;
 
 export function headerOf(info: SnapshotInfo): SnapshotHeader {
   return { zxid: info.zxid, chunkCount: info.chunkCount, bytesTotal: Number(info.bytesTotal), checksum: info.checksum };
@@ -48,6 +51,7 @@ export class SnapshotStore {
   readonly #stagedRow: Database.Statement;
   readonly #chunkStats: Database.Statement;
   readonly #setHeader: Database.Statement;
+  readonly #deleteChunks: Database.Statement;
 
   constructor(connection: Connection) {
     this.#db = connection.db;
@@ -63,6 +67,9 @@ export class SnapshotStore {
     );
     this.#chunkStats = sqlite.prepare(
       "SELECT count(*) AS n, coalesce(max(chunk_index), -1) AS last FROM snapshot_chunks WHERE snapshot_id = ?",
+    );
+    this.#deleteChunks = sqlite.prepare(
+      "DELETE FROM snapshot_chunks WHERE snapshot_id = ? AND chunk_index IN (SELECT chunk_index FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY chunk_index LIMIT ?)",
     );
     this.#setHeader = sqlite.prepare(
       "UPDATE snapshots SET chunk_count = ?, bytes_total = ?, checksum = ?, complete = ? WHERE id = ?",
@@ -270,6 +277,28 @@ export class SnapshotStore {
       return { ok: false, why: "manifest checksum mismatch" };
     }
     return { ok: true, snapshot: { zxid: info.zxid, chunks } };
+  }
+
+  /** Hides a purged snapshot at once; its chunks go later, a few per `deleteDoomedChunks`. */
+  doom(id: number): void {
+    this.#db.update(snapshots).set({ complete: SNAPSHOT_STATE.doomed }).where(eq(snapshots.id, id)).run();
+  }
+
+  /** Deletes at most `countMax` chunks of doomed snapshots, and the rows left empty; true when none is left. */
+  deleteDoomedChunks(countMax: number): boolean {
+    const doomed = this.#db
+      .select({ id: snapshots.id })
+      .from(snapshots)
+      .where(eq(snapshots.complete, SNAPSHOT_STATE.doomed))
+      .all();
+    let budget = countMax;
+    for (const { id } of doomed) {
+      if (budget <= 0) return false;
+      budget -= this.#deleteChunks.run(id, id, budget).changes;
+      if ((this.#chunkStats.get(id) as { n: bigint }).n === 0n) this.delete(id);
+      else return false;
+    }
+    return true;
   }
 
   /** Deletes one snapshot; its chunks go with it (ON DELETE CASCADE). */

@@ -1,6 +1,6 @@
 /**
  * The issue's case on real processes: a follower that must SNAP ~200 MiB (220 znodes of ~950 KiB,
- * with snapshots every 100 txns and one kept, so DIFF is impossible) catches up through the
+ * with snapshots every 200 txns and one kept, so DIFF is impossible) catches up through the
  * chunked SNAP stream while a writer keeps writing through the leader. Every acknowledged write is
  * readable on the caught-up follower, no process exits and the leader never steps down (the old
  * single-message SNAP made the leader throw on a 95 MB frame, or step down every few seconds).
@@ -45,7 +45,7 @@ describe("SNAP of a large state", () => {
       // 200 ms ticks (syncLimit 2 s): a 2-core CI box running other suites must not time out heartbeats.
       tickMs: 200,
       verbose: process.env.KEEL_TEST_VERBOSE !== undefined,
-      serverArgs: ["--snapshot-every-txns", "100", "--snapshots-to-keep", "1", "--history-txns-max", "100"],
+      serverArgs: ["--snapshot-every-txns", "200", "--snapshots-to-keep", "1", "--history-txns-max", "100"],
     });
     const leader = await ensemble.waitForLeader({ timeoutMs: 60_000 });
     const [lagging] = ensemble.members.filter((m) => m.id !== leader);
@@ -78,6 +78,7 @@ describe("SNAP of a large state", () => {
         const path = `/live/w${i}`;
         await createOnce(client, path, String(i));
         acknowledged.push(path);
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a steady writer, not a flood
       }
     })();
     await eventually(
