@@ -465,7 +465,7 @@ export class ReplicaHost {
   }
 
   private finishSnapshot(current: BackgroundSnapshot): void {
-    const { config, store, logger } = this.deps;
+    const { store, logger } = this.deps;
     current.progress.release();
     this.snapshotting = undefined;
     const info = store.commitSnapshot(current.write);
