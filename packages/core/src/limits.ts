@@ -63,6 +63,13 @@ export const SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
  * queued on one link (about this many times SNAPSHOT_CHUNK_BYTES_TARGET) while keeping the pipe full.
  */
 export const SNAP_WINDOW_CHUNKS_MAX = 4;
+/**
+ * PROPOSAL / INFORM frames the leader streams per tick to one learner still synchronizing (before
+ * NEWLEADER). The learner does not ack the sync stream, so this paces it: a DIFF of hundreds of MiB
+ * (after a SNAP, or after a long absence) would otherwise be queued on the link at once and
+ * overflow the transport's send queue. At PROPOSAL_BATCH_BYTES_MAX per frame: 8 MiB per tick.
+ */
+export const SYNC_FRAMES_PER_TICK_MAX = 2;
 /** Ready rounds one `drive()` call may run before it asserts a livelock. */
 export const DRIVE_ROUNDS_MAX = 100_000;
 

@@ -13,6 +13,7 @@ import {
   PROPOSAL_BATCH_ENTRIES_MAX,
   REQUEST_QUEUE_MAX,
   SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
+  SYNC_FRAMES_PER_TICK_MAX,
   SYNCS_PENDING_MAX,
 } from "../limits.js";
 import { isObserver, isVoter } from "./config.js";
@@ -223,6 +224,7 @@ export class Leader {
         unreachable(plan);
     }
     h.sentCommitZxid = minZxid(h.sentUpToZxid, this.ctx.committedZxid);
+    h.syncFrameCredit = SYNC_FRAMES_PER_TICK_MAX;
     h.stage = "SYNC";
     this.pump(h);
   }
@@ -241,6 +243,11 @@ export class Leader {
     }
     const target = h.observer ? ctx.committedZxid : this.lastProposedZxid;
     for (; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+      // The sync stream is not acked: pace it per tick so a big DIFF never floods the link.
+      if (h.stage === "SYNC") {
+        if (h.syncFrameCredit <= 0) break;
+        h.syncFrameCredit -= 1;
+      }
       const batch = ctx.log
         .entriesAfter(h.sentUpToZxid, PROPOSAL_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX)
         .filter((entry) => entry.zxid <= target);
@@ -435,7 +442,10 @@ export class Leader {
       const limit = h.stage === "UPTODATE" ? syncLimitTicks : initLimitTicks;
       if (ctx.nowTicks - h.lastHeardTick > limit) this.learners.delete(h.peer);
     }
-    for (const h of this.learners.values()) h.snap?.tick();
+    for (const h of this.learners.values()) {
+      h.snap?.tick();
+      h.syncFrameCredit = SYNC_FRAMES_PER_TICK_MAX;
+    }
     this.ping();
     this.pingSoon = false;
     if (!this.established) {
