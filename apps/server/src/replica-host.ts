@@ -37,13 +37,14 @@ import {
   type Reply,
   type RequestEnvelope,
   type SessionId,
-  type Snapshot,
+  type SnapshotHeader,
+  type SnapshotInProgress,
   type WatchEvent,
   type WatcherId,
   WatchTable,
   type Zxid,
 } from "@keel/core";
-import type { ReplicaStore } from "@keel/db";
+import type { ReplicaStore, SnapshotWrite } from "@keel/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { ServerMetrics } from "./ops/metrics.js";
@@ -63,6 +64,21 @@ export const TURN_BUDGET_MS = 10;
 interface AdmittedWrite {
   readonly requestId: number;
   readonly request: Uint8Array;
+}
+
+/**
+ * Event-loop time one turn of the background snapshot writer may take (at least one chunk per
+ * turn): serializing a chunk of about SNAPSHOT_CHUNK_BYTES_TARGET takes a few ms, so a big tree is
+ * written over many turns instead of blocking requests and heartbeats (docs/storage.md).
+ */
+const SNAPSHOT_TURN_BUDGET_MS = 4;
+/** What one turn of a purge deletes at most: deleting big blobs makes SQLite walk every overflow page. */
+const PURGE_STEP_BUDGET = { chunksMax: 2, entriesMax: 32 } as const;
+
+/** A periodic snapshot being written: the consistent view's chunks and the store rows they go to. */
+interface BackgroundSnapshot {
+  readonly progress: SnapshotInProgress;
+  readonly write: SnapshotWrite;
 }
 
 export interface ReplicaHostDeps {
@@ -122,6 +138,8 @@ export class ReplicaHost {
   private readonly linksDown = new Set<PeerId>();
   private tickTimer: NodeJS.Timeout | undefined;
   private txnsSinceSnapshot = 0;
+  private snapshotting: BackgroundSnapshot | undefined;
+  private purging = false;
   private syncSeen: SyncType | undefined;
   private closed = false;
   /** Whether the replica was serving when the last drive ended: a role change then strands its writes. */
@@ -153,11 +171,23 @@ export class ReplicaHost {
       sessionExpiryBucketMs: config.tickMs,
       historyTxnsMax: config.historyTxnsMax,
     };
-    const snapshot = store.latestSnapshot();
-    if (snapshot === undefined) return new KeelState(stateConfig);
-    const restored = KeelState.restore(snapshot, stateConfig);
+    const header = store.latestSnapshotHeader();
+    if (header === undefined) return new KeelState(stateConfig);
+    const restored = KeelState.restore(this.snapshotFromStore(store, header), stateConfig);
     if (restored instanceof KeelError) throw restored;
     return restored;
+  }
+
+  /** The snapshot `header` describes, its chunks read one at a time (a big one is never one buffer). */
+  private snapshotFromStore(store: ReplicaStore, header: SnapshotHeader): { zxid: Zxid; chunks: Iterable<Uint8Array> } {
+    function* chunks(): Generator<Uint8Array> {
+      for (let index = 0; index < header.chunkCount; index++) {
+        const chunk = store.snapshotChunk(header.zxid, index);
+        if (chunk === undefined) throw keelError("MARSHALLINGERROR", `snapshot chunk ${index} is missing or corrupt`);
+        yield chunk;
+      }
+    }
+    return { zxid: header.zxid, chunks: chunks() };
   }
 
   start(): void {
@@ -168,6 +198,7 @@ export class ReplicaHost {
   /** Stops ticking and fails every waiting call; the caller closes the network and the store. */
   stop(): void {
     this.closed = true;
+    this.cancelSnapshot();
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.failPending(
       "CONNECTIONLOSS",
@@ -387,7 +418,7 @@ export class ReplicaHost {
     const startedNs = process.hrtime.bigint();
     this.deps.store.write(write);
     this.deps.metrics.fsyncDurationSeconds.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
-    if (write.snapshot !== undefined) this.syncSeen = "SNAP";
+    if (write.installSnapshot !== undefined) this.syncSeen = "SNAP";
     else if (write.truncateAfter !== undefined && this.syncSeen !== "SNAP") this.syncSeen = "TRUNC";
   }
 
@@ -404,8 +435,10 @@ export class ReplicaHost {
     }
   }
 
-  private restore(snapshot: Snapshot): void {
-    const error = this.state.restore(snapshot);
+  /** The snapshot a SNAP installed (already durable): reload the state from it, chunk by chunk. */
+  private restore(header: SnapshotHeader): void {
+    this.cancelSnapshot(); // the install replaced every snapshot row, the one being written too
+    const error = this.state.restore(this.snapshotFromStore(this.deps.store, header));
     if (error) throw error; // a snapshot the leader sent that does not decode is a bug: crash, do not serve it
     this.txnsSinceSnapshot = 0;
     for (const listener of this.resetListeners) listener();
@@ -503,18 +536,106 @@ export class ReplicaHost {
     }
   }
 
-  /** Takes a snapshot of the applied state every `snapshotEveryTxns` txns and purges what it covers. */
+  /**
+   * Every `snapshotEveryTxns` applied txns, starts a snapshot of the applied state in the
+   * background: a copy-on-write view taken now (consistent at this zxid while txns keep applying),
+   * serialized and written a few chunks per event-loop turn, committed and purged when done.
+   */
   private maybeSnapshot(): void {
-    const { config, store, logger } = this.deps;
-    if (this.txnsSinceSnapshot < config.snapshotEveryTxns) return;
+    const { config, store } = this.deps;
+    if (this.snapshotting !== undefined || this.txnsSinceSnapshot < config.snapshotEveryTxns) return;
     this.txnsSinceSnapshot = 0;
-    const snapshot = this.state.snapshot();
-    store.saveSnapshot(snapshot);
-    const purged = store.purge({ snapshotsToKeep: config.snapshotsToKeep });
+    const progress = this.state.snapshotInBackground();
+    this.snapshotting = { progress, write: store.beginSnapshot(progress.zxid) };
+    this.scheduleSnapshotTurn();
+  }
+
+  private scheduleSnapshotTurn(): void {
+    setImmediate(() => {
+      try {
+        this.snapshotTurn();
+      } catch (error) {
+        // A failed periodic snapshot costs only log retention: report it, drop it, keep serving.
+        this.deps.logger.error({ err: error }, "background snapshot failed; abandoned");
+        this.cancelSnapshot();
+      }
+    });
+  }
+
+  /** One turn of the background snapshot: chunks for about SNAPSHOT_TURN_BUDGET_MS, then yield. */
+  private snapshotTurn(): void {
+    const current = this.snapshotting;
+    if (current === undefined || this.closed) return;
+    const { store } = this.deps;
+    const started = process.hrtime.bigint();
+    const chunks: Uint8Array[] = [];
+    let done = false;
+    do {
+      const next = current.progress.chunks.next();
+      if (next.done === true) done = true;
+      else chunks.push(next.value);
+    } while (!done && Number(process.hrtime.bigint() - started) / 1e6 < SNAPSHOT_TURN_BUDGET_MS);
+    if (!store.appendSnapshotChunks(current.write, chunks)) {
+      this.cancelSnapshot(); // replaced by a SNAP install meanwhile
+      return;
+    }
+    if (!done) {
+      this.scheduleSnapshotTurn();
+      return;
+    }
+    this.finishSnapshot(current);
+  }
+
+  private finishSnapshot(current: BackgroundSnapshot): void {
+    const { store, logger } = this.deps;
+    current.progress.release();
+    this.snapshotting = undefined;
+    const info = store.commitSnapshot(current.write);
+    if (info === undefined) return;
     logger.info(
-      { zxid: snapshot.zxid.toString(), ...purged, logStartZxid: String(purged.logStartZxid) },
+      { zxid: info.zxid.toString(), chunks: info.chunkCount, bytes: info.bytesTotal.toString() },
       "snapshot taken",
     );
+    if (!this.purging) {
+      this.purging = true;
+      this.schedulePurgeStep();
+    }
+  }
+
+  /** Purges what the kept snapshots cover, a bounded step per event-loop turn. */
+  private schedulePurgeStep(): void {
+    setImmediate(() => {
+      if (this.closed) return;
+      try {
+        // Keep the snapshot and log a learner's sync is still reading (a SNAP being streamed).
+        const options = { snapshotsToKeep: this.deps.config.snapshotsToKeep, retainZxid: this.replica.syncRetainZxid };
+        const step = this.deps.store.purgeStep(options, PURGE_STEP_BUDGET);
+        if (!step.done) {
+          this.schedulePurgeStep();
+          return;
+        }
+        this.deps.logger.info({ logStartZxid: String(step.logStartZxid) }, "purge done");
+      } catch (error) {
+        // A failed purge only keeps more on disk; the next snapshot retries it.
+        this.deps.logger.error({ err: error }, "purge failed");
+      }
+      this.purging = false;
+    });
+  }
+
+  /** Abandons a snapshot being written (a SNAP install replaced the state, or shutdown). */
+  private cancelSnapshot(): void {
+    const current = this.snapshotting;
+    if (current === undefined) return;
+    this.snapshotting = undefined;
+    current.progress.release();
+    if (!this.closed) {
+      try {
+        this.deps.store.abortSnapshot(current.write);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, "could not drop an abandoned snapshot; the next open drops it");
+      }
+    }
   }
 
   get outstandingWrites(): number {

@@ -41,7 +41,17 @@ export * from "./tree/index.js";
 export type { LeaderApplication } from "./zab/application.js";
 export { isObserver, isVoter, REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
 export { drive, handleReady, type ReplicaIo } from "./zab/driver.js";
-export type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "./zab/io.js";
+export type {
+  DurableWrite,
+  LogEntry,
+  LogReader,
+  ReplicaEpochs,
+  Snapshot,
+  SnapshotHeader,
+  StagedChunk,
+  StagedChunks,
+} from "./zab/io.js";
 export type { Envelope, ForwardedRequest, PeerMessage, PeerState } from "./zab/messages.js";
 export type { Ready, ReplicaEvent, Reply } from "./zab/ready.js";
 export { Replica, type ReplicaInput, type ReplicaOptions } from "./zab/replica.js";
+export { ManifestChecksum, manifestChecksum, snapshotHeaderOf } from "./zab/snapshot-manifest.js";

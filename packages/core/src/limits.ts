@@ -81,8 +81,26 @@ export const PEER_MESSAGE_BYTES_MAX = 64 * MiB;
  * INTEGER, so the epoch must stay below 2^31 for the zxid to stay positive and ordered.
  */
 export const EPOCH_MAX = 2 ** 31 - 1;
-/** Chunks in one SNAP message. */
+/** Chunks in one snapshot (a SNAP header announcing more is malformed). */
 export const SNAPSHOT_CHUNKS_MAX = 1 << 20;
+/**
+ * Largest snapshot chunk SNAPCHUNK carries. Stored chunks aim at SNAPSHOT_CHUNK_BYTES_TARGET and
+ * exceed it by at most one node, so this leaves room for the biggest znode; it stays far below
+ * PEER_MESSAGE_BYTES_MAX so a SNAP never needs a big frame.
+ */
+export const SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
+/**
+ * SNAPCHUNKs the leader keeps in flight (sent, not yet SNAPACKed) per learner: bounds the bytes
+ * queued on one link (about this many times SNAPSHOT_CHUNK_BYTES_TARGET) while keeping the pipe full.
+ */
+export const SNAP_WINDOW_CHUNKS_MAX = 4;
+/**
+ * PROPOSAL / INFORM frames the leader streams per tick to one learner still synchronizing (before
+ * NEWLEADER). The learner does not ack the sync stream, so this paces it: a DIFF of hundreds of MiB
+ * (after a SNAP, or after a long absence) would otherwise be queued on the link at once and
+ * overflow the transport's send queue. At PROPOSAL_BATCH_BYTES_MAX per frame: 8 MiB per tick.
+ */
+export const SYNC_FRAMES_PER_TICK_MAX = 2;
 /** Ready rounds one `drive()` call may run before it asserts a livelock. */
 export const DRIVE_ROUNDS_MAX = 100_000;
 

@@ -2,7 +2,7 @@
  * The checksums every row carries (docs/storage.md, "Checksums"). They use core's CRC-32C so the
  * log, the wire and snapshots agree on one function.
  */
-import { crc32c, type Zxid } from "@keel/core";
+import { crc32c, manifestChecksum, type Zxid } from "@keel/core";
 
 function int64Bytes(value: bigint): Uint8Array {
   const bytes = new Uint8Array(8);
@@ -19,15 +19,10 @@ export function chunkChecksum(data: Uint8Array): number {
   return crc32c(data);
 }
 
-/** CRC-32C over the manifest: zxid, chunk count, total bytes, then each chunk's checksum in order. */
+/**
+ * CRC-32C over the manifest: zxid, chunk count, total bytes, then each chunk's checksum in order.
+ * Core's manifestChecksum is the one definition: a SNAP header carries the same value.
+ */
 export function snapshotChecksum(zxid: Zxid, bytesTotal: bigint, chunkChecksums: readonly number[]): number {
-  const manifest = new Uint8Array(24 + 4 * chunkChecksums.length);
-  const view = new DataView(manifest.buffer);
-  view.setBigUint64(0, BigInt.asUintN(64, zxid));
-  view.setBigUint64(8, BigInt(chunkChecksums.length));
-  view.setBigUint64(16, bytesTotal);
-  chunkChecksums.forEach((checksum, index) => {
-    view.setUint32(24 + 4 * index, checksum);
-  });
-  return crc32c(manifest);
+  return manifestChecksum(zxid, Number(bytesTotal), chunkChecksums);
 }

@@ -13,5 +13,6 @@ export {
   ReplicaStore,
   type ReplicaStoreOptions,
   type SnapshotInfo,
+  SnapshotWrite,
 } from "./replica-store.js";
 export { type RestoreOptions, restoreReplica } from "./restore.js";

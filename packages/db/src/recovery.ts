@@ -3,7 +3,8 @@
  * - identity: a store of another ensemble, another server or an unknown format is refused;
  * - epochs: currentEpoch <= acceptedEpoch, and nothing logged from an epoch never accepted
  *   (ZooKeeper's QuorumPeer.loadDataBase makes the same checks);
- * - snapshots: the newest snapshot that verifies and that the log still covers is used; newer
+ * - snapshots: rows not complete (a local writer or a SNAP transfer cut short) are dropped, never
+ *   loaded; the newest snapshot that verifies and that the log still covers is used; newer
  *   invalid ones are dropped; if none is usable and the log was purged, refuse;
  * - log after the snapshot: an invalid suffix (torn or corrupt tail) is cut off and never
  *   applied; an invalid entry followed by valid ones is corruption in the middle: refuse, since
@@ -43,7 +44,8 @@ export function recover(parts: Parts, identity: Identity): RecoveredState {
     const meta = checkIdentity(parts, identity);
     checkEpochs(meta);
     const dropped = parts.snapshots.deleteIncomplete();
-    if (dropped > 0) parts.warn(`dropped ${dropped} incomplete snapshot(s) left by an interrupted writer`);
+    if (dropped > 0)
+      parts.warn(`dropped ${dropped} incomplete snapshot(s) left by an interrupted writer or a torn SNAP transfer`);
     const snapshot = chooseSnapshot(parts, meta);
     const logStartZxid = repairLog(parts, meta, snapshot);
     const finalMeta = logStartZxid === meta.logStartZxid ? meta : { ...meta, logStartZxid };

@@ -15,6 +15,7 @@ import {
   type LogReader,
   type ReplicaEpochs,
   type Snapshot,
+  type SnapshotHeader,
   ZXID_ZERO,
   type Zxid,
   zxidEpoch,
@@ -26,7 +27,7 @@ import { type ReplicaMeta, updateMeta } from "./epochs.js";
 import { StoreError } from "./errors.js";
 import { SNAPSHOTS_TO_KEEP_MIN, STORE_FILE_NAME } from "./limits.js";
 import { type Identity, type RecoveredState, recover } from "./recovery.js";
-import { type SnapshotInfo, SnapshotStore } from "./snapshots.js";
+import { headerOf, type SnapshotInfo, SnapshotStore } from "./snapshots.js";
 import { TxnLog } from "./txn-log.js";
 
 /** Server ids are ZooKeeper's myid, 1..255 (core's PeerId). */
@@ -45,6 +46,12 @@ export interface ReplicaStoreOptions {
 export interface PurgeOptions {
   /** How many of the newest snapshots to keep (>= 1); log entries the oldest kept one covers go too. */
   readonly snapshotsToKeep: number;
+  /**
+   * A sync in progress still reads from here (core's `Replica.syncRetainZxid`): the newest snapshot
+   * at or below it, every newer one and the log after it are kept, so a SNAP being streamed or a
+   * DIFF being sent is not cut from under the leader.
+   */
+  readonly retainZxid?: Zxid | undefined;
 }
 
 export interface PurgeResult {
@@ -54,6 +61,24 @@ export interface PurgeResult {
 }
 
 export type { SnapshotInfo } from "./snapshots.js";
+
+/** A snapshot being written incrementally: its row id and what the manifest needs. */
+export class SnapshotWrite {
+  chunkCount = 0;
+  bytesTotal = 0n;
+  readonly checksums: number[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly zxid: Zxid,
+  ) {}
+
+  added(checksum: number, chunk: Uint8Array): void {
+    this.checksums.push(checksum);
+    this.chunkCount += 1;
+    this.bytesTotal += BigInt(chunk.byteLength);
+  }
+}
 
 /** Opens (creating if needed) the store in `dir`, runs recovery, and refuses a foreign or inconsistent one. */
 export function openReplicaStore(dir: string, options: ReplicaStoreOptions): ReplicaStore {
@@ -78,6 +103,7 @@ export class ReplicaStore implements LogReader {
   readonly #log: TxnLog;
   readonly #snapshots: SnapshotStore;
   readonly #write: Database.Transaction<(write: DurableWrite) => RecoveredState>;
+  readonly #warn: (message: string) => void;
   #state: RecoveredState;
   #closed = false;
 
@@ -98,6 +124,7 @@ export class ReplicaStore implements LogReader {
     this.#log = new TxnLog(connection);
     this.#snapshots = new SnapshotStore(connection);
     const warn = options.onWarning ?? (() => {});
+    this.#warn = warn;
     this.#state = recover({ connection, log: this.#log, snapshots: this.#snapshots, warn }, options);
     this.#write = connection.sqlite.transaction((write: DurableWrite) => this.#applyWrite(write));
   }
@@ -119,7 +146,29 @@ export class ReplicaStore implements LogReader {
     return this.#log.entriesAfter(after, countMax, bytesMax);
   }
 
-  /** Reads and verifies the newest snapshot; a checksum failure now is bit rot after start (StoreError CORRUPT). */
+  /** The newest complete snapshot's header row; no chunk is read (recovery verified it at open). */
+  latestSnapshotHeader(): SnapshotHeader | undefined {
+    this.#assertOpen();
+    const info = this.#state.latestSnapshot;
+    return info === undefined ? undefined : headerOf(info);
+  }
+
+  /**
+   * One chunk of the complete snapshot at `zxid`, checked against its row checksum; undefined when
+   * that snapshot is gone. A checksum failure is bit rot after open: reported, and the chunk is
+   * treated as missing (the SNAP transfer reading it ends; the leader keeps serving).
+   */
+  snapshotChunk(zxid: Zxid, index: number): Uint8Array | undefined {
+    this.#assertOpen();
+    const chunk = this.#snapshots.readChunk(zxid, index);
+    if (chunk === "corrupt") {
+      this.#warn(`snapshot at ${formatZxid(zxid)}: chunk ${index} checksum mismatch`);
+      return undefined;
+    }
+    return chunk;
+  }
+
+  /** Reads and verifies the whole newest snapshot at once (tests, tools); a checksum failure is StoreError CORRUPT. */
   latestSnapshot(): Snapshot | undefined {
     this.#assertOpen();
     const info = this.#state.latestSnapshot;
@@ -164,29 +213,106 @@ export class ReplicaStore implements LogReader {
     return info;
   }
 
-  /** Keeps the newest `snapshotsToKeep` snapshots and drops log entries the oldest kept one covers. */
-  purge(options: PurgeOptions): PurgeResult {
+  // ---- incremental snapshots (docs/storage.md, "Incremental snapshots")
+
+  /**
+   * Starts a snapshot of the applied state at `zxid`, written a few chunks at a time by
+   * `appendSnapshotChunks` (each call one short transaction) and made visible by
+   * `commitSnapshot`. Until then it is invisible, and open() drops it if the process dies.
+   */
+  beginSnapshot(zxid: Zxid): SnapshotWrite {
     this.#assertOpen();
-    const { snapshotsToKeep } = options;
+    const state = this.#state;
+    assert(
+      zxid >= state.meta.logStartZxid && zxid <= lastZxidOf(state),
+      `beginSnapshot: zxid ${formatZxid(zxid)} outside the logged history`,
+    );
+    return new SnapshotWrite(this.#snapshots.begin(zxid), zxid);
+  }
+
+  /** Appends chunks to a snapshot being written; false when it is gone (a SNAP install replaced every snapshot). */
+  appendSnapshotChunks(write: SnapshotWrite, chunks: readonly Uint8Array[]): boolean {
+    this.#assertOpen();
+    const append = this.#connection.sqlite.transaction(() => {
+      if (!this.#snapshots.isWriting(write.id)) return false;
+      for (const chunk of chunks) write.added(this.#snapshots.appendChunk(write.id, write.chunkCount, chunk), chunk);
+      return true;
+    });
+    return append.immediate();
+  }
+
+  /** Seals a written snapshot (replacing one at the same zxid); undefined when it is gone. */
+  commitSnapshot(write: SnapshotWrite): SnapshotInfo | undefined {
+    this.#assertOpen();
+    const commit = this.#connection.sqlite.transaction(() => {
+      if (!this.#snapshots.isWriting(write.id)) return undefined;
+      const info = this.#snapshots.seal(write.id, write.zxid, write.bytesTotal, write.checksums);
+      this.#snapshots.deleteSameZxid(write.zxid, info.id);
+      return info;
+    });
+    const info = commit.immediate();
+    if (info !== undefined) this.#state = { ...this.#state, latestSnapshot: this.#snapshots.latest() };
+    return info;
+  }
+
+  /** Drops a snapshot being written (its rows go; a committed one is not touched). */
+  abortSnapshot(write: SnapshotWrite): void {
+    this.#assertOpen();
+    if (this.#snapshots.isWriting(write.id)) this.#snapshots.delete(write.id);
+  }
+
+  /** Keeps the newest `snapshotsToKeep` snapshots and drops log entries the oldest kept one covers, all at once. */
+  purge(options: PurgeOptions): PurgeResult {
+    const total = { snapshotsDeleted: 0, entriesDeleted: 0, logStartZxid: this.#state.meta.logStartZxid };
+    for (;;) {
+      const step = this.purgeStep(options, { chunksMax: 1 << 30, entriesMax: 1 << 30 });
+      total.snapshotsDeleted += step.snapshotsDeleted;
+      total.entriesDeleted += step.entriesDeleted;
+      total.logStartZxid = step.logStartZxid;
+      if (step.done) return total;
+    }
+  }
+
+  /**
+   * One bounded step of a purge (docs/storage.md, "Purge policy"): snapshots beyond the ones kept
+   * are hidden at once (state doomed: never read again, dropped at open), then at most
+   * `budget.chunksMax` of their chunks and `budget.entriesMax` covered log entries are deleted,
+   * oldest first, with `log_start_zxid` following. Deleting hundreds of MiB of blobs makes SQLite
+   * walk every overflow page; in bounded steps the host keeps serving between them.
+   */
+  purgeStep(options: PurgeOptions, budget: { chunksMax: number; entriesMax: number }): PurgeResult & { done: boolean } {
+    this.#assertOpen();
+    const { snapshotsToKeep, retainZxid } = options;
     assert(
       Number.isInteger(snapshotsToKeep) && snapshotsToKeep >= SNAPSHOTS_TO_KEEP_MIN,
       `purge: snapshotsToKeep must be an integer >= ${SNAPSHOTS_TO_KEEP_MIN}, got ${snapshotsToKeep}`,
     );
-    const run = this.#connection.sqlite.transaction((): PurgeResult => {
+    const run = this.#connection.sqlite.transaction((): PurgeResult & { done: boolean } => {
       const all = this.#snapshots.list();
-      const oldestKept = all[Math.min(snapshotsToKeep, all.length) - 1];
-      const logStartZxid = this.#state.meta.logStartZxid;
-      if (oldestKept === undefined || oldestKept.zxid <= logStartZxid) {
-        return { snapshotsDeleted: 0, entriesDeleted: 0, logStartZxid };
+      let logStartZxid = this.#state.meta.logStartZxid;
+      let keep = snapshotsToKeep;
+      let oldestKept = all[Math.min(keep, all.length) - 1];
+      if (retainZxid !== undefined) {
+        // Keep the newest snapshot a sync in progress can still rebuild from, and everything after it.
+        const covering = all.findIndex((info) => info.zxid <= retainZxid);
+        keep = covering < 0 ? all.length : Math.max(keep, covering + 1);
+        oldestKept = covering < 0 ? undefined : all[Math.min(keep, all.length) - 1];
       }
-      for (const info of all.slice(snapshotsToKeep)) this.#snapshots.delete(info.id);
-      const entriesDeleted = this.#log.deleteThrough(oldestKept.zxid);
-      updateMeta(this.#connection.db, { logStartZxid: oldestKept.zxid });
-      return {
-        snapshotsDeleted: Math.max(0, all.length - snapshotsToKeep),
-        entriesDeleted,
-        logStartZxid: oldestKept.zxid,
-      };
+      let snapshotsDeleted = 0;
+      let entriesDeleted = 0;
+      let logDone = true;
+      if (oldestKept !== undefined && oldestKept.zxid > logStartZxid) {
+        for (const info of all.slice(keep)) this.#snapshots.doom(info.id);
+        snapshotsDeleted = Math.max(0, all.length - keep);
+        const cut = this.#log.deleteOldest(oldestKept.zxid, budget.entriesMax);
+        entriesDeleted = cut.deleted;
+        logDone = cut.deleted < budget.entriesMax;
+        // The log still holds every entry after the new start, and a kept snapshot is at or above it.
+        logStartZxid = logDone ? oldestKept.zxid : (cut.last ?? logStartZxid);
+        updateMeta(this.#connection.db, { logStartZxid });
+      }
+      const chunksDone = this.#snapshots.deleteDoomedChunks(budget.chunksMax);
+      return { snapshotsDeleted, entriesDeleted, logStartZxid, done: logDone && chunksDone };
     });
     const result = run.immediate();
     this.#state = {
@@ -228,13 +354,13 @@ export class ReplicaStore implements LogReader {
   /** Runs inside the write transaction; returns the state to publish once it commits. */
   #applyWrite(write: DurableWrite): RecoveredState {
     let { meta, latestSnapshot, logBounds } = this.#state;
-    if (write.snapshot !== undefined) {
-      // A snapshot from the leader (SNAP) replaces this replica's whole history.
+    if (write.stageChunks !== undefined) this.#snapshots.stage(write.stageChunks);
+    if (write.installSnapshot !== undefined) {
+      // A snapshot from the leader (SNAP), now fully staged, replaces this replica's whole history.
       this.#log.deleteAll();
-      this.#snapshots.deleteAll();
-      latestSnapshot = this.#snapshots.insert(write.snapshot);
+      latestSnapshot = this.#snapshots.installStaged(write.installSnapshot);
       logBounds = undefined;
-      meta = { ...meta, logStartZxid: write.snapshot.zxid };
+      meta = { ...meta, logStartZxid: write.installSnapshot.zxid };
       updateMeta(this.#connection.db, { logStartZxid: meta.logStartZxid });
     }
     if (write.truncateAfter !== undefined) {

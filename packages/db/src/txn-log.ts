@@ -8,7 +8,7 @@
  */
 import { assert, type LogEntry, type Zxid, zxidEpoch } from "@keel/core";
 import type Database from "better-sqlite3";
-import { gt, lte, max, min } from "drizzle-orm";
+import { asc, gt, lte, max, min } from "drizzle-orm";
 import { logEntryChecksum } from "./checksums.js";
 import type { Connection, Drizzle } from "./connection.js";
 import { StoreError } from "./errors.js";
@@ -91,6 +91,20 @@ export class TxnLog {
 
   deleteThrough(zxid: Zxid): number {
     return this.#db.delete(txnLog).where(lte(txnLog.zxid, zxid)).run().changes;
+  }
+
+  /** Deletes the oldest entries with zxid <= `through`, at most `countMax`; returns how many and the last one deleted. */
+  deleteOldest(through: Zxid, countMax: number): { deleted: number; last: Zxid | undefined } {
+    const rows = this.#db
+      .select({ zxid: txnLog.zxid })
+      .from(txnLog)
+      .where(lte(txnLog.zxid, through))
+      .orderBy(asc(txnLog.zxid))
+      .limit(countMax)
+      .all();
+    const last = rows.at(-1)?.zxid as Zxid | undefined;
+    if (last === undefined) return { deleted: 0, last };
+    return { deleted: this.#db.delete(txnLog).where(lte(txnLog.zxid, last)).run().changes, last };
   }
 
   deleteAll(): number {

@@ -11,6 +11,6 @@ export {
   WatchTable,
 } from "../watches/watch-table.js";
 export { KeelReads, type NodeAcl, type NodeChildren, type NodeData } from "./keel-reads.js";
-export { type Applied, KeelState } from "./keel-state.js";
+export { type Applied, KeelState, type SnapshotInProgress } from "./keel-state.js";
 export { KEEL_STATE_CONFIG_DEFAULT, type KeelStateConfig, resolveKeelStateConfig } from "./keel-state-config.js";
 export { type HistoryEntry, type HistoryRead, TxnHistory } from "./txn-history.js";

@@ -6,7 +6,7 @@
  */
 import { assert } from "../assert.js";
 import { decodeRequest, encodeRequest } from "../codec/request-codec.js";
-import { readSnapshot, snapshotChunks, writeSnapshot } from "../codec/snapshot-codec.js";
+import { readSnapshot, type SnapshotSource, snapshotChunks, writeSnapshot } from "../codec/snapshot-codec.js";
 import { decodeTxn, encodeTxn } from "../codec/txn-codec.js";
 import { isKeelError, type KeelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
@@ -24,6 +24,13 @@ import type { LogEntry, Snapshot } from "../zab/io.js";
 import { KeelReads } from "./keel-reads.js";
 import { type KeelStateConfig, resolveKeelStateConfig } from "./keel-state-config.js";
 import { type HistoryEntry, type HistoryRead, TxnHistory } from "./txn-history.js";
+
+/** A snapshot being produced incrementally at `zxid` (KeelState.snapshotInBackground). */
+export interface SnapshotInProgress {
+  readonly zxid: Zxid;
+  readonly chunks: Generator<Uint8Array>;
+  release(): void;
+}
 
 /** What one applied log entry did: the txn header (with origin), the client's result and the node changes for watches. */
 export type Applied = HistoryEntry;
@@ -55,14 +62,14 @@ export class KeelState extends KeelReads implements LeaderApplication {
   }
 
   /** A state rebuilt from a snapshot, or the MARSHALLINGERROR that stopped it. */
-  static restore(snapshot: Snapshot, config: Partial<KeelStateConfig> = {}): KeelState | KeelError {
+  static restore(snapshot: SnapshotSource, config: Partial<KeelStateConfig> = {}): KeelState | KeelError {
     const restored = readSnapshot(snapshot);
     if (isKeelError(restored)) return restored;
     return new KeelState(config, restored.tree);
   }
 
   /** Replaces this state's tree in place (a follower receiving SNAP). Not while leading. */
-  restore(snapshot: Snapshot): KeelError | undefined {
+  restore(snapshot: SnapshotSource): KeelError | undefined {
     assert(!this.leading, "restore while leading");
     const restored = readSnapshot(snapshot);
     if (isKeelError(restored)) return restored;
@@ -186,8 +193,22 @@ export class KeelState extends KeelReads implements LeaderApplication {
   }
 
   /** Chunks one at a time, to spread a big snapshot over event-loop turns; consume before the next apply. */
-  snapshotChunks(): Generator<Uint8Array> {
-    return snapshotChunks(this.tree);
+  snapshotChunks(chunkBytesTarget?: number): Generator<Uint8Array> {
+    return snapshotChunks(this.tree, chunkBytesTarget);
+  }
+
+  /**
+   * A snapshot of the state as it is now, produced chunk by chunk while later txns keep applying
+   * (a copy-on-write view of the tree: tree/tree-capture.ts). `release` must be called when done
+   * or abandoned. The host spreads `chunks` over event-loop turns (docs/storage.md).
+   */
+  snapshotInBackground(chunkBytesTarget?: number): SnapshotInProgress {
+    const capture = this.tree.capture();
+    return {
+      zxid: capture.lastAppliedZxid,
+      chunks: snapshotChunks(capture, chunkBytesTarget),
+      release: () => capture.release(),
+    };
   }
 
   digest(): string {

@@ -43,9 +43,16 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
   }),
   fc.record({
     type: fc.constant("SNAP" as const),
-    snapshot: fc.record({ zxid: zxidArb, chunks: fc.array(bytesArb, { maxLength: 4 }) }),
+    snapshot: fc.record({
+      zxid: zxidArb,
+      chunkCount: fc.integer({ min: 0, max: 1 << 20 }),
+      bytesTotal: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      checksum: u32,
+    }),
     ...link,
   }),
+  fc.record({ type: fc.constant("SNAPCHUNK" as const), index: u32, data: bytesArb, ...link }),
+  fc.record({ type: fc.constant("SNAPACK" as const), index: u32, ...link }),
   fc.record({ type: fc.constantFrom("PROPOSAL" as const, "INFORM" as const), entries, ...link }),
   fc.record({ type: fc.constant("NEWLEADER" as const), epoch: epochArb, zxid: zxidArb, ...link }),
   fc.record({ type: fc.constant("ACKNEWLEADER" as const), epoch: epochArb, ...link }),

@@ -15,13 +15,15 @@ import {
   PROPOSAL_BATCH_ENTRIES_MAX,
   SESSION_TOUCHES_MAX,
   SNAPSHOT_CHUNKS_MAX,
+  SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
 } from "../limits.js";
 import type { LogEntry } from "../zab/io.js";
 import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
 
-export const PEER_CODEC_VERSION = 1;
+/** 2: SNAP became a header followed by SNAPCHUNK / SNAPACK (version 1 carried the whole snapshot). */
+export const PEER_CODEC_VERSION = 2;
 
 const TAGS: readonly PeerMessageType[] = [
   "NOTIFICATION",
@@ -45,6 +47,8 @@ const TAGS: readonly PeerMessageType[] = [
   "SYNC",
   "SYNCREPLY",
   "REQUESTREJECTED",
+  "SNAPCHUNK",
+  "SNAPACK",
 ];
 const STATES: readonly PeerState[] = ["LOOKING", "FOLLOWING", "LEADING", "OBSERVING"];
 
@@ -53,7 +57,8 @@ export type PeerDecodeResult =
   | { readonly type: "error"; readonly error: KeelError };
 
 export function encodePeerMessage(message: PeerMessage): Uint8Array {
-  // Sized up front so the payload (1 KiB txns by the hundred) is copied once, not once per doubling.
+  // Sized up front: a SNAPCHUNK or a PROPOSAL batch is megabytes, and growing the buffer by doubling
+  // would copy it several times on the leader's event loop.
   const w = new ByteWriter(encodedSizeHint(message));
   w.u8(PEER_CODEC_VERSION).u8(TAGS.indexOf(message.type));
   if (message.type !== "NOTIFICATION") w.u32(message.connection).u32(message.seq);
@@ -73,8 +78,8 @@ function encodedSizeHint(message: PeerMessage): number {
       return message.entries.reduce((sum, entry) => sum + entry.txn.length + ITEM_OVERHEAD_BYTES, fixed);
     case "REQUEST":
       return message.requests.reduce((sum, forwarded) => sum + forwarded.request.length + ITEM_OVERHEAD_BYTES, fixed);
-    case "SNAP":
-      return message.snapshot.chunks.reduce((sum, chunk) => sum + chunk.length + ITEM_OVERHEAD_BYTES, fixed);
+    case "SNAPCHUNK":
+      return fixed + message.data.length;
     case "PINGREPLY":
       return fixed + 8 * message.sessions.length;
     default:
@@ -109,8 +114,13 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.u64(m.zxid);
       return;
     case "SNAP":
-      w.u64(m.snapshot.zxid).u32(m.snapshot.chunks.length);
-      for (const chunk of m.snapshot.chunks) w.bytes(chunk);
+      w.u64(m.snapshot.zxid).u32(m.snapshot.chunkCount).u64(BigInt(m.snapshot.bytesTotal)).u32(m.snapshot.checksum);
+      return;
+    case "SNAPCHUNK":
+      w.u32(m.index).bytes(m.data);
+      return;
+    case "SNAPACK":
+      w.u32(m.index);
       return;
     case "PROPOSAL":
     case "INFORM":
@@ -214,12 +224,18 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       return { type, ...link, zxid: r.u64() as Zxid };
     case "SNAP": {
       const zxid = r.u64() as Zxid;
-      const count = r.u32();
-      if (count > SNAPSHOT_CHUNKS_MAX) return undefined;
-      const chunks: Uint8Array[] = [];
-      for (let i = 0; i < count && r.ok; i++) chunks.push(r.bytes(PEER_MESSAGE_BYTES_MAX).slice());
-      return { type, ...link, snapshot: { zxid, chunks } };
+      const chunkCount = r.u32();
+      const bytesTotal = r.u64();
+      const checksum = r.u32();
+      if (chunkCount > SNAPSHOT_CHUNKS_MAX || bytesTotal > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+      return { type, ...link, snapshot: { zxid, chunkCount, bytesTotal: Number(bytesTotal), checksum } };
     }
+    case "SNAPCHUNK": {
+      const index = r.u32();
+      return { type, ...link, index, data: r.bytes(SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX).slice() };
+    }
+    case "SNAPACK":
+      return { type, ...link, index: r.u32() };
     case "PROPOSAL":
     case "INFORM": {
       const entries = readEntries(r);

@@ -7,13 +7,16 @@
  * with children sorted, so parents precede children and the bytes are canonical: two replicas
  * with equal state produce equal snapshots (digest.ts hashes exactly these bytes).
  *
- * The chunk generator reads the live tree: finish consuming it before applying the next txn.
+ * The chunk generator reads what it is given: a live DataTree must not change until the generator
+ * is done; a TreeCapture (tree/tree-capture.ts) stays consistent while the live tree applies txns,
+ * so the host can spread a big snapshot over many event-loop turns.
  */
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId, Zxid } from "../ids.js";
 import { SNAPSHOT_CHUNK_BYTES_TARGET, TXN_BYTES_MAX } from "../limits.js";
 import { DataTree } from "../tree/data-tree.js";
 import { childPath, parentPath, validatePath } from "../tree/path.js";
+import type { SnapshotSourceTree } from "../tree/tree-capture.js";
 import { EMPTY_DATA, Znode } from "../tree/znode.js";
 import type { Snapshot } from "../zab/io.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
@@ -24,7 +27,10 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 const CHUNK = { header: 1, nodes: 2, sessions: 3, end: 4 } as const;
 const SESSIONS_PER_CHUNK = 4096;
 
-export function* snapshotChunks(tree: DataTree, chunkBytesTarget = SNAPSHOT_CHUNK_BYTES_TARGET): Generator<Uint8Array> {
+export function* snapshotChunks(
+  tree: SnapshotSourceTree,
+  chunkBytesTarget = SNAPSHOT_CHUNK_BYTES_TARGET,
+): Generator<Uint8Array> {
   yield sealChunk(new ByteWriter(16).u8(CHUNK.header).u8(SNAPSHOT_FORMAT_VERSION).u64(tree.lastAppliedZxid));
   let writer = new ByteWriter(Math.min(chunkBytesTarget + 1024, 1 << 20));
   let count = 0;
@@ -49,7 +55,7 @@ export function* snapshotChunks(tree: DataTree, chunkBytesTarget = SNAPSHOT_CHUN
     }
   }
   if (count > 0) yield sealChunk(writer, countAt, count);
-  const sessions = tree.sessions.sorted();
+  const sessions = tree.sortedSessions();
   for (let start = 0; start < sessions.length; start += SESSIONS_PER_CHUNK) {
     const part = sessions.slice(start, start + SESSIONS_PER_CHUNK);
     const sessionWriter = new ByteWriter(part.length * 32 + 8).u8(CHUNK.sessions).u32(part.length);
@@ -203,8 +209,14 @@ function readNodeFields(reader: ByteReader, draft: Znode, czxid: Zxid): Znode {
   return node;
 }
 
+/** A snapshot whose chunks may be read lazily (from a store, one at a time). */
+export interface SnapshotSource {
+  readonly zxid: Zxid;
+  readonly chunks: Iterable<Uint8Array>;
+}
+
 /** Restores a whole snapshot (see SnapshotReader for chunk-at-a-time). */
-export function readSnapshot(snapshot: Snapshot): { readonly tree: DataTree; readonly zxid: Zxid } | KeelError {
+export function readSnapshot(snapshot: SnapshotSource): { readonly tree: DataTree; readonly zxid: Zxid } | KeelError {
   const reader = new SnapshotReader();
   for (const chunk of snapshot.chunks) {
     const error = reader.push(chunk);

@@ -43,6 +43,8 @@ export function txnRequest(txn: Uint8Array): SimRequest {
 }
 
 export const HASH_INITIAL = 0x1234_5678;
+/** Chunks of the hash-chain state in a simulated snapshot. */
+export const SIM_SNAPSHOT_CHUNKS = 8;
 
 export function chainHash(previous: number, entry: LogEntry): number {
   return crc32c(entry.txn, previous ^ Number(entry.zxid & 0xffff_ffffn));
@@ -60,16 +62,18 @@ export class SimStateMachine {
     this.lastZxid = entry.zxid;
   }
 
+  /** 16 bytes in SIM_SNAPSHOT_CHUNKS chunks of 2 bytes: a SNAP of them streams through the window several times. */
   snapshot(): Snapshot {
-    const chunk = new ByteWriter(24).u32(this.count).u32(this.hash).u64(this.lastZxid).finish();
-    return { zxid: this.lastZxid, chunks: [chunk.subarray(0, 8), chunk.subarray(8)] };
+    const bytes = new ByteWriter(24).u32(this.count).u32(this.hash).u64(this.lastZxid).finish();
+    const chunks = Array.from({ length: SIM_SNAPSHOT_CHUNKS }, (_, i) => bytes.slice(2 * i, 2 * i + 2));
+    return { zxid: this.lastZxid, chunks };
   }
 
-  /** Reads the first two chunks (the keel mode appends KeelState's chunks after them). */
+  /** Reads the first SIM_SNAPSHOT_CHUNKS chunks (the keel mode appends KeelState's chunks after them). */
   static fromSnapshot(snapshot: Snapshot | undefined): SimStateMachine {
     const sm = new SimStateMachine();
     if (snapshot === undefined) return sm;
-    const chunks = snapshot.chunks.slice(0, 2);
+    const chunks = snapshot.chunks.slice(0, SIM_SNAPSHOT_CHUNKS);
     const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
     for (const chunk of chunks) {

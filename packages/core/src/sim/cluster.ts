@@ -3,12 +3,13 @@
  * memory disks, with crashes, restarts, partitions and client traffic drawn from one seed.
  */
 import type { KeelState } from "../app/keel-state.js";
+import { assert } from "../assert.js";
 import type { PeerId, SessionId } from "../ids.js";
 import { formatZxid, peerId } from "../ids.js";
 import type { LeaderApplication } from "../zab/application.js";
 import { REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "../zab/config.js";
 import { drive, type ReplicaIo } from "../zab/driver.js";
-import type { DurableWrite, LogEntry, Snapshot } from "../zab/io.js";
+import type { DurableWrite, LogEntry, SnapshotHeader } from "../zab/io.js";
 import type { PeerMessage } from "../zab/messages.js";
 import type { ReplicaEvent, Reply } from "../zab/ready.js";
 import { Replica, type ReplicaInput } from "../zab/replica.js";
@@ -59,6 +60,8 @@ export interface SimResult {
 }
 
 const SESSION_TIMEOUT_MS = 300;
+/** Snapshot chunk target in keel mode: tiny, so a SNAP of a few dozen znodes is many chunks. */
+const SIM_KEEL_CHUNK_BYTES = 96;
 
 export class Simulation {
   private readonly prng: Prng;
@@ -124,7 +127,10 @@ export class Simulation {
         this.trace.add(this.nowMs, `${node.id}->${to}`, message);
         this.network.send(this.nowMs, node.id, to, message);
       },
-      restore: (snapshot: Snapshot) => {
+      restore: (header: SnapshotHeader) => {
+        // As the server does: the installed snapshot is read back from the (durable) disk.
+        const snapshot = node.disk.snapshot;
+        assert(snapshot !== undefined && snapshot.zxid === header.zxid, "sim: restoring a snapshot not installed");
         node.sm = SimStateMachine.fromSnapshot(snapshot);
         // In place: the replica's LeaderApplication is this very KeelState.
         if (node.keel !== undefined) restoreKeelState(node.keel, snapshot);
@@ -141,9 +147,9 @@ export class Simulation {
 
   private persist(node: SimNode, write: DurableWrite): void {
     if (node.crashInPersist) throw new SimCrash();
-    const held = this.checker.beforePersist(node.id, node.disk, write);
+    const held = this.checker.beforePersist(node.disk, write);
     node.disk.write(write);
-    this.checker.afterPersist(node.id, node.disk, held);
+    this.checker.afterPersist(node.id, node.disk, held, write);
   }
 
   private apply(node: SimNode, entries: readonly LogEntry[]): void {
@@ -175,6 +181,7 @@ export class Simulation {
   }
 
   private start(node: SimNode): void {
+    node.disk.open();
     node.sm = SimStateMachine.fromSnapshot(node.disk.snapshot);
     node.keel = this.keelMode ? newKeelState(node.disk.snapshot) : undefined;
     node.app = node.keel ?? new SimApplication(SESSION_TIMEOUT_MS);
@@ -325,9 +332,16 @@ export class Simulation {
     if (prng.chance(schedule.snapshotRate)) {
       const node = prng.pick(this.nodes);
       const base = node.disk.snapshot?.zxid ?? 0n;
-      if (node.replica !== undefined && node.sm.lastZxid > base) {
+      // As the server's purge does: never drop a snapshot or log a learner's sync still reads.
+      const retain = node.replica?.syncRetainZxid;
+      if (
+        node.replica !== undefined &&
+        node.sm.lastZxid > base &&
+        (retain === undefined || retain >= node.sm.lastZxid)
+      ) {
         const snapshot = node.sm.snapshot();
-        const keelChunks = node.keel?.snapshot().chunks ?? [];
+        // Small chunks, so a SNAP streams many of them through the window.
+        const keelChunks = node.keel === undefined ? [] : [...node.keel.snapshotChunks(SIM_KEEL_CHUNK_BYTES)];
         node.disk.takeSnapshot({ zxid: snapshot.zxid, chunks: [...snapshot.chunks, ...keelChunks] });
         this.trace.add(this.nowMs, `${node.id} snapshot`, formatZxid(node.sm.lastZxid));
       }

@@ -6,11 +6,15 @@
 import { assert } from "../assert.js";
 import type { Epoch, Zxid } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
-import type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot } from "../zab/io.js";
+import type { DurableWrite, LogEntry, LogReader, ReplicaEpochs, Snapshot, SnapshotHeader } from "../zab/io.js";
+import { snapshotHeaderOf } from "../zab/snapshot-manifest.js";
 
 export class MemoryDisk implements LogReader {
   entries: LogEntry[] = [];
   snapshot: Snapshot | undefined;
+  private header: SnapshotHeader | undefined;
+  /** SNAP chunks staged and not yet installed (dropped by `open`, as the SQLite store drops them). */
+  staged: { header: SnapshotHeader; chunks: Uint8Array[] } | undefined;
   acceptedEpoch = 0 as Epoch;
   currentEpoch = 0 as Epoch;
   writes = 0;
@@ -46,8 +50,17 @@ export class MemoryDisk implements LogReader {
     return out;
   }
 
-  latestSnapshot(): Snapshot | undefined {
-    return this.snapshot;
+  latestSnapshotHeader(): SnapshotHeader | undefined {
+    return this.header;
+  }
+
+  snapshotChunk(zxid: Zxid, index: number): Uint8Array | undefined {
+    return this.snapshot?.zxid === zxid ? this.snapshot.chunks[index] : undefined;
+  }
+
+  /** What a restart does to the disk: a torn SNAP transfer is discarded, never loaded. */
+  open(): void {
+    this.staged = undefined;
   }
 
   epochs(): ReplicaEpochs {
@@ -61,8 +74,17 @@ export class MemoryDisk implements LogReader {
 
   write(write: DurableWrite): void {
     this.writes += 1;
-    if (write.snapshot !== undefined) {
-      this.snapshot = write.snapshot;
+    if (write.stageChunks !== undefined) this.stage(write.stageChunks.header, write.stageChunks.chunks);
+    if (write.installSnapshot !== undefined) {
+      const header = write.installSnapshot;
+      // An empty snapshot has no chunk to stage: its transfer is the header alone.
+      if (header.chunkCount === 0) this.staged = { header, chunks: [] };
+      const { staged } = this;
+      assert(staged !== undefined && staged.header === header, "disk: installing a snapshot that is not staged");
+      assert(staged.chunks.length === header.chunkCount, "disk: installing a partly staged snapshot");
+      this.setSnapshot({ zxid: header.zxid, chunks: staged.chunks });
+      assert(this.header?.checksum === header.checksum, "disk: staged snapshot differs from its header");
+      this.staged = undefined;
       this.entries = [];
     }
     if (write.truncateAfter !== undefined) this.entries.length = this.indexAfter(write.truncateAfter);
@@ -75,10 +97,27 @@ export class MemoryDisk implements LogReader {
     assert(this.currentEpoch <= this.acceptedEpoch, "disk: currentEpoch above acceptedEpoch");
   }
 
+  private stage(header: SnapshotHeader, chunks: readonly { index: number; data: Uint8Array }[]): void {
+    const first = chunks[0];
+    if (first === undefined) return;
+    if (first.index === 0) this.staged = { header, chunks: [] };
+    const { staged } = this;
+    assert(staged !== undefined && staged.header.checksum === header.checksum, "disk: chunks of an unknown transfer");
+    for (const chunk of chunks) {
+      assert(chunk.index === staged.chunks.length, "disk: staged chunks out of order");
+      staged.chunks.push(chunk.data);
+    }
+  }
+
+  private setSnapshot(snapshot: Snapshot): void {
+    this.snapshot = snapshot;
+    this.header = snapshotHeaderOf(snapshot);
+  }
+
   /** The host's own snapshot of applied state; purges the entries it covers (keeps io.ts's invariant). */
   takeSnapshot(snapshot: Snapshot): void {
     assert(snapshot.zxid <= this.lastLoggedZxid(), "disk: snapshot beyond the log");
-    this.snapshot = snapshot;
+    this.setSnapshot(snapshot);
     this.entries = this.entries.slice(this.indexAfter(snapshot.zxid));
   }
 }

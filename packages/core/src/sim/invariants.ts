@@ -58,15 +58,17 @@ export class Checker {
   }
 
   /** Returns what to re-check after the write (see `afterPersist`). */
-  beforePersist(peer: PeerId, disk: MemoryDisk, write: DurableWrite): Zxid[] {
-    if (write.snapshot !== undefined)
-      this.checkState(peer, "SNAP persisted", SimStateMachine.fromSnapshot(write.snapshot));
+  beforePersist(disk: MemoryDisk, write: DurableWrite): Zxid[] {
     let cut: Zxid | undefined = write.truncateAfter;
-    if (write.snapshot !== undefined && (cut === undefined || write.snapshot.zxid < cut)) cut = write.snapshot.zxid;
+    const installed = write.installSnapshot;
+    if (installed !== undefined && (cut === undefined || installed.zxid < cut)) cut = installed.zxid;
     return cut === undefined ? [] : this.committedHeldAbove(disk, cut);
   }
 
-  afterPersist(peer: PeerId, disk: MemoryDisk, held: readonly Zxid[]): void {
+  afterPersist(peer: PeerId, disk: MemoryDisk, held: readonly Zxid[], write: DurableWrite): void {
+    // A SNAP installs only a complete, verified transfer: the installed state is the committed one at its zxid.
+    if (write.installSnapshot !== undefined)
+      this.checkState(peer, "SNAP installed", SimStateMachine.fromSnapshot(disk.snapshot));
     for (const zxid of held) {
       if (!this.holds(disk, zxid))
         violated("no committed txn is lost", `peer ${peer} truncated committed ${formatZxid(zxid)}`);

@@ -12,6 +12,7 @@ import type { SessionId } from "../ids.js";
 import { OPEN_ACL_UNSAFE } from "../tree/acl.js";
 import type { ClientRequest } from "../tree/request.js";
 import type { LogEntry, Snapshot } from "../zab/io.js";
+import { SIM_SNAPSHOT_CHUNKS } from "./app.js";
 import { InvariantViolation } from "./invariants.js";
 import type { Prng } from "./prng.js";
 
@@ -21,9 +22,6 @@ export const KEEL_SIM_CONFIG: Partial<KeelStateConfig> = {
   sessionExpiryBucketMs: 10,
   historyTxnsMax: 64,
 };
-
-/** Number of leading snapshot chunks that hold the hash-chain state; KeelState's chunks follow. */
-export const SIM_SNAPSHOT_CHUNKS = 2;
 
 export function newKeelState(snapshot: Snapshot | undefined): KeelState {
   if (snapshot === undefined) return new KeelState(KEEL_SIM_CONFIG);

@@ -7,7 +7,7 @@
 import { unreachable } from "../assert.js";
 import type { Zxid } from "../ids.js";
 import { zxidCounter, zxidEpoch } from "../ids.js";
-import type { DurableWrite, LogEntry, Snapshot } from "../zab/io.js";
+import type { DurableWrite, LogEntry, SnapshotHeader } from "../zab/io.js";
 import type { ForwardedRequest, PeerMessage, Vote } from "../zab/messages.js";
 import type { Ready, ReplicaEvent, Reply } from "../zab/ready.js";
 import { bytesText } from "./script-app.js";
@@ -24,14 +24,18 @@ function vote(v: Vote): string {
   return `(leader=${v.leader} zxid=${z(v.zxid)} peerEpoch=${v.peerEpoch})`;
 }
 
-function snapshot(s: Snapshot): string {
+function snapshot(s: { readonly zxid: Zxid }): string {
   return `snapshot@${z(s.zxid)}`;
 }
 
 function value(key: string, v: unknown): string {
   if (key === "vote") return vote(v as Vote);
   if (key === "entries") return `[${entries(v as LogEntry[])}]`;
-  if (key === "snapshot") return snapshot(v as Snapshot);
+  if (key === "data" && v instanceof Uint8Array) return `${v.length}B`;
+  if (key === "snapshot") {
+    const header = v as SnapshotHeader;
+    return `${snapshot(header)} chunks=${header.chunkCount} bytes=${header.bytesTotal}`;
+  }
   if (key === "requests") {
     const list = v as readonly ForwardedRequest[];
     return `[${list.map((r) => `#${r.requestId} ${bytesText(r.request)}`).join(", ")}]`;
@@ -50,7 +54,11 @@ export function message(m: PeerMessage): string {
 
 function persist(w: DurableWrite): string {
   const parts: string[] = [];
-  if (w.snapshot !== undefined) parts.push(snapshot(w.snapshot));
+  if (w.stageChunks !== undefined) {
+    const indexes = w.stageChunks.chunks.map((chunk) => chunk.index).join(",");
+    parts.push(`stage ${snapshot(w.stageChunks.header)} chunks=[${indexes}]`);
+  }
+  if (w.installSnapshot !== undefined) parts.push(`install ${snapshot(w.installSnapshot)}`);
   if (w.truncateAfter !== undefined) parts.push(`truncateAfter=${z(w.truncateAfter)}`);
   if (w.entries.length > 0) parts.push(`entries=[${entries(w.entries)}]`);
   if (w.acceptedEpoch !== undefined) parts.push(`acceptedEpoch=${w.acceptedEpoch}`);

@@ -157,7 +157,11 @@ export class InteractionEnv {
     return {
       persist: (write) => node.disk.write(write),
       send: (to, message) => this.queue.push({ from: node.id, to, message }),
-      restore: (snapshot) => {
+      restore: (header) => {
+        // As the server does: the installed snapshot is read back from the (durable) disk.
+        const snapshot = node.disk.snapshot;
+        if (snapshot === undefined || snapshot.zxid !== header.zxid)
+          throw new Error("restoring a snapshot not installed");
         node.state = ScriptState.fromSnapshot(snapshot);
       },
       apply: (entries) => node.state.apply(entries),

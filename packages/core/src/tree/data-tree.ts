@@ -10,18 +10,21 @@
 import { assert, unreachable } from "../assert.js";
 import { keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
-import { SessionTable } from "../sessions/session-table.js";
+import { type SessionRecord, SessionTable } from "../sessions/session-table.js";
 import { type Acl, aclKey, OPEN_ACL_UNSAFE } from "./acl.js";
 import { baseName, int32Add, parentPath } from "./path.js";
 import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
+import { type CaptureSource, type SnapshotSourceTree, TreeCapture } from "./tree-capture.js";
 import type { Txn, TxnBody, TxnHeader, TxnOp } from "./txn.js";
 import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
 
 /** System roots every tree starts with (docs/data-model.md §1); clients cannot delete them. */
 export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
 
-export class DataTree {
+export class DataTree implements SnapshotSourceTree, CaptureSource {
   private readonly nodes = new Map<string, Znode>();
+  /** Views at an earlier zxid being serialized (tree-capture.ts); each gets a pre-image before a path changes. */
+  private readonly captures = new Set<TreeCapture>();
   private readonly ephemeralsBySession = new Map<SessionId, Set<string>>();
   private readonly containerPaths = new Set<string>();
   private readonly ttlPaths = new Set<string>();
@@ -47,6 +50,36 @@ export class DataTree {
 
   get nodeCount(): number {
     return this.nodes.size;
+  }
+
+  // ---- consistent views for incremental snapshots (tree-capture.ts)
+
+  /** A read-only view of the tree as it is now that stays put while later txns apply; release it when done. */
+  capture(): TreeCapture {
+    const capture = new TreeCapture(this, this.lastZxid, this.sessions.sorted());
+    this.captures.add(capture);
+    return capture;
+  }
+
+  liveNode(path: string): Znode | undefined {
+    return this.nodes.get(path);
+  }
+
+  release(capture: TreeCapture): void {
+    this.captures.delete(capture);
+  }
+
+  get captureCount(): number {
+    return this.captures.size;
+  }
+
+  sortedSessions(): SessionRecord[] {
+    return this.sessions.sorted();
+  }
+
+  /** Before `path` changes (its fields, or it appears or goes): captures keep its old version. */
+  private preserve(path: string): void {
+    for (const capture of this.captures) capture.preserve(path);
   }
 
   apply(txn: Txn, zxid: Zxid): ApplyOutcome {
@@ -94,6 +127,7 @@ export class DataTree {
         return { type: "delete", path: op.path };
       case "setData": {
         const node = this.mustGet(op.path);
+        this.preserve(op.path);
         assert(
           op.version === int32Add(node.version, 1),
           `setData ${op.path}: version ${op.version} after ${node.version}`,
@@ -107,6 +141,7 @@ export class DataTree {
       }
       case "setACL": {
         const node = this.mustGet(op.path);
+        this.preserve(op.path);
         assert(op.aversion === int32Add(node.aversion, 1), `setACL ${op.path}: aversion ${op.aversion}`);
         node.acl = this.internAcl(op.acl);
         node.aversion = op.aversion;
@@ -125,6 +160,8 @@ export class DataTree {
     const parent = this.mustGet(parentPath(op.path));
     assert(parent.kind !== "ephemeral", `create ${op.path}: parent is ephemeral`);
     const data = op.data.length === 0 ? EMPTY_DATA : op.data.slice();
+    this.preserve(op.path);
+    this.preserve(parentPath(op.path));
     const node = this.newNode(data, op.acl, op.kind, header.sessionId, op.ttlMs, zxid, header.timeMs);
     this.nodes.set(op.path, node);
     if (parent.children === null) parent.children = new Set();
@@ -139,6 +176,8 @@ export class DataTree {
     const node = this.mustGet(path);
     assert(node.numChildren === 0, `delete ${path}: has children`);
     const parent = this.mustGet(parentPath(path));
+    this.preserve(path);
+    this.preserve(parentPath(path));
     this.nodes.delete(path);
     parent.children?.delete(baseName(path));
     parent.cversion = int32Add(parent.cversion, 1);

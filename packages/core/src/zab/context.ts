@@ -9,7 +9,7 @@ import { COMMIT_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX } from "../limits.js
 import type { Random } from "../random.js";
 import type { LeaderApplication } from "./application.js";
 import type { ReplicaConfig } from "./config.js";
-import type { LogEntry, Snapshot } from "./io.js";
+import type { LogEntry, SnapshotHeader } from "./io.js";
 import type { PeerMessage, PeerState, Vote } from "./messages.js";
 import { Outbox } from "./outbox.js";
 import type { ReplicaEvent, Reply } from "./ready.js";
@@ -41,7 +41,8 @@ export class ReplicaContext {
   highestEpochSeen = 0;
   readonly outbox = new Outbox();
   commits: LogEntry[] = [];
-  restore: Snapshot | undefined;
+  /** A snapshot installed through SNAP (durable once this Ready persists): the host loads it from its store. */
+  restore: SnapshotHeader | undefined;
   replies: Reply[] = [];
   events: ReplicaEvent[] = [];
   transition: Transition | undefined;
@@ -81,7 +82,7 @@ export class ReplicaContext {
   }
 
   /** Installs a snapshot received through SNAP: the host restores it before applying later commits. */
-  restoreSnapshot(snapshot: Snapshot): void {
+  restoreSnapshot(snapshot: SnapshotHeader): void {
     assert(
       this.commits.every((entry) => entry.zxid <= snapshot.zxid),
       "restore: commits beyond the snapshot",

@@ -5,7 +5,7 @@
 import { assert } from "../assert.js";
 import type { PeerId } from "../ids.js";
 import { DRIVE_ROUNDS_MAX } from "../limits.js";
-import type { DurableWrite, LogEntry, Snapshot } from "./io.js";
+import type { DurableWrite, LogEntry, SnapshotHeader } from "./io.js";
 import type { PeerMessage } from "./messages.js";
 import type { Ready, ReplicaEvent, Reply } from "./ready.js";
 import type { Replica } from "./replica.js";
@@ -15,8 +15,8 @@ export interface ReplicaIo {
   persist(write: DurableWrite, mustSync: boolean): void;
   /** Queues a message to a peer (the transport keeps per-peer FIFO order). */
   send(to: PeerId, message: PeerMessage): void;
-  /** Replaces the state machine with a snapshot received from the leader. */
-  restore(snapshot: Snapshot): void;
+  /** Replaces the state machine with the snapshot received from the leader, now installed in the store. */
+  restore(snapshot: SnapshotHeader): void;
   /** Applies committed txns in order (the tree, sessions and watches). */
   apply(entries: readonly LogEntry[]): void;
   reply(replies: readonly Reply[]): void;

@@ -22,6 +22,32 @@ export interface Snapshot {
   readonly chunks: readonly Uint8Array[];
 }
 
+/**
+ * What a store knows about a snapshot without reading its chunks (the header row): enough to plan a
+ * SNAP and to verify a transfer. `checksum` is the manifest CRC (zab/snapshot-manifest.ts) over the
+ * zxid, chunk count, total bytes and every chunk's CRC-32C in order.
+ */
+export interface SnapshotHeader {
+  readonly zxid: Zxid;
+  readonly chunkCount: number;
+  readonly bytesTotal: number;
+  readonly checksum: number;
+}
+
+/** Snapshot chunks received through SNAP, staged (durable, not yet current) in index order. */
+export interface StagedChunks {
+  readonly header: SnapshotHeader;
+  /** Consecutive chunks; a run starting at index 0 discards whatever was staged before (a new transfer). */
+  readonly chunks: readonly StagedChunk[];
+}
+
+export interface StagedChunk {
+  readonly index: number;
+  readonly data: Uint8Array;
+  /** CRC-32C of `data`, computed by the receiver as it arrived. */
+  readonly checksum: number;
+}
+
 /** The epochs every replica persists (docs/protocol.md §1). */
 export interface ReplicaEpochs {
   /** The last epoch this replica promised to follow (set before sending ACKEPOCH). */
@@ -42,19 +68,29 @@ export interface LogReader {
   firstLoggedZxid(): Zxid | undefined;
   /** Entries with zxid > `after`, in zxid order, at most `countMax` entries and about `bytesMax` bytes (at least one entry if any). */
   entriesAfter(after: Zxid, countMax: number, bytesMax: number): LogEntry[];
-  /** The newest durable snapshot, if any. */
-  latestSnapshot(): Snapshot | undefined;
+  /** The newest durable (installed) snapshot's header, if any; cheap (no chunk is read). */
+  latestSnapshotHeader(): SnapshotHeader | undefined;
+  /**
+   * Chunk `index` of the installed snapshot at `zxid`, read on demand (so a leader streams a big
+   * snapshot without holding it), or undefined when that snapshot is gone (replaced or purged) or
+   * the chunk fails its checksum.
+   */
+  snapshotChunk(zxid: Zxid, index: number): Uint8Array | undefined;
   epochs(): ReplicaEpochs;
 }
 
 /**
  * One durable write, performed atomically and fsynced before the driver continues. The parts are
- * applied in this order: install `snapshot` (which replaces the whole log: entries after it follow
- * in `entries`), then `truncateAfter` (drop every entry with zxid > it), then append `entries`
- * (strictly increasing, all greater than what remains), then set the epochs.
+ * applied in this order: stage `stageChunks` (SNAP chunks, not yet current), install
+ * `installSnapshot` (the staged snapshot with that header, complete and verified, becomes current
+ * and replaces the whole log: entries after it follow in `entries`), then `truncateAfter` (drop
+ * every entry with zxid > it), then append `entries` (strictly increasing, all greater than what
+ * remains), then set the epochs. A store discards staged chunks when it opens: a torn transfer is
+ * never loaded.
  */
 export interface DurableWrite {
-  readonly snapshot?: Snapshot;
+  readonly stageChunks?: StagedChunks;
+  readonly installSnapshot?: SnapshotHeader;
   readonly truncateAfter?: Zxid;
   readonly entries: readonly LogEntry[];
   readonly acceptedEpoch?: Epoch;

@@ -2,6 +2,7 @@
 import type { Epoch, PeerId } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
 import { LinkState } from "./link.js";
+import type { SnapSender } from "./snap-stream.js";
 
 /**
  * INFO: FOLLOWERINFO/OBSERVERINFO received. EPOCH: LEADERINFO sent. ACKEPOCH: ACKEPOCH received,
@@ -31,6 +32,10 @@ export class LearnerHandle {
   lastHeardTick: number;
   /** Highest PING round this learner echoed (leadership confirmation for sync()). */
   pingRoundAcked = 0;
+  /** Sync-stream frames this learner may still get this tick (stage SYNC; SYNC_FRAMES_PER_TICK_MAX). */
+  syncFrameCredit = 0;
+  /** The SNAP transfer in progress (stage SYNC), until its last chunk is sent. */
+  snap: SnapSender | undefined;
 
   constructor(
     readonly peer: PeerId,

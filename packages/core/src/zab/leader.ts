@@ -12,6 +12,8 @@ import {
   PROPOSAL_BATCH_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
   REQUEST_QUEUE_MAX,
+  SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
+  SYNC_FRAMES_PER_TICK_MAX,
   SYNCS_PENDING_MAX,
 } from "../limits.js";
 import { isObserver, isVoter } from "./config.js";
@@ -20,6 +22,7 @@ import { LearnerHandle, stageAtLeast } from "./leader-learners.js";
 import { planSync } from "./learner-sync.js";
 import type { LinkBody, LinkMessage } from "./messages.js";
 import { isQuorum, quorumMin } from "./quorum.js";
+import { SnapSender } from "./snap-stream.js";
 import { minZxid } from "./zxids.js";
 
 interface QueuedRequest {
@@ -48,6 +51,8 @@ export class Leader {
   serving = false;
   readonly learners = new Map<PeerId, LearnerHandle>();
   private readonly startTick: number;
+  /** Last tick a learner acknowledged a SNAP chunk: a transfer making progress extends initLimit. */
+  private snapProgressTick: number;
   /** End of the history this leader synchronizes (set when a quorum acked the epoch). */
   private historyZxid: Zxid | undefined;
   private currentEpochDurable = false;
@@ -60,6 +65,7 @@ export class Leader {
 
   constructor(private readonly ctx: ReplicaContext) {
     this.startTick = ctx.nowTicks;
+    this.snapProgressTick = ctx.nowTicks;
     this.lastProposedZxid = ctx.log.lastLogged();
   }
 
@@ -88,6 +94,9 @@ export class Leader {
       case "ACK":
         this.onAck(h, m.zxid);
         return;
+      case "SNAPACK":
+        if (h.snap?.onAck(m.index) === true) this.snapProgressTick = this.ctx.nowTicks;
+        return;
       case "REQUEST":
         if (!stageAtLeast(h.stage, "ACKED")) return;
         for (const forwarded of m.requests) this.request(forwarded.request, forwarded.requestId, h.peer);
@@ -105,6 +114,7 @@ export class Leader {
       case "DIFF":
       case "TRUNC":
       case "SNAP":
+      case "SNAPCHUNK":
       case "PROPOSAL":
       case "NEWLEADER":
       case "UPTODATE":
@@ -211,22 +221,37 @@ export class Leader {
         break;
       case "SNAP":
         this.sendTo(h, { type: "SNAP", snapshot: plan.snapshot });
+        h.snap = new SnapSender(plan.snapshot);
         h.sentUpToZxid = plan.snapshot.zxid;
         break;
       default:
         unreachable(plan);
     }
     h.sentCommitZxid = minZxid(h.sentUpToZxid, this.ctx.committedZxid);
+    h.syncFrameCredit = SYNC_FRAMES_PER_TICK_MAX;
     h.stage = "SYNC";
     this.pump(h);
   }
 
-  /** Streams what the learner lacks (bounded per call), then NEWLEADER, then COMMITs. */
+  /** Streams what the learner lacks (bounded per call): snapshot chunks, entries, then NEWLEADER, then COMMITs. */
   private pump(h: LearnerHandle): void {
     if (!stageAtLeast(h.stage, "SYNC")) return;
     const { ctx } = this;
+    let frames = 0;
+    if (h.snap !== undefined) {
+      frames = this.pumpSnapshot(h, h.snap);
+      // Nothing else (entries, COMMIT) until every chunk is on the link: the learner's old log is
+      // not a prefix of this history, so a COMMIT must never reach it before the snapshot does.
+      if (h.snap === undefined || !h.snap.allSent) return;
+      h.snap = undefined;
+    }
     const target = h.observer ? ctx.committedZxid : this.lastProposedZxid;
-    for (let frames = 0; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+    for (; h.sentUpToZxid < target && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+      // The sync stream is not acked: pace it per tick so a big DIFF never floods the link.
+      if (h.stage === "SYNC") {
+        if (h.syncFrameCredit <= 0) break;
+        h.syncFrameCredit -= 1;
+      }
       const batch = ctx.log
         .entriesAfter(h.sentUpToZxid, PROPOSAL_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX)
         .filter((entry) => entry.zxid <= target);
@@ -244,6 +269,40 @@ export class Leader {
       this.sendTo(h, { type: "COMMIT", zxid: commit }, true);
       h.sentCommitZxid = commit;
     }
+  }
+
+  /**
+   * Sends the next snapshot chunks the window allows, read one at a time from the store. A chunk
+   * that is gone (the snapshot was replaced) or unreadable ends the transfer: the learner is
+   * dropped and starts over with a new sync (docs/protocol.md, "SNAP stream"). Returns frames sent.
+   */
+  private pumpSnapshot(h: LearnerHandle, snap: SnapSender): number {
+    let frames = 0;
+    for (; snap.canSend() && frames < LEARNER_FRAMES_PER_STEP_MAX; frames++) {
+      const data = this.ctx.log.reader.snapshotChunk(snap.header.zxid, snap.nextIndex);
+      if (data === undefined || data.byteLength > SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX) {
+        this.learners.delete(h.peer);
+        h.snap = undefined;
+        return frames;
+      }
+      this.sendTo(h, { type: "SNAPCHUNK", index: snap.nextIndex, data }, true);
+      snap.sent();
+    }
+    return frames;
+  }
+
+  /**
+   * Lowest zxid a sync in progress still reads from: the snapshot being streamed, or the log after
+   * what a syncing learner has been sent. The host must not purge that snapshot or those entries.
+   */
+  retainZxid(): Zxid | undefined {
+    let lowest: Zxid | undefined;
+    for (const h of this.learners.values()) {
+      if (!stageAtLeast(h.stage, "SYNC") || h.stage === "UPTODATE") continue;
+      const from = h.snap?.header.zxid ?? h.sentUpToZxid;
+      if (lowest === undefined || from < lowest) lowest = from;
+    }
+    return lowest;
   }
 
   private onAckNewLeader(h: LearnerHandle, epoch: Epoch): void {
@@ -395,10 +454,17 @@ export class Leader {
       const limit = h.stage === "UPTODATE" ? syncLimitTicks : initLimitTicks;
       if (ctx.nowTicks - h.lastHeardTick > limit) this.learners.delete(h.peer);
     }
+    for (const h of this.learners.values()) {
+      h.snap?.tick();
+      h.syncFrameCredit = SYNC_FRAMES_PER_TICK_MAX;
+    }
     this.ping();
     this.pingSoon = false;
     if (!this.established) {
-      if (ctx.nowTicks - this.startTick > initLimitTicks) ctx.stepDown("not established within initLimit");
+      // A SNAP still making progress keeps the deadline moving: a big snapshot may take longer than initLimit.
+      if (ctx.nowTicks - Math.max(this.startTick, this.snapProgressTick) > initLimitTicks) {
+        ctx.stepDown("not established within initLimit");
+      }
       return;
     }
     if (!this.keepsQuorum()) return;
@@ -469,16 +535,22 @@ export class Leader {
     for (const h of this.learners.values()) this.pump(h);
   }
 
-  /** Whether `flush()` has something to send: a learner lacks proposals, NEWLEADER or a COMMIT. */
+  /**
+   * Whether `flush()` would send anything: it mirrors `pump`'s conditions exactly, because a true
+   * answer that sends nothing would keep `hasReady()` true and spin the driver.
+   */
   hasFlush(): boolean {
-    for (const h of this.learners.values()) {
-      if (!stageAtLeast(h.stage, "SYNC")) continue;
-      const target = h.observer ? this.ctx.committedZxid : this.lastProposedZxid;
-      if (h.sentUpToZxid < target || h.stage === "SYNC") return true;
-      if (this.established && !h.observer && minZxid(h.sentUpToZxid, this.ctx.committedZxid) > h.sentCommitZxid)
-        return true;
-    }
+    for (const h of this.learners.values()) if (this.pumpWouldSend(h)) return true;
     return false;
+  }
+
+  private pumpWouldSend(h: LearnerHandle): boolean {
+    if (!stageAtLeast(h.stage, "SYNC")) return false;
+    if (h.snap !== undefined) return h.snap.canSend() || h.snap.allSent;
+    const target = h.observer ? this.ctx.committedZxid : this.lastProposedZxid;
+    if (h.sentUpToZxid < target && (h.stage !== "SYNC" || h.syncFrameCredit > 0)) return true;
+    if (h.stage === "SYNC" && h.sentUpToZxid === target) return true;
+    return this.established && !h.observer && minZxid(h.sentUpToZxid, this.ctx.committedZxid) > h.sentCommitZxid;
   }
 
   stop(): void {

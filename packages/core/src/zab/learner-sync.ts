@@ -7,7 +7,7 @@
 import { assert } from "../assert.js";
 import type { Zxid } from "../ids.js";
 import { PROPOSAL_BATCH_BYTES_MAX, PROPOSAL_BATCH_ENTRIES_MAX } from "../limits.js";
-import type { Snapshot } from "./io.js";
+import type { SnapshotHeader } from "./io.js";
 import type { ReplicaLog } from "./replica-log.js";
 
 export type SyncPlan =
@@ -15,8 +15,8 @@ export type SyncPlan =
   | { readonly type: "DIFF"; readonly zxid: Zxid }
   /** The learner holds an uncommitted tail after `zxid`: drop it, then stream entries after `zxid`. */
   | { readonly type: "TRUNC"; readonly zxid: Zxid }
-  /** The learner is behind the leader's retained log: send the snapshot, then entries after it. */
-  | { readonly type: "SNAP"; readonly snapshot: Snapshot };
+  /** The learner is behind the leader's retained log: stream the snapshot (read chunk by chunk), then entries after it. */
+  | { readonly type: "SNAP"; readonly snapshot: SnapshotHeader };
 
 export function planSync(log: ReplicaLog, peerLastZxid: Zxid): SyncPlan {
   const leaderLast = log.lastLogged();
@@ -24,7 +24,7 @@ export function planSync(log: ReplicaLog, peerLastZxid: Zxid): SyncPlan {
   if (peerLastZxid === leaderLast) return { type: "DIFF", zxid: peerLastZxid };
   if (peerLastZxid > leaderLast) return { type: "TRUNC", zxid: leaderLast };
   if (peerLastZxid < base) {
-    const snapshot = log.latestSnapshot();
+    const snapshot = log.snapshotHeader();
     assert(snapshot !== undefined, "planSync: learner behind the log and no snapshot");
     return { type: "SNAP", snapshot };
   }

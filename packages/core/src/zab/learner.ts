@@ -13,9 +13,10 @@ import {
   SYNCS_PENDING_MAX,
 } from "../limits.js";
 import type { ReplicaContext } from "./context.js";
-import type { LogEntry, Snapshot } from "./io.js";
+import type { LogEntry, SnapshotHeader } from "./io.js";
 import { LinkState } from "./link.js";
 import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage } from "./messages.js";
+import { type ReceiveResult, SnapReceiver } from "./snap-stream.js";
 
 /** CONNECTING: FOLLOWERINFO sent. SYNCING: ACKEPOCH sent, receiving the stream. ACKED: NEWLEADER acked. UPTODATE: serving. */
 export type LearnerStage = "CONNECTING" | "SYNCING" | "ACKED" | "UPTODATE";
@@ -26,6 +27,10 @@ export class Learner {
   private newEpoch: Epoch | undefined;
   private readonly startTick: number;
   private lastHeardTick: number;
+  /** Last tick the sync made progress (start, or a SNAP chunk staged): initLimit counts from here. */
+  private progressTick: number;
+  /** The SNAP transfer being received, from its header until the snapshot is installed. */
+  private snap: SnapReceiver | undefined;
   private readonly touches = new Set<SessionId>();
   /** Highest live proposal logged since the last Ready: acknowledged once, cumulatively, by `flush()`. */
   private ackPending: Zxid | undefined;
@@ -43,6 +48,7 @@ export class Learner {
   ) {
     this.startTick = ctx.nowTicks;
     this.lastHeardTick = ctx.nowTicks;
+    this.progressTick = ctx.nowTicks;
     this.link = new LinkState(1 + ctx.random.int(0x7fff_fffe));
     const acceptedEpoch = ctx.log.acceptedEpoch();
     this.info = this.link.wrap(
@@ -82,6 +88,9 @@ export class Learner {
       case "SNAP":
         this.onSnap(m.snapshot);
         return;
+      case "SNAPCHUNK":
+        this.onSnapChunk(m.index, m.data);
+        return;
       case "PROPOSAL":
       case "INFORM":
         this.onEntries(m.entries, m.type === "INFORM");
@@ -93,7 +102,8 @@ export class Learner {
         this.onUpToDate(m.committedZxid);
         return;
       case "COMMIT":
-        if (this.stage !== "CONNECTING") this.ctx.markCommitted(m.zxid);
+        // Never while a snapshot is half received: the old log is not a prefix of the leader's history.
+        if (this.stage !== "CONNECTING" && this.snap === undefined) this.ctx.markCommitted(m.zxid);
         return;
       case "PING":
         this.onPing(m.round);
@@ -112,6 +122,7 @@ export class Learner {
       case "REQUEST":
       case "PINGREPLY":
       case "SYNC":
+      case "SNAPACK":
         return;
       default:
         unreachable(m);
@@ -147,17 +158,57 @@ export class Learner {
     ctx.log.truncate(zxid);
   }
 
-  private onSnap(snapshot: Snapshot): void {
+  /** A snapshot transfer starts: chunks follow; the current state stays until all are in. */
+  private onSnap(header: SnapshotHeader): void {
     const { ctx } = this;
     if (this.stage !== "SYNCING") return;
-    assert(snapshot.zxid >= ctx.appliedZxid, "SNAP: older than the applied state");
-    ctx.log.installSnapshot(snapshot);
-    ctx.restoreSnapshot(snapshot);
+    if (this.snap !== undefined) {
+      ctx.stepDown("a second SNAP during a transfer");
+      return;
+    }
+    assert(header.zxid >= ctx.appliedZxid, "SNAP: older than the applied state");
+    this.snap = new SnapReceiver(header);
+    this.progressTick = ctx.nowTicks;
+    const empty = this.snap.emptyComplete();
+    if (empty !== undefined) this.afterChunk(empty);
+  }
+
+  /** Stages one chunk (durable with the next write) and acks it after that write. */
+  private onSnapChunk(index: number, data: Uint8Array): void {
+    const { ctx, snap } = this;
+    if (this.stage !== "SYNCING" || snap === undefined) {
+      ctx.stepDown("SNAPCHUNK without a transfer");
+      return;
+    }
+    const result = snap.accept(index, data);
+    if (result.type === "CHUNK") ctx.log.stageChunk(snap.header, { index, data, checksum: result.checksum });
+    this.afterChunk(result);
+    if (result.type === "CHUNK") this.send({ type: "SNAPACK", index }); // after the persist: the chunk is staged
+  }
+
+  private afterChunk(result: ReceiveResult): void {
+    const { ctx, snap } = this;
+    assert(snap !== undefined, "afterChunk: no transfer");
+    if (result.type === "ERROR") {
+      this.snap = undefined;
+      ctx.stepDown(`SNAP transfer rejected: ${result.reason}`);
+      return;
+    }
+    this.progressTick = ctx.nowTicks;
+    if (!result.complete) return;
+    // Every chunk is staged and the manifest matches: the snapshot becomes current in the same write.
+    this.snap = undefined;
+    ctx.log.installSnapshot(snap.header);
+    ctx.restoreSnapshot(snap.header);
   }
 
   private onEntries(entries: readonly LogEntry[], committed: boolean): void {
     const { ctx } = this;
     if (this.stage === "CONNECTING" || entries.length === 0) return;
+    if (this.snap !== undefined) {
+      ctx.stepDown("entries before the snapshot was complete");
+      return;
+    }
     if (committed !== this.observer) {
       ctx.stepDown("wrong kind of entries for this learner");
       return;
@@ -256,7 +307,11 @@ export class Learner {
   tick(): void {
     const { ctx } = this;
     if (this.stage === "CONNECTING") ctx.send(this.leader, this.info);
-    if (this.stage !== "UPTODATE" && ctx.nowTicks - this.startTick > ctx.config.initLimitTicks) {
+    // A SNAP still making progress keeps the deadline moving: a big snapshot may take longer than initLimit.
+    if (
+      this.stage !== "UPTODATE" &&
+      ctx.nowTicks - Math.max(this.startTick, this.progressTick) > ctx.config.initLimitTicks
+    ) {
       ctx.stepDown("not synchronized within initLimit");
       return;
     }

@@ -9,7 +9,7 @@
  */
 import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
-import type { LogEntry, Snapshot } from "./io.js";
+import type { LogEntry, SnapshotHeader } from "./io.js";
 
 export type PeerState = "LOOKING" | "FOLLOWING" | "LEADING" | "OBSERVING";
 
@@ -35,8 +35,16 @@ export type PeerMessage =
   | ({ readonly type: "DIFF"; readonly zxid: Zxid } & Link)
   /** Drop every logged entry after `zxid` (an uncommitted tail), then entries after it follow. */
   | ({ readonly type: "TRUNC"; readonly zxid: Zxid } & Link)
-  /** Replace the whole state with `snapshot`; entries after `snapshot.zxid` follow. */
-  | ({ readonly type: "SNAP"; readonly snapshot: Snapshot } & Link)
+  /**
+   * Start of a snapshot transfer: SNAPCHUNK 0..chunkCount-1 follow (at most SNAP_WINDOW_CHUNKS_MAX
+   * unacknowledged), then entries after `snapshot.zxid`. The learner replaces its whole state with
+   * the snapshot once every chunk is in and matches the header (docs/protocol.md, "SNAP stream").
+   */
+  | ({ readonly type: "SNAP"; readonly snapshot: SnapshotHeader } & Link)
+  /** Chunk `index` of the snapshot announced by the last SNAP on this link. */
+  | ({ readonly type: "SNAPCHUNK"; readonly index: number; readonly data: Uint8Array } & Link)
+  /** Learner to leader: every chunk up to and including `index` is staged durably (opens the window). */
+  | ({ readonly type: "SNAPACK"; readonly index: number } & Link)
   /** A run of consecutive txns (Keel's batching); during sync, part of the DIFF stream. */
   | ({ readonly type: "PROPOSAL"; readonly entries: readonly LogEntry[] } & Link)
   /** End of the sync stream: the learner holds everything up to `zxid`; it persists currentEpoch = epoch and acks. */

@@ -11,7 +11,8 @@
  *     LEADERINFO after the leader's acceptedEpoch; docs/protocol.md §5). Per destination the
  *     replica keeps FIFO order across both lists: once a message to a peer is in
  *     `sendAfterPersist`, every later message to that peer is too.
- *  4. Load `restore` (a snapshot received through SNAP) into the state machine, replacing it.
+ *  4. Load `restore` (a snapshot received through SNAP, installed by step 2) into the state
+ *     machine, replacing it; the host reads its chunks from its own store.
  *  5. Apply `commit` in order. Each entry is already durable (it was logged earlier or in step 2).
  *  6. Deliver `replies` (a sync() answered here is answered only after step 5 applied its zxid).
  *  7. Call `advance(ready)`: the replica learns the write is durable (the leader counts its own ack).
@@ -19,7 +20,7 @@
  */
 import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, Zxid } from "../ids.js";
-import type { DurableWrite, LogEntry, Snapshot } from "./io.js";
+import type { DurableWrite, LogEntry, SnapshotHeader } from "./io.js";
 import type { Envelope, PeerState } from "./messages.js";
 
 /** Outcomes for inputs the host gave the replica. Committed writes are not replies: the host sees them applied. */
@@ -45,7 +46,8 @@ export interface Ready {
   /** True whenever `persist` is present: every write Keel asks for must be fsynced before step 3. */
   readonly mustSync: boolean;
   readonly sendAfterPersist: readonly Envelope[];
-  readonly restore: Snapshot | undefined;
+  /** The snapshot installed by `persist` (SNAP): the host reads its chunks from its store and loads them. */
+  readonly restore: SnapshotHeader | undefined;
   readonly commit: readonly LogEntry[];
   readonly replies: readonly Reply[];
   readonly events: readonly ReplicaEvent[];

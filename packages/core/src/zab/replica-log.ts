@@ -6,13 +6,16 @@
 import { assert } from "../assert.js";
 import type { Epoch, Zxid } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
-import type { DurableWrite, LogEntry, LogReader, Snapshot } from "./io.js";
+import type { DurableWrite, LogEntry, LogReader, SnapshotHeader, StagedChunk, StagedChunks } from "./io.js";
 import { RecentEntries } from "./recent-entries.js";
 
 export class ReplicaLog {
   private unstable: LogEntry[] = [];
   private truncateAfter: Zxid | undefined;
-  private snapshot: Snapshot | undefined;
+  /** SNAP chunks to stage (durable, not yet current). */
+  private staged: { header: SnapshotHeader; chunks: StagedChunk[] } | undefined;
+  /** A fully staged snapshot to install, replacing the whole log. */
+  private snapshot: SnapshotHeader | undefined;
   private acceptedEpochPending: Epoch | undefined;
   private currentEpochPending: Epoch | undefined;
   /** The durable tail, in memory: what was just written is streamed and applied without a storage read. */
@@ -45,17 +48,19 @@ export class ReplicaLog {
 
   /** Zxid covered by the newest snapshot (pending or durable), 0 when none. */
   snapshotZxid(): Zxid {
-    return this.snapshot?.zxid ?? this.reader.latestSnapshot()?.zxid ?? ZXID_ZERO;
+    return this.snapshotHeader()?.zxid ?? ZXID_ZERO;
   }
 
-  latestSnapshot(): Snapshot | undefined {
-    return this.snapshot ?? this.reader.latestSnapshot();
+  /** Header of the newest snapshot (pending install or durable); no chunk is read. */
+  snapshotHeader(): SnapshotHeader | undefined {
+    return this.snapshot ?? this.reader.latestSnapshotHeader();
   }
 
   hasPendingWrite(): boolean {
     return (
       this.unstable.length > 0 ||
       this.truncateAfter !== undefined ||
+      this.staged !== undefined ||
       this.snapshot !== undefined ||
       this.acceptedEpochPending !== undefined ||
       this.currentEpochPending !== undefined
@@ -84,11 +89,23 @@ export class ReplicaLog {
     }
   }
 
-  /** Replaces the whole log with `snapshot` (SNAP). */
-  installSnapshot(snapshot: Snapshot): void {
+  /**
+   * Stages one received SNAP chunk (durable with the next write, not current). Chunk 0 starts a new
+   * transfer: chunks staged before it, pending or durable, are discarded.
+   */
+  stageChunk(header: SnapshotHeader, chunk: StagedChunk): void {
+    if (chunk.index === 0 || this.staged === undefined) this.staged = { header, chunks: [] };
+    assert(this.staged.header === header, "log: staged chunks of two transfers in one write");
+    const last = this.staged.chunks.at(-1);
+    assert(last === undefined || last.index + 1 === chunk.index, "log: staged chunks out of order");
+    this.staged.chunks.push(chunk);
+  }
+
+  /** Replaces the whole log with the fully staged snapshot `header` describes (SNAP complete). */
+  installSnapshot(header: SnapshotHeader): void {
     this.unstable = [];
     this.truncateAfter = undefined;
-    this.snapshot = snapshot;
+    this.snapshot = header;
   }
 
   setAcceptedEpoch(value: Epoch): void {
@@ -138,7 +155,8 @@ export class ReplicaLog {
   takeWrite(): DurableWrite | undefined {
     if (!this.hasPendingWrite()) return undefined;
     const write: { -readonly [K in keyof DurableWrite]: DurableWrite[K] } = { entries: this.unstable };
-    if (this.snapshot !== undefined) write.snapshot = this.snapshot;
+    if (this.staged !== undefined) write.stageChunks = this.staged satisfies StagedChunks;
+    if (this.snapshot !== undefined) write.installSnapshot = this.snapshot;
     if (this.truncateAfter !== undefined) write.truncateAfter = this.truncateAfter;
     if (this.acceptedEpochPending !== undefined) write.acceptedEpoch = this.acceptedEpochPending;
     if (this.currentEpochPending !== undefined) write.currentEpoch = this.currentEpochPending;
@@ -154,11 +172,12 @@ export class ReplicaLog {
     if (write.currentEpoch !== undefined)
       assert(this.reader.epochs().currentEpoch === write.currentEpoch, "log: currentEpoch not persisted");
     // Same order as the write itself: snapshot, truncate, append.
-    if (write.snapshot !== undefined) this.recent.clear();
+    if (write.installSnapshot !== undefined) this.recent.clear();
     if (write.truncateAfter !== undefined) this.recent.truncateAfter(write.truncateAfter);
     this.recent.push(write.entries);
     this.unstable = [];
     this.truncateAfter = undefined;
+    this.staged = undefined;
     this.snapshot = undefined;
     this.acceptedEpochPending = undefined;
     this.currentEpochPending = undefined;

@@ -56,8 +56,8 @@ function settle(net: ReturnType<typeof ensemble>, ticks = 0): void {
         const io: ReplicaIo = {
           persist: (write) => node.disk.write(write),
           send: (to, message) => net.queue.push({ from: id, to, message }),
-          restore: (snapshot) => {
-            node.sm = SimStateMachine.fromSnapshot(snapshot);
+          restore: () => {
+            node.sm = SimStateMachine.fromSnapshot(node.disk.snapshot);
           },
           apply: (entries) => {
             for (const entry of entries) node.sm.apply(entry);

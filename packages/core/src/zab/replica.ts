@@ -320,6 +320,15 @@ export class Replica {
     }));
   }
 
+  /**
+   * Lowest zxid a learner sync in progress still reads (the snapshot being streamed, or log
+   * entries after it); undefined when none. The host keeps that snapshot and the log after it
+   * when it purges, or the transfer would fail and restart.
+   */
+  get syncRetainZxid(): Zxid | undefined {
+    return this.role.type === "LEADING" ? this.role.leader.retainZxid() : undefined;
+  }
+
   get isObserver(): boolean {
     return isObserver(this.ctx.config, this.ctx.self);
   }
