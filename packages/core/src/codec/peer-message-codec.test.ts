@@ -35,7 +35,13 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
     ...link,
   }),
   fc.record({ type: fc.constant("LEADERINFO" as const), newEpoch: epochArb, ...link }),
-  fc.record({ type: fc.constant("ACKEPOCH" as const), currentEpoch: epochArb, lastZxid: zxidArb, ...link }),
+  fc.record({
+    type: fc.constant("ACKEPOCH" as const),
+    currentEpoch: epochArb,
+    lastZxid: zxidArb,
+    fresh: fc.boolean(),
+    ...link,
+  }),
   fc.record({
     type: fc.constantFrom("DIFF" as const, "TRUNC" as const, "ACK" as const, "COMMIT" as const),
     zxid: zxidArb,

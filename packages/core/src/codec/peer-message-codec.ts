@@ -105,7 +105,9 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.u32(m.newEpoch);
       return;
     case "ACKEPOCH":
-      w.u32(m.currentEpoch).u64(m.lastZxid);
+      w.u32(m.currentEpoch)
+        .u64(m.lastZxid)
+        .u8(m.fresh ? 1 : 0);
       return;
     case "DIFF":
     case "TRUNC":
@@ -216,7 +218,7 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
     case "LEADERINFO":
       return { type, ...link, newEpoch: readEpoch(r) };
     case "ACKEPOCH":
-      return { type, ...link, currentEpoch: readEpoch(r), lastZxid: r.u64() as Zxid };
+      return { type, ...link, currentEpoch: readEpoch(r), lastZxid: r.u64() as Zxid, fresh: r.u8() === 1 };
     case "DIFF":
     case "TRUNC":
     case "ACK":

@@ -23,6 +23,8 @@ export class LearnerHandle {
   /** From ACKEPOCH. */
   currentEpoch = 0 as Epoch;
   lastZxid = ZXID_ZERO;
+  /** From ACKEPOCH: the learner newly promised this leader's epoch (only such acks form the discovery quorum). */
+  freshPromise = false;
   /** Every entry up to this zxid has been sent on the link (sync stream, then live proposals). */
   sentUpToZxid = ZXID_ZERO;
   sentCommitZxid = ZXID_ZERO;

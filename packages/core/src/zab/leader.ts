@@ -86,7 +86,7 @@ export class Leader {
   private dispatch(h: LearnerHandle, m: LinkMessage): void {
     switch (m.type) {
       case "ACKEPOCH":
-        this.onAckEpoch(h, m.currentEpoch, m.lastZxid);
+        this.onAckEpoch(h, m.currentEpoch, m.lastZxid, m.fresh);
         return;
       case "ACKNEWLEADER":
         this.onAckNewLeader(h, m.epoch);
@@ -179,11 +179,12 @@ export class Leader {
     h.stage = "EPOCH";
   }
 
-  private onAckEpoch(h: LearnerHandle, currentEpoch: Epoch, lastZxid: Zxid): void {
+  private onAckEpoch(h: LearnerHandle, currentEpoch: Epoch, lastZxid: Zxid, fresh: boolean): void {
     const { ctx } = this;
     if (h.stage !== "EPOCH") return;
     h.currentEpoch = currentEpoch;
     h.lastZxid = lastZxid;
+    h.freshPromise = fresh;
     h.stage = "ACKEPOCH";
     if (this.historyZxid !== undefined) {
       this.startSync(h);
@@ -201,7 +202,11 @@ export class Leader {
     const { ctx } = this;
     if (this.epoch === undefined) this.maybeDecideEpoch();
     if (this.epoch === undefined || this.historyZxid !== undefined) return;
-    const acked = [...this.learners.values()].filter((l) => !l.observer && stageAtLeast(l.stage, "ACKEPOCH"));
+    // Only fresh promises: a voter that had already promised this epoch (to another leader that
+    // picked the same number) must not let two leaders both complete discovery for it.
+    const acked = [...this.learners.values()].filter(
+      (l) => !l.observer && l.freshPromise && stageAtLeast(l.stage, "ACKEPOCH"),
+    );
     if (!isQuorum(ctx.config.voters, [ctx.self, ...acked.map((l) => l.peer)])) return;
     this.historyZxid = ctx.log.lastLogged();
     ctx.log.setCurrentEpoch(this.epoch);

@@ -139,9 +139,10 @@ export class Learner {
       this.ctx.stepDown("LEADERINFO from an older epoch");
       return;
     }
-    if (newEpoch > log.acceptedEpoch()) log.setAcceptedEpoch(newEpoch);
+    const fresh = newEpoch > log.acceptedEpoch();
+    if (fresh) log.setAcceptedEpoch(newEpoch);
     this.newEpoch = newEpoch;
-    this.send({ type: "ACKEPOCH", currentEpoch: log.currentEpoch(), lastZxid: log.lastLogged() });
+    this.send({ type: "ACKEPOCH", currentEpoch: log.currentEpoch(), lastZxid: log.lastLogged(), fresh });
     this.stage = "SYNCING";
   }
 

@@ -30,7 +30,18 @@ export type PeerMessage =
   | ({ readonly type: "FOLLOWERINFO"; readonly acceptedEpoch: Epoch } & Link)
   | ({ readonly type: "OBSERVERINFO"; readonly acceptedEpoch: Epoch } & Link)
   | ({ readonly type: "LEADERINFO"; readonly newEpoch: Epoch } & Link)
-  | ({ readonly type: "ACKEPOCH"; readonly currentEpoch: Epoch; readonly lastZxid: Zxid } & Link)
+  /**
+   * `fresh`: this ack newly promised the epoch (it was above the learner's acceptedEpoch). A voter
+   * promises an epoch once: an ack of an epoch it had already promised (to this leader before a
+   * reconnect, or to another leader that picked the same epoch) must not count toward a discovery
+   * quorum, or two leaders could both gather one for the same epoch (ZooKeeper's ACKEPOCH with -1).
+   */
+  | ({
+      readonly type: "ACKEPOCH";
+      readonly currentEpoch: Epoch;
+      readonly lastZxid: Zxid;
+      readonly fresh: boolean;
+    } & Link)
   /** Sync by difference: the learner already holds everything up to `zxid`; entries after it follow. */
   | ({ readonly type: "DIFF"; readonly zxid: Zxid } & Link)
   /** Drop every logged entry after `zxid` (an uncommitted tail), then entries after it follow. */
