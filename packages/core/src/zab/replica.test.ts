@@ -4,7 +4,7 @@
  * rejection while LOOKING, and sync(). Messages are delivered in FIFO order, one Ready at a time.
  */
 import { describe, expect, it } from "vitest";
-import type { PeerId, Zxid } from "../ids.js";
+import type { Epoch, PeerId, Zxid } from "../ids.js";
 import { peerId, ZXID_ZERO, zxid } from "../ids.js";
 import { PIPELINE_MAX, REQUEST_QUEUE_MAX } from "../limits.js";
 import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine } from "../sim/app.js";
@@ -168,5 +168,62 @@ describe("Replica", () => {
     expect(follower.replies).toContainEqual({ type: "REQUEST_REJECTED", requestId: 77, code: "THROTTLEDOP" });
     // Everything the leader queued commits; the refused writes never do.
     for (const node of net.nodes.values()) expect(node.sm.count).toBe(fill);
+  });
+  it("a leader does not complete discovery on an ACKEPOCH that is not a fresh promise (two leaders, one epoch)", () => {
+    // Replica 2 is made leader by votes from 1 and 3; voter 1 then acks its epoch. A voter that had
+    // already promised that epoch to another leader answers with fresh=false, and such an ack must
+    // not complete the discovery quorum (ZooKeeper's ACKEPOCH with -1); a fresh one does.
+    for (const fresh of [false, true]) {
+      const voters = [peerId(1), peerId(2), peerId(3)];
+      const disk = new MemoryDisk();
+      const replica = new Replica({
+        config: { ...REPLICA_CONFIG_DEFAULTS, self: peerId(2), voters, observers: [] },
+        log: disk,
+        app: new SimApplication(1_000_000),
+        random: new Prng(3),
+        appliedZxid: ZXID_ZERO,
+      });
+      const sent: Envelope[] = [];
+      const drain = () => {
+        while (replica.hasReady()) {
+          const ready = replica.ready();
+          sent.push(...ready.sendBeforePersist, ...ready.sendAfterPersist);
+          if (ready.persist !== undefined) disk.write(ready.persist);
+          replica.advance(ready);
+        }
+      };
+      drain();
+      const vote = { leader: peerId(2), zxid: ZXID_ZERO, peerEpoch: 0 as Epoch };
+      for (const from of [1, 3]) {
+        replica.step({
+          type: "MESSAGE",
+          from: peerId(from),
+          message: { type: "NOTIFICATION", vote, electionEpoch: 1, state: "LOOKING" },
+        });
+      }
+      for (let tick = 0; tick < 5 && replica.state !== "LEADING"; tick++) {
+        replica.tick(1000);
+        drain();
+      }
+      expect(replica.state).toBe("LEADING");
+      const link = { connection: 77 };
+      replica.step({
+        type: "MESSAGE",
+        from: peerId(1),
+        message: { type: "FOLLOWERINFO", acceptedEpoch: 0 as Epoch, ...link, seq: 1 },
+      });
+      drain();
+      const leaderInfo = sent.find((e) => e.to === 1 && e.message.type === "LEADERINFO");
+      expect(leaderInfo).toBeDefined();
+      const epoch = (leaderInfo?.message as { newEpoch: Epoch }).newEpoch;
+      replica.step({
+        type: "MESSAGE",
+        from: peerId(1),
+        message: { type: "ACKEPOCH", currentEpoch: 0 as Epoch, lastZxid: ZXID_ZERO, fresh, ...link, seq: 2 },
+      });
+      drain();
+      const synced = sent.some((e) => e.to === 1 && e.message.type === "NEWLEADER" && e.message.epoch === epoch);
+      expect(synced).toBe(fresh);
+    }
   });
 });
