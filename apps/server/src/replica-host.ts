@@ -567,14 +567,14 @@ export class ReplicaHost {
     const current = this.snapshotting;
     if (current === undefined || this.closed) return;
     const { store } = this.deps;
-    const started = process.hrtime.bigint();
+    const deadline = performance.now() + SNAPSHOT_TURN_BUDGET_MS;
     const chunks: Uint8Array[] = [];
     let done = false;
     do {
       const next = current.progress.chunks.next();
       if (next.done === true) done = true;
       else chunks.push(next.value);
-    } while (!done && Number(process.hrtime.bigint() - started) / 1e6 < SNAPSHOT_TURN_BUDGET_MS);
+    } while (!done && performance.now() < deadline);
     if (!store.appendSnapshotChunks(current.write, chunks)) {
       this.cancelSnapshot(); // replaced by a SNAP install meanwhile
       return;

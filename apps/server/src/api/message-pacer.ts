@@ -29,8 +29,10 @@ interface SocketQueue {
 const LEFT_BRACKET = 0x5b;
 
 /**
- * tRPC's keep-alive strings pass at once, ahead of queued calls: they start no work, and a PONG
- * held behind a backlog would make the server drop a client that is only waiting for answers.
+ * tRPC's text keep-alive strings (a client with keepAlive on sends "PING"; tRPC answers "PONG")
+ * pass at once, ahead of queued calls: they start no work, and a client that hears no PONG behind
+ * a backlog of calls closes a connection that is only busy. (The server's own liveness check uses
+ * WebSocket-level pings, which never reach the pacer.)
  */
 function isKeepAlive(data: RawData): boolean {
   return Buffer.isBuffer(data) && data.length === 4 && (data.toString() === "PING" || data.toString() === "PONG");
