@@ -213,9 +213,9 @@ describe("Replica", () => {
         message: { type: "FOLLOWERINFO", acceptedEpoch: 0 as Epoch, ...link, seq: 1 },
       });
       drain();
-      const leaderInfo = sent.find((e) => e.to === 1 && e.message.type === "LEADERINFO");
-      expect(leaderInfo).toBeDefined();
-      const epoch = (leaderInfo?.message as { newEpoch: Epoch }).newEpoch;
+      const leaderInfo = sent.find((e) => e.to === 1 && e.message.type === "LEADERINFO")?.message;
+      if (leaderInfo?.type !== "LEADERINFO") throw new Error("no LEADERINFO to voter 1");
+      const epoch = leaderInfo.newEpoch;
       replica.step({
         type: "MESSAGE",
         from: peerId(1),
