@@ -31,6 +31,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class Checker {
   /** The committed history: position k holds the (k+1)-th txn ever delivered. */
   readonly committed: LogEntry[] = [];
+  /**
+   * Position k holds the epoch in which the k-th committed txn was first applied: the committing
+   * leader's epoch (or, when a learner applies first, its older current epoch, which only makes the
+   * truncation check below stricter).
+   */
+  private readonly commitEpochs: Epoch[] = [];
   /** State hash after the first k committed txns. */
   private readonly hashes: number[] = [HASH_INITIAL];
   private readonly leaders = new Map<Epoch, PeerId>();
@@ -46,32 +52,65 @@ export class Checker {
     return disk.find(zxid) !== undefined || (disk.snapshot !== undefined && disk.snapshot.zxid >= zxid);
   }
 
-  /** Committed zxids above `cut` that `disk` holds now: a write must not lose any of them. */
-  committedHeldAbove(disk: MemoryDisk, cut: Zxid): Zxid[] {
-    const out: Zxid[] = [];
+  private quorumHolders(zxid: Zxid): PeerId[] {
+    return this.voters.filter((voter) => {
+      const voterDisk = this.disks.get(voter);
+      return voterDisk !== undefined && this.holds(voterDisk, zxid);
+    });
+  }
+
+  private isQuorum(holders: readonly PeerId[]): boolean {
+    return holders.length >= Math.floor(this.voters.length / 2) + 1;
+  }
+
+  /** Positions in `committed` of the txns above `cut` that `disk` holds now: a write must not lose them. */
+  committedHeldAbove(disk: MemoryDisk, cut: Zxid): number[] {
+    const out: number[] = [];
     for (let i = this.committed.length - 1; i >= 0; i--) {
       const entry = this.committed[i] as LogEntry;
       if (entry.zxid <= cut) break;
-      if (disk.find(entry.zxid) !== undefined) out.push(entry.zxid);
+      if (disk.find(entry.zxid) !== undefined) out.push(i);
     }
     return out;
   }
 
   /** Returns what to re-check after the write (see `afterPersist`). */
-  beforePersist(disk: MemoryDisk, write: DurableWrite): Zxid[] {
+  beforePersist(disk: MemoryDisk, write: DurableWrite): number[] {
     let cut: Zxid | undefined = write.truncateAfter;
     const installed = write.installSnapshot;
     if (installed !== undefined && (cut === undefined || installed.zxid < cut)) cut = installed.zxid;
     return cut === undefined ? [] : this.committedHeldAbove(disk, cut);
   }
 
-  afterPersist(peer: PeerId, disk: MemoryDisk, held: readonly Zxid[], write: DurableWrite): void {
+  /**
+   * A learner may drop a committed txn only on the word of a leader whose epoch is older than the
+   * one that committed it. Such a leader finished discovery before the txn was committed and can
+   * never establish: every voter of the committing quorum has since promised a newer epoch and
+   * refuses its NEWLEADER. ZooKeeper behaves the same way (a learner whose ACKEPOCH arrives after
+   * the discovery quorum is synced from the leader's history without the "ahead" check), and the
+   * txn stays durable on that quorum, which is checked here too. Any truncation by a leader of the
+   * committing epoch or a newer one is a lost committed txn (docs/protocol.md §4, seed 60087193).
+   */
+  afterPersist(peer: PeerId, disk: MemoryDisk, held: readonly number[], write: DurableWrite): void {
     // A SNAP installs only a complete, verified transfer: the installed state is the committed one at its zxid.
     if (write.installSnapshot !== undefined)
       this.checkState(peer, "SNAP installed", SimStateMachine.fromSnapshot(disk.snapshot));
-    for (const zxid of held) {
-      if (!this.holds(disk, zxid))
-        violated("no committed txn is lost", `peer ${peer} truncated committed ${formatZxid(zxid)}`);
+    for (const position of held) {
+      const { zxid } = this.committed[position] as LogEntry;
+      if (this.holds(disk, zxid)) continue;
+      const commitEpoch = this.commitEpochs[position] as Epoch;
+      if (disk.acceptedEpoch >= commitEpoch) {
+        violated(
+          "no committed txn is lost",
+          `peer ${peer} truncated committed ${formatZxid(zxid)} (committed in epoch ${commitEpoch}, dropped under epoch ${disk.acceptedEpoch})`,
+        );
+      }
+      const holders = this.quorumHolders(zxid);
+      if (!this.isQuorum(holders))
+        violated(
+          "a committed txn is durable on a quorum",
+          `peer ${peer} dropped ${formatZxid(zxid)}: only on [${holders.join(",")}]`,
+        );
     }
   }
 
@@ -93,14 +132,11 @@ export class Checker {
       return;
     }
     if (position !== this.committed.length) violated("committed prefixes agree", `${at}: gap at ${position}`);
-    const holders = this.voters.filter((voter) => {
-      const voterDisk = this.disks.get(voter);
-      return voterDisk !== undefined && this.holds(voterDisk, entry.zxid);
-    });
-    if (holders.length < Math.floor(this.voters.length / 2) + 1) {
+    const holders = this.quorumHolders(entry.zxid);
+    if (!this.isQuorum(holders))
       violated("a committed txn is durable on a quorum", `${at}: only on [${holders.join(",")}]`);
-    }
     this.committed.push(entry);
+    this.commitEpochs.push(disk.currentEpoch);
     this.hashes.push(chainHash(this.hashes[position] as number, entry));
   }
 
