@@ -62,9 +62,9 @@ describe("loadConfig", () => {
       clientPort: 8002,
       peerHost: "127.0.0.1",
       peerPort: 7002,
-      tickMs: 100,
-      initLimitTicks: 20,
-      syncLimitTicks: 10,
+      tickMs: 50,
+      initLimitTicks: 40,
+      syncLimitTicks: 8,
       minSessionTimeoutMs: 2000,
       maxSessionTimeoutMs: 60_000,
       dataBytesMax: 1024 * 1024,
@@ -177,7 +177,7 @@ describe("loadConfig refuses a bad configuration", () => {
     [
       "initLimit below syncLimit",
       ["--id", "1", "--data-dir", "d", "--init-limit-ticks", "5"],
-      "initLimitTicks (from --init-limit-ticks) is 5 but must be ≥ syncLimitTicks (10)",
+      "initLimitTicks (from --init-limit-ticks) is 5 but must be ≥ syncLimitTicks (8)",
     ],
     [
       "session timeouts inverted",

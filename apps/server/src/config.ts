@@ -145,28 +145,28 @@ export const optionSpecs: readonly OptionSpec[] = [
     key: "tickMs",
     kind: "int",
     value: "<ms>",
-    defaultText: "100",
+    defaultText: "50",
     help: "the basic time unit; every *Ticks option counts these",
   },
   {
     key: "initLimitTicks",
     kind: "int",
     value: "<ticks>",
-    defaultText: "20",
+    defaultText: "40",
     help: "ticks a learner may take to connect and sync to a leader",
   },
   {
     key: "syncLimitTicks",
     kind: "int",
     value: "<ticks>",
-    defaultText: "10",
+    defaultText: "8",
     help: "ticks without hearing the leader (or a quorum) before re-election",
   },
   {
     key: "electionTimeoutTicks",
     kind: "int",
     value: "<ticks>",
-    defaultText: "5",
+    defaultText: "10",
     help: "ticks before an election round re-sends its vote",
   },
   {
@@ -570,10 +570,13 @@ const mergedSchema = z.object({
   peerHost: hostSchema.optional(),
   peerPort: portSchema.optional(),
   peers: z.array(peerSchema).max(255).optional(),
-  tickMs: intIn(1, 60_000).default(100),
-  initLimitTicks: intIn(1, 100_000).default(20),
-  syncLimitTicks: intIn(2, 100_000).default(10),
-  electionTimeoutTicks: intIn(1, 100_000).default(5),
+  // 50 ms ticks and a 400 ms syncLimit: a frozen leader is replaced in about half a second
+  // (docs/operations.md, "Timing"). Bounded work per turn keeps pings flowing well inside that
+  // under full client load; the test ensembles have run at 50 ms ticks and 500 ms all along.
+  tickMs: intIn(1, 60_000).default(50),
+  initLimitTicks: intIn(1, 100_000).default(40),
+  syncLimitTicks: intIn(2, 100_000).default(8),
+  electionTimeoutTicks: intIn(1, 100_000).default(10),
   minSessionTimeoutMs: intIn(1, SESSION_TIMEOUT_MS_CEILING).optional(),
   maxSessionTimeoutMs: intIn(1, SESSION_TIMEOUT_MS_CEILING).optional(),
   // Bounds come from core's limits.ts, the one source every layer derives its limits from.

@@ -1,6 +1,6 @@
 /**
  * Keel: real `apps/server` processes started through testkit's Ensemble (free 127.0.0.1 ports,
- * temp data dirs, the server's default 100 ms tick), driven only through the public tRPC API
+ * temp data dirs, the server's default 50 ms tick), driven only through the public tRPC API
  * (docs/api.md) over WebSocket (the default here) or plain HTTP.
  */
 import type { AppRouter } from "@keel/api";
@@ -162,11 +162,11 @@ export const keelDriver: Driver = {
   },
 
   describe() {
-    return "Keel (apps/server via testkit), server defaults (tick 100 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (wsLink + ws), plus raw HTTP rows";
+    return "Keel (apps/server via testkit), server defaults (tick 50 ms, syncLimit 400 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (wsLink + ws), plus raw HTTP rows";
   },
 
   async start(options: StartOptions): Promise<Cluster> {
-    const ensemble = await Ensemble.start({ voters: options.nodes, tickMs: 100 });
+    const ensemble = await Ensemble.start({ voters: options.nodes, tickMs: 50 }); // the server's default tick
     const cluster = new KeelCluster(ensemble);
     try {
       await ensemble.waitForLeader({ timeoutMs: 60_000 });
