@@ -166,7 +166,7 @@ export const keelDriver: Driver = {
   },
 
   async start(options: StartOptions): Promise<Cluster> {
-    const ensemble = await Ensemble.start({ voters: options.nodes, tickMs: 50 }); // the server's default tick
+    const ensemble = await Ensemble.start({ voters: options.nodes, serverDefaults: true });
     const cluster = new KeelCluster(ensemble);
     try {
       await ensemble.waitForLeader({ timeoutMs: 60_000 });

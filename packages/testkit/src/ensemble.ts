@@ -15,6 +15,14 @@ export interface EnsembleOptions {
   voters?: number;
   observers?: number;
   tickMs?: number;
+  /**
+   * Ticks without hearing the leader before re-election. Tests default to 10 (500 ms at 50 ms
+   * ticks), a little above the server's 8, because every suite shares two cores with the others and
+   * a CPU-starved process is not the stall the server's own default is tuned for.
+   */
+  syncLimitTicks?: number;
+  /** Start with the server's own default timing (no --tick-ms / --sync-limit-ticks): the bench does. */
+  serverDefaults?: boolean;
   /** Extra flags for every server (e.g. ["--snapshot-every-txns", "50"]). */
   serverArgs?: readonly string[];
   /** Inherit the servers' stdout/stderr (debugging). */
@@ -51,6 +59,8 @@ export class Ensemble {
       voters: options.voters ?? 3,
       observers: options.observers ?? 0,
       tickMs: options.tickMs ?? 50,
+      syncLimitTicks: options.syncLimitTicks ?? 10,
+      serverDefaults: options.serverDefaults ?? false,
       serverArgs: options.serverArgs ?? [],
       verbose: options.verbose ?? false,
       nodeArgs: options.nodeArgs ?? [],
@@ -83,6 +93,14 @@ export class Ensemble {
   }
 
   /** The flags that start member `id`; exported so tests can check the CLI itself. */
+  private timingArgs(): string[] {
+    const { serverDefaults, tickMs, syncLimitTicks, serverArgs } = this.options;
+    if (serverDefaults) return [];
+    const args = ["--tick-ms", String(tickMs)];
+    if (!serverArgs.includes("--sync-limit-ticks")) args.push("--sync-limit-ticks", String(syncLimitTicks));
+    return args;
+  }
+
   argsFor(id: number): string[] {
     const member = this.member(id);
     const peers = this.members.flatMap((m) => [
@@ -104,8 +122,7 @@ export class Ensemble {
       "127.0.0.1",
       "--peer-port",
       String(member.peerPort),
-      "--tick-ms",
-      String(this.options.tickMs),
+      ...this.timingArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",
       ...peers,

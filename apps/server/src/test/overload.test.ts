@@ -21,8 +21,10 @@ const SOCKETS = 20;
 let ensemble: Ensemble;
 
 beforeAll(async () => {
-  // The production tick (100 ms, syncLimit 10 ticks): heartbeats must survive the burst at the
-  // default timing, on a busy machine.
+  // 1 s syncLimit (100 ms ticks): the burst must not starve heartbeats on a busy machine. With
+  // other suites loading both cores (load average 20+), 400 ms (the server default, for machines
+  // that are not CPU-starved) is the CPU share of a starved process, not the server's turn length;
+  // the bench checks the default timing under full write load on a machine of its own.
   ensemble = await Ensemble.start({ voters: 3, tickMs: 100 });
   await ensemble.waitForLeader();
 });
