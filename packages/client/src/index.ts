@@ -1,5 +1,62 @@
 /**
- * The Keel TypeScript SDK. For now it carries only the version; connect(), sessions, watches and
- * the recipes (locks, elections, barriers, queues, counters) arrive with the client SDK issue.
+ * The Keel TypeScript SDK (docs/client.md): `connect()` for a session over one multiplexed
+ * WebSocket, typed node operations, watches as async iterators, and the coordination recipes.
+ * This entry has no Node-only imports, so it runs in browsers; in Node the package's "node" export
+ * condition loads `node.ts`, which passes the `ws` WebSocket and the host name and pid.
  */
 export const KEEL_CLIENT_VERSION = "0.1.0";
+
+export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
+export { fromBase64, toBase64, utf8Bytes, utf8Text } from "./bytes.js";
+export {
+  type Acl,
+  type CallOptions,
+  type ConnectOptions,
+  type CreateOptions,
+  connect,
+  type Data,
+  type HolderMetadata,
+  KeelClient,
+  type MultiFailure,
+  type Op,
+  type ProcessInfo,
+  type ReadOptions,
+  type StateListener,
+  sleep,
+  type VersionOptions,
+} from "./client.js";
+export {
+  AuthFailedError,
+  BadArgumentsError,
+  BadVersionError,
+  ClientClosedError,
+  ConnectionLossError,
+  fromCallError,
+  KeelClientError,
+  keelErrorFor,
+  LockLostError,
+  NoAuthError,
+  NodeExistsError,
+  NoNodeError,
+  NotEmptyError,
+  NotReadyError,
+  OperationTimeoutError,
+  QuotaExceededError,
+  type RetryRule,
+  SessionExpiredError,
+  SessionLostError,
+  ThrottledError,
+  WaitTimeoutError,
+  WatchResumeError,
+} from "./errors.js";
+export { baseName, compareZxid, joinPath, parentOf, parseSequential, sortBySequence } from "./paths.js";
+export { type ConnectionState, type ConnectionStateName, isTrusted, SUSPECT_FRACTION } from "./state.js";
+export type { WebSocketConstructor } from "./transport.js";
+export {
+  type DeleteCause,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchMode,
+  type WatchOptions,
+  WatchStream,
+} from "./watch.js";
