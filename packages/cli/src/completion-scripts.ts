@@ -76,7 +76,7 @@ function zshQuote(text: string): string {
 
 /** A description inside _arguments' [...]: brackets escaped, kept to its first clause. */
 function zshDescription(text: string): string {
-  const short = text.split(/[;(]/)[0]?.trim() ?? text;
+  const short = text.split(";")[0]?.trim() ?? text;
   return zshQuote(short.replace(/([[\]])/g, "\\$1"));
 }
 
