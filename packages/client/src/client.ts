@@ -31,6 +31,16 @@ import {
   SessionLostError,
 } from "./errors.js";
 import { maxZxid } from "./paths.js";
+import { Barrier, DoubleBarrier } from "./recipes/barrier.js";
+import { Counter } from "./recipes/counter.js";
+import { LeaderElection } from "./recipes/election.js";
+import type { AcquireOptions, Lease } from "./recipes/hold.js";
+import { Lock, withLock } from "./recipes/lock.js";
+import { Queue } from "./recipes/queue.js";
+import { ReadWriteLock } from "./recipes/rwlock.js";
+import { Semaphore } from "./recipes/semaphore.js";
+import { ServiceRegistry } from "./recipes/service-registry.js";
+import { TreeCache } from "./recipes/tree-cache.js";
 import { type ConnectionState, isFinal, SessionStateMachine } from "./state.js";
 import { checkRequestSize, type KeelTrpc, MemberConnection, type WebSocketConstructor } from "./transport.js";
 import { type WatchEvent, type WatchOptions, WatchStream } from "./watch.js";
@@ -741,6 +751,59 @@ export class KeelClient implements AsyncDisposable {
   private endWatches(error: Error | undefined): void {
     for (const watch of [...this.watches]) watch.terminate(error);
     this.watches.clear();
+  }
+
+  // --- recipes (docs/client.md) -----------------------------------------------------------------
+
+  /** A fair lock at /keel/locks/<name>. */
+  lock(name: string): Lock {
+    return new Lock(this, name);
+  }
+
+  /** Runs `fn` holding lock `name`; `fn` gets a signal that aborts if the lock is lost. */
+  withLock<T>(
+    name: string,
+    fn: (signal: AbortSignal, lease: Lease) => Promise<T> | T,
+    options: AcquireOptions = {},
+  ): Promise<T> {
+    return withLock(this, name, fn, options);
+  }
+
+  readWriteLock(name: string): ReadWriteLock {
+    return new ReadWriteLock(this, name);
+  }
+
+  semaphore(name: string, permits: number): Semaphore {
+    return new Semaphore(this, name, permits);
+  }
+
+  election(name: string): LeaderElection {
+    return new LeaderElection(this, name);
+  }
+
+  barrier(name: string): Barrier {
+    return new Barrier(this, name);
+  }
+
+  doubleBarrier(name: string, count: number): DoubleBarrier {
+    return new DoubleBarrier(this, name, count);
+  }
+
+  queue(name: string): Queue {
+    return new Queue(this, name);
+  }
+
+  counter(name: string): Counter {
+    return new Counter(this, name);
+  }
+
+  /** Mirrors the subtree at `root` (await `cache.ready` for the initial load). */
+  treeCache(root: string): TreeCache {
+    return new TreeCache(this, root);
+  }
+
+  serviceRegistry(name: string): ServiceRegistry {
+    return new ServiceRegistry(this, name);
   }
 
   /** Closes the session (its ephemerals go at once) and the connection. Idempotent. */

@@ -50,6 +50,17 @@ export {
   WatchResumeError,
 } from "./errors.js";
 export { baseName, compareZxid, joinPath, parentOf, parseSequential, sortBySequence } from "./paths.js";
+export { Barrier, DoubleBarrier } from "./recipes/barrier.js";
+export { parseHolder, RECIPE_ROOTS } from "./recipes/common.js";
+export { Counter } from "./recipes/counter.js";
+export { LeaderElection, type LeaderInfo, type Leadership } from "./recipes/election.js";
+export { type AcquireOptions, Lease } from "./recipes/hold.js";
+export { Lock, withLock } from "./recipes/lock.js";
+export { Queue, type QueueItem } from "./recipes/queue.js";
+export { ReadWriteLock } from "./recipes/rwlock.js";
+export { Semaphore } from "./recipes/semaphore.js";
+export { Registration, type ServiceMember, ServiceRegistry } from "./recipes/service-registry.js";
+export { type CachedNode, TreeCache, type TreeCacheEvent } from "./recipes/tree-cache.js";
 export { type ConnectionState, type ConnectionStateName, isTrusted, SUSPECT_FRACTION } from "./state.js";
 export type { WebSocketConstructor } from "./transport.js";
 export {
