@@ -54,6 +54,8 @@ export interface ServerConfig {
   readonly webSocketPingMs: number;
   readonly pendingRequestsMax: number;
   readonly watchesPerSessionMax: number;
+  /** A watch stream idle this long gets a Progress event with the last applied zxid (docs/api.md). */
+  readonly watchProgressMs: number;
   readonly peerFrameBytesMax: number;
   readonly peerSendQueueBytesMax: number;
   readonly peerReconnectDelayMinMs: number;
@@ -85,6 +87,9 @@ const MiB = 1024 * KiB;
 /** Session timeouts below these floors make no sense for a real client, whatever the tick (data-model.md §6). */
 const minSessionTimeoutFloorMs = 2000;
 const maxSessionTimeoutFloorMs = 60_000;
+
+/** Idle time after which a watch stream gets a Progress event (issue 17: "every few seconds"). */
+const WATCH_PROGRESS_MS_DEFAULT = 2000;
 
 /** Ports used when this server is alone (no peer list) and no port is given. */
 const standalonePeerPort = 7001;
@@ -232,6 +237,13 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<count>",
     defaultText: `${WATCHES_PER_SESSION_MAX_DEFAULT}`,
     help: "watch streams one client connection (the connection a session is attached on) may hold; more fail with QUOTAEXCEEDED",
+  },
+  {
+    key: "watchProgressMs",
+    kind: "int",
+    value: "<ms>",
+    defaultText: `${WATCH_PROGRESS_MS_DEFAULT}`,
+    help: "a watch stream that has sent nothing this long gets a Progress event carrying the last applied zxid",
   },
   {
     key: "peerFrameBytesMax",
@@ -585,6 +597,7 @@ const mergedSchema = z.object({
   webSocketPingMs: intIn(100, 600_000).default(5000),
   pendingRequestsMax: intIn(1, 1_000_000).default(1000),
   watchesPerSessionMax: intIn(1, WATCHES_PER_SESSION_MAX_CEILING).default(WATCHES_PER_SESSION_MAX_DEFAULT),
+  watchProgressMs: intIn(10, 600_000).default(WATCH_PROGRESS_MS_DEFAULT),
   peerFrameBytesMax: intIn(64 * KiB, PEER_MESSAGE_BYTES_MAX).default(PEER_MESSAGE_BYTES_MAX),
   peerSendQueueBytesMax: intIn(64 * KiB, 4096 * MiB).default(128 * MiB),
   peerReconnectDelayMinMs: intIn(1, 60_000).default(50),

@@ -78,7 +78,14 @@ export class KeelLock implements LockContender {
       const timer = setTimeout(done, predecessorWaitMs);
       subscription = this.api.client.watch.events.subscribe(
         { path: predecessor, mode: "exists", afterZxid },
-        { onData: done, onError: done, onComplete: done },
+        {
+          // A Progress event only says the stream is current (docs/api.md): keep waiting.
+          onData: ({ data }) => {
+            if (data.type !== "Progress") done();
+          },
+          onError: done,
+          onComplete: done,
+        },
       );
     });
   }

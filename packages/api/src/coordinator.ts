@@ -23,6 +23,7 @@ import type {
   ClusterStatusView,
   NodeView,
   OpResultView,
+  SessionListView,
   SessionView,
   StatView,
   WatchEventView,
@@ -71,6 +72,8 @@ export interface Coordinator {
   openSession(input: OpenSessionInput): Promise<SessionView>;
   keepAlive(session: SessionRef): Promise<{ timeoutMs: number }>;
   closeSession(session: SessionRef): Promise<{ closed: true }>;
+  /** Live sessions by id, at most `limit` (admin listing for the CLI and console). */
+  listSessions(input: { limit: number }): Promise<SessionListView>;
   /** Binds a session to a long-lived connection: touched while the stream is open. */
   attachSession(options: AttachOptions): AsyncIterable<SessionEventView>;
 

@@ -1,6 +1,13 @@
 export type { AttachOptions, Coordinator, SessionEventView, WatchOptions } from "./coordinator.js";
 export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
-export { API_DATA_CHARS_MAX, API_MULTI_OPS_MAX, API_PATH_CHARS_MAX } from "./limits.js";
+export {
+  API_DATA_CHARS_MAX,
+  API_FORCE_RELEASE_REASON_CHARS_MAX,
+  API_MULTI_OPS_MAX,
+  API_PATH_CHARS_MAX,
+  API_SESSION_LIST_LIMIT_DEFAULT,
+  API_SESSION_LIST_LIMIT_MAX,
+} from "./limits.js";
 export { type AppRouter, appRouter } from "./root.js";
 export type {
   AttachSessionInput,
@@ -12,6 +19,7 @@ export type {
   OpenSessionInput,
   OpInput,
   ReadInput,
+  SessionListInput,
   SessionRef,
   SetAclInput,
   SetInput,
@@ -23,10 +31,13 @@ export type {
   AclEntry,
   ChildView,
   ClusterStatusView,
+  DeleteCauseView,
   MemberView,
   NodeKind,
   NodeView,
   OpResultView,
+  SessionListView,
+  SessionSummaryView,
   SessionView,
   StatView,
   WatchEventView,

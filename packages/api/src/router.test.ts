@@ -57,4 +57,25 @@ describe("api router", () => {
     expect((error as TRPCError).code).toBe("NOT_FOUND");
     expect(((error as TRPCError).cause as KeelError).code).toBe("NONODE");
   });
+
+  it("passes a force-release reason to the coordinator on node.delete, never inside multi", async () => {
+    const { caller, calls } = callerWith({});
+    await caller.node.delete({ path: "/l", forceRelease: { reason: "stuck" } });
+    await caller.node.multi({ ops: [{ type: "delete", path: "/m", forceRelease: { reason: "no" } } as never] });
+    expect(calls).toEqual([
+      { name: "delete", input: { path: "/l", version: -1, forceRelease: { reason: "stuck" } } },
+      { name: "multi", input: { ops: [{ type: "delete", path: "/m", version: -1 }] } },
+    ]);
+  });
+
+  it("lists sessions with the default limit, or the one asked for within bounds", async () => {
+    const { caller, calls } = callerWith({});
+    await caller.session.list();
+    await caller.session.list({ limit: 5 });
+    await expect(caller.session.list({ limit: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(calls).toEqual([
+      { name: "listSessions", input: { limit: 1000 } },
+      { name: "listSessions", input: { limit: 5 } },
+    ]);
+  });
 });

@@ -11,8 +11,11 @@ import {
   API_ACL_ENTRIES_MAX,
   API_ACL_ID_CHARS_MAX,
   API_DATA_CHARS_MAX,
+  API_FORCE_RELEASE_REASON_CHARS_MAX,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
+  API_SESSION_LIST_LIMIT_DEFAULT,
+  API_SESSION_LIST_LIMIT_MAX,
   API_SESSION_SECRET_CHARS_MAX,
   API_SESSION_TIMEOUT_MS_MAX,
   API_TTL_MS_MAX,
@@ -114,6 +117,20 @@ export const deleteInputSchema = z.object({
   path: pathSchema,
   version: versionSchema,
   session: sessionRefSchema.optional(),
+  /**
+   * An operator's force-release (CLI/console): the node is deleted as by any delete, and every
+   * watcher's NodeDeleted event carries `cause: { kind: "forceRelease", reason }`.
+   */
+  forceRelease: z
+    .object({
+      reason: z
+        .string(says("a string saying why the node is released"))
+        .max(
+          API_FORCE_RELEASE_REASON_CHARS_MAX,
+          says(`a reason of at most ${API_FORCE_RELEASE_REASON_CHARS_MAX} characters`),
+        ),
+    })
+    .optional(),
 });
 
 export const readInputSchema = z.object({
@@ -130,7 +147,7 @@ export const opSchema = z.discriminatedUnion(
   "type",
   [
     createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
-    deleteInputSchema.omit({ session: true }).extend({ type: z.literal("delete") }),
+    deleteInputSchema.omit({ session: true, forceRelease: true }).extend({ type: z.literal("delete") }),
     setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
     z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
   ],
@@ -152,6 +169,12 @@ export const ephemeralsInputSchema = z.object({ session: sessionRefSchema, prefi
 export const openSessionInputSchema = z.object({
   timeoutMs: intIn(1, API_SESSION_TIMEOUT_MS_MAX).default(10_000),
 });
+
+export const sessionListInputSchema = z
+  .object({
+    limit: intIn(1, API_SESSION_LIST_LIMIT_MAX).default(API_SESSION_LIST_LIMIT_DEFAULT),
+  })
+  .optional();
 
 export const attachSessionInputSchema = sessionRefSchema.extend({
   /** The highest zxid this client has seen; a server that is behind it refuses the client. */
@@ -180,6 +203,7 @@ export type MultiInput = z.infer<typeof multiInputSchema>;
 export type SetAclInput = z.infer<typeof setAclInputSchema>;
 export type EphemeralsInput = z.infer<typeof ephemeralsInputSchema>;
 export type OpenSessionInput = z.infer<typeof openSessionInputSchema>;
+export type SessionListInput = z.infer<typeof sessionListInputSchema>;
 export type AttachSessionInput = z.infer<typeof attachSessionInputSchema>;
 export type SessionRef = z.infer<typeof sessionRefSchema>;
 export type WatchMode = z.infer<typeof watchModeSchema>;

@@ -62,12 +62,57 @@ export interface SessionView {
   timeoutMs: number;
 }
 
+/**
+ * Why a node was deleted, on NodeDeleted events. Taken from the committed txn, so every server
+ * and every resumed stream reports the same cause for the same deletion. Session ids are decimal
+ * strings; "0" is no session (a plain HTTP call without one).
+ */
+export type DeleteCauseView =
+  /** An explicit node.delete, or a delete inside node.multi, by that session. */
+  | { kind: "delete"; sessionId: string }
+  /** An operator's node.delete with `forceRelease: { reason }`, by that session. */
+  | { kind: "forceRelease"; sessionId: string; reason: string }
+  /** An ephemeral removed because its owner's session expired. */
+  | { kind: "sessionExpired"; sessionId: string }
+  /** An ephemeral removed because its owner closed its session. */
+  | { kind: "sessionClosed"; sessionId: string }
+  /** A TTL node that went unmodified for longer than its TTL. */
+  | { kind: "ttlExpired" }
+  /** A container whose last child went. */
+  | { kind: "containerEmpty" };
+
 export interface WatchEventView {
-  /** NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged (ZooKeeper's event names). */
-  type: "NodeCreated" | "NodeDeleted" | "NodeDataChanged" | "NodeChildrenChanged";
+  /**
+   * NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged (ZooKeeper's event names), or
+   * Progress: the stream was idle and every event up to `zxid` has been delivered. Clients must
+   * ignore types they do not know.
+   */
+  type: "NodeCreated" | "NodeDeleted" | "NodeDataChanged" | "NodeChildrenChanged" | "Progress";
+  /** The node the event is about; for Progress, the watched path. */
   path: string;
-  /** The zxid of the txn that caused the event; resume a stream after it with `afterZxid`. */
+  /**
+   * The zxid of the txn that caused the event (for Progress, the server's last applied zxid);
+   * resume a stream after it with `afterZxid`.
+   */
   zxid: string;
+  /** On NodeDeleted: why the node was deleted. */
+  cause?: DeleteCauseView;
+}
+
+/** One live session in an admin listing (`session.list`); the secret is never listed. */
+export interface SessionSummaryView {
+  sessionId: string;
+  /** The negotiated timeout. */
+  timeoutMs: number;
+  /** Ephemeral nodes the session owns. */
+  ephemerals: number;
+}
+
+export interface SessionListView {
+  /** Sessions ordered by id, at most the `limit` asked for. */
+  sessions: SessionSummaryView[];
+  /** True when more sessions exist than were listed. */
+  truncated: boolean;
 }
 
 export interface MemberView {

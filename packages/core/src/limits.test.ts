@@ -9,7 +9,12 @@ import {
   DATA_BYTES_MAX_CEILING,
   DATA_BYTES_MAX_DEFAULT,
   EPOCH_MAX,
+  FORCE_RELEASE_REASON_BYTES_MAX,
+  PATH_BYTES_MAX,
   PEER_MESSAGE_BYTES_MAX,
+  SESSION_LIST_LIMIT_DEFAULT,
+  SESSION_LIST_LIMIT_MAX,
+  SESSIONS_MAX,
   SNAPSHOT_CHUNK_BYTES_TARGET,
   TXN_BYTES_MAX,
   TXN_OVERHEAD_BYTES_MAX,
@@ -32,5 +37,14 @@ describe("limits", () => {
 
   it("computes base64 lengths", () => {
     expect([0, 1, 2, 3, 4].map(base64CharsFor)).toEqual([0, 4, 4, 4, 8]);
+  });
+
+  it("lets a force-release delete (path + reason) fit a txn's fixed overhead", () => {
+    expect(PATH_BYTES_MAX + FORCE_RELEASE_REASON_BYTES_MAX).toBeLessThanOrEqual(TXN_OVERHEAD_BYTES_MAX);
+  });
+
+  it("bounds a session listing below the sessions an ensemble can hold", () => {
+    expect(SESSION_LIST_LIMIT_DEFAULT).toBeLessThanOrEqual(SESSION_LIST_LIMIT_MAX);
+    expect(SESSION_LIST_LIMIT_MAX).toBeLessThanOrEqual(SESSIONS_MAX);
   });
 });

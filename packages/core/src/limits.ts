@@ -39,6 +39,11 @@ export const TXN_OVERHEAD_BYTES_MAX = PATH_BYTES_MAX + ACL_ENTRIES_MAX * (2 * AC
 export const SNAPSHOT_CHUNK_BYTES_TARGET = 1024 * 1024;
 /** Recent committed txns kept in memory so a watch stream can resume from a zxid. */
 export const HISTORY_TXNS_MAX_DEFAULT = 10_000;
+/**
+ * Longest reason an operator may give for a force-release (node.delete with `forceRelease`), in
+ * UTF-8 bytes: it travels in the txn and in every watcher's NodeDeleted event, so it stays short.
+ */
+export const FORCE_RELEASE_REASON_BYTES_MAX = 1024;
 /** Largest request or txn the codecs accept, in bytes (path + data + ACL + framing; ZooKeeper's jute.maxbuffer is ~1 MiB). */
 export const TXN_BYTES_MAX = 64 * MiB;
 
@@ -121,6 +126,9 @@ export const WATCHES_PER_SESSION_MAX_DEFAULT = 10_000;
 export const WATCHES_PER_SESSION_MAX_CEILING = 10_000_000;
 /** Largest session timeout a client may ask for (the server clamps it to its configured range). */
 export const SESSION_TIMEOUT_MS_CEILING = 86_400_000;
+/** Sessions one `session.list` answer carries by default, and at most (`limit`); more set `truncated`. */
+export const SESSION_LIST_LIMIT_DEFAULT = 1_000;
+export const SESSION_LIST_LIMIT_MAX = 10_000;
 /** Length of a session secret as the API carries it (hex of SESSION_PASSWORD_BYTES_MAX bytes). */
 export const SESSION_SECRET_CHARS_MAX = 2 * SESSION_PASSWORD_BYTES_MAX;
 

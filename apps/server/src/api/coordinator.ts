@@ -91,11 +91,12 @@ export class KeelCoordinator implements Coordinator {
 
   async delete(input: DeleteInput) {
     this.checkPath(input.path);
-    const applied = await this.submit("delete", input.session, {
-      type: "delete",
-      path: input.path,
-      version: input.version,
-    });
+    const { path, version, forceRelease } = input;
+    const request: ClientRequest =
+      forceRelease === undefined
+        ? { type: "delete", path, version }
+        : { type: "forceRelease", path, version, reason: forceRelease.reason };
+    const applied = await this.submit(forceRelease === undefined ? "delete" : "forceRelease", input.session, request);
     expectResult(resultOf(applied), "delete");
     return { zxid: applied.zxid.toString() };
   }
@@ -205,6 +206,21 @@ export class KeelCoordinator implements Coordinator {
     return { closed: true as const };
   }
 
+  async listSessions(input: { limit: number }) {
+    return this.instrument("listSessions", async () => {
+      this.ensureServing();
+      const listing = this.deps.host.state.listSessions(input.limit);
+      return {
+        sessions: listing.sessions.map((session) => ({
+          sessionId: session.sessionId.toString(),
+          timeoutMs: session.timeoutMs,
+          ephemerals: session.ephemerals,
+        })),
+        truncated: listing.truncated,
+      };
+    });
+  }
+
   attachSession(options: AttachOptions) {
     this.ensureServing();
     return attachStream(this.deps.host, options, () => this.authenticate(options.session));
@@ -212,7 +228,7 @@ export class KeelCoordinator implements Coordinator {
 
   watch(options: WatchOptions) {
     this.ensureServing();
-    return watchStream(this.deps.host, options);
+    return watchStream(this.deps.host, options, this.deps.config.watchProgressMs);
   }
 
   async status() {

@@ -1,8 +1,9 @@
 /** Conversions between core's values and the API's JSON views (64-bit ids as decimal strings). */
-import type { AclEntry as AclView, NodeKind, OpResultView, StatView } from "@keel/api";
+import type { AclEntry as AclView, DeleteCauseView, NodeKind, OpResultView, StatView } from "@keel/api";
 import {
   type Acl,
   type CreateMode,
+  type DeleteCause,
   ERROR_CODES,
   KeelError,
   keelError,
@@ -10,6 +11,7 @@ import {
   type SessionId,
   type Stat,
   sessionId,
+  unreachable,
   utf8Decode,
   utf8Encode,
 } from "@keel/core";
@@ -79,6 +81,22 @@ export function opResultView(result: OpResult): OpResultView {
       return { type: "check" };
     case "error":
       return { type: "error", code: result.code, wireCode: ERROR_CODES[result.code], message: result.code };
+  }
+}
+
+export function deleteCauseView(cause: DeleteCause): DeleteCauseView {
+  switch (cause.kind) {
+    case "delete":
+    case "sessionExpired":
+    case "sessionClosed":
+      return { kind: cause.kind, sessionId: cause.sessionId.toString() };
+    case "forceRelease":
+      return { kind: "forceRelease", sessionId: cause.sessionId.toString(), reason: cause.reason };
+    case "ttlExpired":
+    case "containerEmpty":
+      return { kind: cause.kind };
+    default:
+      return unreachable(cause);
   }
 }
 

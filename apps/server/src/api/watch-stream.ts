@@ -4,7 +4,13 @@
  * replay reads history up to the last applied zxid and the live watch is registered before any
  * later txn can be applied (the host applies only in its own turn), so the first live event has a
  * greater zxid than the last replayed one. Matching reuses core's WatchTable for both, so replayed
- * and live events follow the same rules.
+ * and live events follow the same rules; a NodeDeleted event carries the cause core derived from
+ * the committed txn, so a replayed one says exactly what the live one said.
+ *
+ * A stream that has queued nothing for `progressIntervalMs` gets a Progress event carrying this
+ * server's last applied zxid (docs/api.md, "Progress"). Events are queued synchronously as txns
+ * apply and the timer runs between turns, so every event up to that zxid is already queued
+ * ahead of it: resuming after a Progress zxid neither misses nor repeats an event.
  */
 import type { WatchEventView, WatchOptions } from "@keel/api";
 import {
@@ -19,6 +25,7 @@ import {
 } from "@keel/core";
 import type { ReplicaHost } from "../replica-host.js";
 import { AsyncQueue } from "./async-queue.js";
+import { deleteCauseView } from "./views.js";
 
 /** Events a stream may have queued for a slow client before it is failed (and must resume). */
 export const WATCH_STREAM_BACKLOG_MAX = 10_000;
@@ -31,7 +38,33 @@ const EVENT_TYPE_NAMES = {
 } as const;
 
 function eventView(event: WatchEvent): WatchEventView {
-  return { type: EVENT_TYPE_NAMES[event.type], path: event.path, zxid: event.zxid.toString() };
+  const view: WatchEventView = { type: EVENT_TYPE_NAMES[event.type], path: event.path, zxid: event.zxid.toString() };
+  if (event.cause !== undefined) view.cause = deleteCauseView(event.cause);
+  return view;
+}
+
+/**
+ * Queues a Progress event whenever the stream has queued nothing for `intervalMs`; `touch` marks
+ * activity (it re-arms the timer), `stop` ends it. No Progress while this server is not serving:
+ * its view may be stale then, and its streams are failing anyway (onStopServing).
+ */
+function progressTimer(
+  host: ReplicaHost,
+  queue: AsyncQueue<WatchEventView>,
+  path: string,
+  intervalMs: number,
+): { touch(): void; stop(): void } {
+  const timer = setTimeout(() => {
+    try {
+      if (host.serving) queue.push({ type: "Progress", path, zxid: host.state.lastAppliedZxid.toString() });
+      timer.refresh();
+    } catch (error) {
+      // Nothing may escape a timer callback: end this stream instead (the client resumes it).
+      queue.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }, intervalMs);
+  timer.unref();
+  return { touch: () => timer.refresh(), stop: () => clearTimeout(timer) };
 }
 
 function isOneShot(mode: WatchOptions["mode"]): boolean {
@@ -93,14 +126,20 @@ function replay(
   return false;
 }
 
-export async function* watchStream(host: ReplicaHost, options: WatchOptions): AsyncGenerator<WatchEventView> {
+export async function* watchStream(
+  host: ReplicaHost,
+  options: WatchOptions,
+  progressIntervalMs: number,
+): AsyncGenerator<WatchEventView> {
   const pathError = validatePath(options.path);
   if (pathError) throw pathError;
   const queue = new AsyncQueue<WatchEventView>(WATCH_STREAM_BACKLOG_MAX, options.signal);
   const watcher = host.newWatcherId();
   const oneShot = isOneShot(options.mode);
+  const progress = progressTimer(host, queue, options.path, progressIntervalMs);
   /** Queues events; returns true when the stream is finished (a one-shot watch fired). */
   const deliver = (events: readonly WatchEvent[]): boolean => {
+    if (events.length > 0) progress.touch();
     for (const event of events) queue.push(eventView(event));
     if (oneShot && events.length > 0) {
       queue.end();
@@ -113,10 +152,18 @@ export async function* watchStream(host: ReplicaHost, options: WatchOptions): As
     host.setWatchSink(watcher, undefined);
   };
   const afterZxid = options.afterZxid === undefined ? undefined : parseZxid(options.afterZxid);
-  const fired = afterZxid !== undefined && replay(host, watcher, options, afterZxid, deliver);
+  let fired: boolean;
+  try {
+    fired = afterZxid !== undefined && replay(host, watcher, options, afterZxid, deliver);
+    if (!fired) {
+      const error = register(host.watches, host, watcher, options);
+      if (error) throw error;
+    }
+  } catch (error) {
+    progress.stop();
+    throw error;
+  }
   if (!fired) {
-    const error = register(host.watches, host, watcher, options);
-    if (error) throw error;
     host.setWatchSink(watcher, (events) => {
       if (deliver(events)) cleanup();
     });
@@ -132,6 +179,7 @@ export async function* watchStream(host: ReplicaHost, options: WatchOptions): As
   try {
     yield* queue;
   } finally {
+    progress.stop();
     stopReset();
     stopServing();
     cleanup();

@@ -25,7 +25,10 @@ function collect(url: string, input: { path: string; mode: "persistent_recursive
   const errors: unknown[] = [];
   let completed = false;
   const subscription = ws.client.watch.events.subscribe(input, {
-    onData: (tracked) => events.push(tracked.data),
+    // Progress events (an idle stream's heartbeat) are checked in watch-causes.test.ts; ignored here.
+    onData: (tracked) => {
+      if (tracked.data.type !== "Progress") events.push(tracked.data);
+    },
     onError: (error) => errors.push(error),
     onComplete: () => {
       completed = true;

@@ -4,13 +4,23 @@
  * alive until the connection drops, and reconnecting to any server within the timeout resumes it.
  */
 import { keelError, parseZxid } from "@keel/core";
-import { attachSessionInputSchema, openSessionInputSchema, sessionRefSchema } from "../schemas.js";
+import { API_SESSION_LIST_LIMIT_DEFAULT } from "../limits.js";
+import {
+  attachSessionInputSchema,
+  openSessionInputSchema,
+  sessionListInputSchema,
+  sessionRefSchema,
+} from "../schemas.js";
 import { procedure, router } from "../trpc.js";
 
 export const sessionRouter = router({
   open: procedure.input(openSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.openSession(input)),
   keepAlive: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.keepAlive(input)),
   close: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.closeSession(input)),
+  /** Admin listing (CLI `keel sessions`, the console): bounded by `limit`, `truncated` when more exist. */
+  list: procedure
+    .input(sessionListInputSchema)
+    .query(({ ctx, input }) => ctx.coordinator.listSessions({ limit: input?.limit ?? API_SESSION_LIST_LIMIT_DEFAULT })),
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)

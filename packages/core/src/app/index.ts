@@ -10,7 +10,7 @@ export {
   type WatcherId,
   WatchTable,
 } from "../watches/watch-table.js";
-export { KeelReads, type NodeAcl, type NodeChildren, type NodeData } from "./keel-reads.js";
+export { KeelReads, type NodeAcl, type NodeChildren, type NodeData, type SessionListing } from "./keel-reads.js";
 export { type Applied, KeelState, type SnapshotInProgress } from "./keel-state.js";
 export { KEEL_STATE_CONFIG_DEFAULT, type KeelStateConfig, resolveKeelStateConfig } from "./keel-state-config.js";
 export { type HistoryEntry, type HistoryRead, TxnHistory } from "./txn-history.js";

@@ -4,8 +4,10 @@
  * replica (ZooKeeper semantics: a read may lag the leader; sync first for fresher data).
  * Returned data and Stats are copies-by-reference: callers must not mutate `data`.
  */
+import { assert } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
+import { SESSION_LIST_LIMIT_MAX } from "../limits.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, PERMS, redactAcl } from "../tree/acl.js";
 import type { DataTree } from "../tree/data-tree.js";
 import { validatePath } from "../tree/path.js";
@@ -25,6 +27,16 @@ export interface NodeChildren {
 export interface NodeAcl {
   readonly acl: Acl;
   readonly stat: Stat;
+}
+
+/** One page of the session table (KeelReads.listSessions). */
+export interface SessionListing {
+  readonly sessions: readonly {
+    readonly sessionId: SessionId;
+    readonly timeoutMs: number;
+    readonly ephemerals: number;
+  }[];
+  readonly truncated: boolean;
 }
 
 export class KeelReads {
@@ -76,6 +88,21 @@ export class KeelReads {
   /** A session's replicated record (timeout, password) for reconnect checks. */
   session(sessionId: SessionId): { readonly timeoutMs: number; readonly password: Uint8Array } | undefined {
     return this.tree.sessions.get(sessionId);
+  }
+
+  /**
+   * The first `limit` live sessions by id, with their negotiated timeout and ephemeral count (the
+   * admin listing behind `session.list`); `truncated` when more exist. The password never leaves.
+   */
+  listSessions(limit: number): SessionListing {
+    assert(Number.isInteger(limit) && limit > 0 && limit <= SESSION_LIST_LIMIT_MAX, `session list limit ${limit}`);
+    const all = this.tree.sessions.sorted();
+    const sessions = all.slice(0, limit).map((record) => ({
+      sessionId: record.sessionId,
+      timeoutMs: record.timeoutMs,
+      ephemerals: this.tree.ephemerals(record.sessionId).size,
+    }));
+    return { sessions, truncated: all.length > limit };
   }
 
   sessionPasswordMatches(sessionId: SessionId, password: Uint8Array): boolean {

@@ -83,7 +83,13 @@ class Model {
       this.nodes = scratch.nodes;
       return { code: "OK" };
     }
-    if (request.type === "setACL" || request.type === "deleteContainer" || request.type === "expireTtl")
+    if (
+      request.type === "setACL" ||
+      request.type === "deleteContainer" ||
+      request.type === "expireTtl" ||
+      request.type === "expireSession" ||
+      request.type === "forceRelease"
+    )
       throw new Error("not modelled");
     return this.op(request, session, zxid, now);
   }

@@ -3,6 +3,7 @@
 // pipelined prepare against pending changes, sessions and their ephemerals, containers, TTL, reads.
 import { describe, expect, it } from "vitest";
 import { isKeelError } from "../errors.js";
+import { FORCE_RELEASE_REASON_BYTES_MAX } from "../limits.js";
 import { OPEN_ACL_UNSAFE, PERMS } from "../tree/acl.js";
 import type { TxnResult } from "../tree/results.js";
 import { WatchTable } from "../watches/watch-table.js";
@@ -398,5 +399,87 @@ describe("leadership, restore and watches together", () => {
       ["nodeCreated", "/w", applied.zxid],
       ["nodeChildrenChanged", "/", applied.zxid],
     ]);
+  });
+});
+
+describe("deletion causes and force-release (issue 17)", () => {
+  it("force-release deletes like a delete, with the operator's reason in the change", () => {
+    const d = new TestDriver();
+    const holder = d.openSession();
+    const operator = d.openSession();
+    d.submit(create("/lock", "ephemeral"), { sessionId: holder });
+    const released = d.submit(
+      { type: "forceRelease", path: "/lock", version: -1, reason: "stuck holder" },
+      { sessionId: operator },
+    );
+    expect(released.result).toEqual({ type: "delete", path: "/lock" });
+    expect(released.changes).toEqual([
+      { type: "deleted", path: "/lock", cause: { kind: "forceRelease", sessionId: operator, reason: "stuck holder" } },
+    ]);
+    expect(d.state.getEphemerals(holder)).toEqual([]);
+  });
+
+  it("force-release keeps every rule of delete, and bounds the reason", () => {
+    const d = new TestDriver();
+    d.submit(create("/a"));
+    d.submit(create("/a/b"));
+    const release = (path: string, version: number, reason: string) =>
+      codeOf(d.result({ type: "forceRelease", path, version, reason }));
+    expect(release("/nope", -1, "r")).toBe("NONODE");
+    expect(release("/a", -1, "r")).toBe("NOTEMPTY");
+    expect(release("/a/b", 5, "r")).toBe("BADVERSION");
+    expect(release("/zookeeper", -1, "r")).toBe("BADARGUMENTS");
+    expect(release("/a/b", -1, "é".repeat(FORCE_RELEASE_REASON_BYTES_MAX / 2 + 1))).toBe("BADARGUMENTS");
+    expect(stat(d, "/a/b").version).toBe(0); // nothing was deleted by the refusals
+    expect(release("/a/b", -1, "é".repeat(FORCE_RELEASE_REASON_BYTES_MAX / 2))).toBe("OK");
+  });
+
+  it("a client's close and the leader's expiry of the same session: the first prepared wins, once", () => {
+    const d = new TestDriver({ sessionTimeoutMinMs: 1_000, sessionTimeoutMaxMs: 1_000, sessionExpiryBucketMs: 100 });
+    const s = d.openSession();
+    d.submit(create("/e", "ephemeral"), { sessionId: s });
+    d.nowMs += 5_000;
+    const [expiry] = d.state.housekeeping(d.nowMs, 10);
+    if (expiry === undefined) throw new Error("no expiry proposed");
+    const zxid = d.nextZxid();
+    const expired = d.apply({ zxid, txn: d.state.prepare(expiry, zxid, d.nowMs) });
+    expect(expired.changes).toEqual([{ type: "deleted", path: "/e", cause: { kind: "sessionExpired", sessionId: s } }]);
+    expect(codeOf(d.result({ type: "closeSession" }, { sessionId: s }))).toBe("SESSIONEXPIRED");
+  });
+
+  it("the history a resumed stream reads carries the same causes as the live changes", () => {
+    const d = new TestDriver();
+    const s = d.openSession();
+    d.submit(create("/x", "ephemeral"), { sessionId: s });
+    const closed = d.submit({ type: "closeSession" }, { sessionId: s });
+    const read = d.state.historyAfter((d.state.lastAppliedZxid - 1n) as never);
+    expect(read.type === "ok" && read.entries.map((e) => e.changes)).toEqual([closed.changes]);
+    expect(closed.changes).toEqual([{ type: "deleted", path: "/x", cause: { kind: "sessionClosed", sessionId: s } }]);
+  });
+});
+
+describe("listSessions", () => {
+  it("lists sessions by id with their timeout and ephemeral count, bounded by the limit", () => {
+    const d = new TestDriver();
+    const [a, b, c] = [d.openSession(5_000), d.openSession(6_000), d.openSession()];
+    d.submit(create("/a1", "ephemeral"), { sessionId: a });
+    d.submit(create("/a2", "ephemeral"), { sessionId: a });
+    d.submit(create("/b1", "ephemeral"), { sessionId: b });
+    expect(d.state.listSessions(10)).toEqual({
+      sessions: [
+        { sessionId: a, timeoutMs: 5_000, ephemerals: 2 },
+        { sessionId: b, timeoutMs: 6_000, ephemerals: 1 },
+        { sessionId: c, timeoutMs: 10_000, ephemerals: 0 },
+      ],
+      truncated: false,
+    });
+    expect(d.state.listSessions(2)).toEqual({
+      sessions: [
+        { sessionId: a, timeoutMs: 5_000, ephemerals: 2 },
+        { sessionId: b, timeoutMs: 6_000, ephemerals: 1 },
+      ],
+      truncated: true,
+    });
+    expect(d.state.listSessions(3).truncated).toBe(false);
   });
 });

@@ -130,14 +130,14 @@ export class KeelState extends KeelReads implements LeaderApplication {
   }
 
   /**
-   * closeSession for expired sessions first, then deletes of empty containers and expired TTL
+   * expireSession for sessions past their timeout first, then deletes of empty containers and expired TTL
    * nodes as the pending view sees them (so one already proposed is not proposed again).
    */
   housekeeping(nowMs: number, countMax: number): Uint8Array[] {
     if (!this.leading || countMax <= 0) return [];
     const out: Uint8Array[] = [];
     for (const sessionId of this.tracker.expired(nowMs, countMax)) {
-      out.push(systemRequest({ type: "closeSession" }, sessionId));
+      out.push(systemRequest({ type: "expireSession" }, sessionId));
     }
     for (const path of this.tree.containers()) {
       if (out.length >= countMax) return out;

@@ -25,6 +25,8 @@ import {
 } from "./txn-common.js";
 
 export const REQUEST_FORMAT_VERSION = 1;
+/** Largest force-release reason decoded; prepare then holds it to FORCE_RELEASE_REASON_BYTES_MAX. */
+const REASON_BYTES_READ_MAX = 64 * 1024;
 
 const TAGS = {
   create: 1,
@@ -37,6 +39,9 @@ const TAGS = {
   closeSession: 8,
   deleteContainer: 9,
   expireTtl: 10,
+  // Added with txn format 2 (issue 17). A leader that predates them answers MARSHALLINGERROR.
+  expireSession: 11,
+  forceRelease: 12,
 } as const satisfies Record<ClientRequest["type"], number>;
 
 export type DecodedRequest =
@@ -100,6 +105,10 @@ function writeRequest(writer: ByteWriter, request: ClientRequest): void {
       writer.f64(request.timeoutMs).bytes(request.password);
       return;
     case "closeSession":
+    case "expireSession":
+      return;
+    case "forceRelease":
+      writer.string(request.path).i32(request.version).string(request.reason);
       return;
     case "deleteContainer":
     case "expireTtl":
@@ -189,6 +198,16 @@ function readRequest(reader: ByteReader, problem: DecodeProblem): ClientRequest 
       return { type: "createSession", timeoutMs: reader.f64(), password: reader.bytes(1024) };
     case TAGS.closeSession:
       return { type: "closeSession" };
+    case TAGS.expireSession:
+      return { type: "expireSession" };
+    case TAGS.forceRelease:
+      // The reason's own bound (FORCE_RELEASE_REASON_BYTES_MAX) is checked at prepare, as BADARGUMENTS.
+      return {
+        type: "forceRelease",
+        path: readPath(reader),
+        version: reader.i32(),
+        reason: reader.string(REASON_BYTES_READ_MAX),
+      };
     case TAGS.deleteContainer:
       return { type: "deleteContainer", path: readPath(reader) };
     case TAGS.expireTtl:

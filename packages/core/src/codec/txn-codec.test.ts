@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import { ERROR_CODES, isKeelError, type KeelErrorCode } from "../errors.js";
 import type { SessionId } from "../ids.js";
 import type { AclEntry } from "../tree/acl.js";
+import type { DeleteOpCause, SessionEndReason } from "../tree/delete-cause.js";
 import type { ClientRequest, MultiOpRequest, RequestEnvelope } from "../tree/request.js";
-import type { MultiOpCode, Txn, TxnBody, TxnOp } from "../tree/txn.js";
+import type { MultiOpCode, Origin, Txn, TxnBody, TxnOp } from "../tree/txn.js";
 import { CREATE_MODES } from "../tree/znode.js";
 import { decodeRequest, encodeRequest } from "./request-codec.js";
-import { decodeTxn, encodeTxn } from "./txn-codec.js";
+import { decodeTxn, encodeTxn, TXN_FORMAT_VERSION } from "./txn-codec.js";
 
 const codes = Object.keys(ERROR_CODES).filter((c) => c !== "OK") as KeelErrorCode[];
 const path = fc.string({ maxLength: 20 }).map((s) => `/${s}`);
@@ -26,6 +27,11 @@ const acl = fc.array(
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 const origin = fc.record({ peer: fc.integer({ min: 0, max: 255 }), requestId: fc.nat() });
 
+const deleteOpCause: fc.Arbitrary<DeleteOpCause> = fc.oneof(
+  fc.record({ kind: fc.constant("forceRelease" as const), reason: fc.string({ maxLength: 40 }) }),
+  fc.constant({ kind: "ttlExpired" as const }),
+  fc.constant({ kind: "containerEmpty" as const }),
+);
 const txnOp: fc.Arbitrary<TxnOp> = fc.oneof(
   fc.record({
     type: fc.constant("create" as const),
@@ -36,6 +42,7 @@ const txnOp: fc.Arbitrary<TxnOp> = fc.oneof(
     ttlMs: fc.nat(),
   }),
   fc.record({ type: fc.constant("delete" as const), path }),
+  fc.record({ type: fc.constant("delete" as const), path, cause: deleteOpCause }),
   fc.record({ type: fc.constant("setData" as const), path, data: bytes, version: int32 }),
   fc.record({ type: fc.constant("setACL" as const), path, acl, aversion: int32 }),
   fc.record({ type: fc.constant("check" as const), path, version: int32 }),
@@ -44,7 +51,11 @@ const txnBody: fc.Arbitrary<TxnBody> = fc.oneof(
   txnOp,
   fc.record({ type: fc.constant("multi" as const), ops: fc.array(txnOp, { maxLength: 4 }) }),
   fc.record({ type: fc.constant("createSession" as const), timeoutMs: fc.nat(), password: bytes }),
-  fc.record({ type: fc.constant("closeSession" as const), paths: fc.array(path, { maxLength: 3 }) }),
+  fc.record({
+    type: fc.constant("closeSession" as const),
+    paths: fc.array(path, { maxLength: 3 }),
+    reason: fc.constantFrom<SessionEndReason>("closed", "expired"),
+  }),
   fc.record({
     type: fc.constant("error" as const),
     code: fc.constantFrom(...codes),
@@ -87,6 +98,8 @@ const request: fc.Arbitrary<ClientRequest> = fc.oneof(
   fc.constant({ type: "closeSession" as const }),
   fc.record({ type: fc.constant("deleteContainer" as const), path }),
   fc.record({ type: fc.constant("expireTtl" as const), path }),
+  fc.constant({ type: "expireSession" as const }),
+  fc.record({ type: fc.constant("forceRelease" as const), path, version: int32, reason: fc.string({ maxLength: 40 }) }),
 );
 const envelope: fc.Arbitrary<RequestEnvelope> = fc.record({
   sessionId: u64.map((v) => v as SessionId),
@@ -119,6 +132,78 @@ describe("txn codec", () => {
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (junk) => void decodeTxn(junk)));
     expect(isKeelError(decodeTxn(new Uint8Array([9])))).toBe(true);
+  });
+});
+
+/**
+ * Format 1 txns as a build before issue 17 wrote them (hex captured from that build's encodeTxn):
+ * logs written then must still load, and mean what they meant (txn-codec.ts, legacyReason).
+ */
+const FORMAT_1_TXNS: readonly { what: string; hex: string; body: TxnBody; origin: Origin }[] = [
+  {
+    what: "a client's delete",
+    hex: "010000000000000005000000033ff0000000000000401c000000000000408f40000000000002000000022f61",
+    body: { type: "delete", path: "/a" },
+    origin: { peer: 1, requestId: 7 },
+  },
+  {
+    what: "a housekeeping delete (reads as an explicit delete by session 0)",
+    hex: "0100000000000000000000000300000000000000000000000000000000408f40000000000002000000022f63",
+    body: { type: "delete", path: "/c" },
+    origin: { peer: 0, requestId: 0 },
+  },
+  {
+    what: "a multi's delete",
+    hex: "0100000000000000050000000340000000000000004022000000000000408f400000000000060000000102000000022f6d",
+    body: { type: "multi", ops: [{ type: "delete", path: "/m" }] },
+    origin: { peer: 2, requestId: 9 },
+  },
+  {
+    what: "the leader's close of a timed-out session (no origin): expired",
+    hex: "0100000000000000060000000000000000000000000000000000000000408f4000000000000800000001000000022f65",
+    body: { type: "closeSession", paths: ["/e"], reason: "expired" },
+    origin: { peer: 0, requestId: 0 },
+  },
+  {
+    what: "a client's close (the origin of the server that took it): closed",
+    hex: "0100000000000000060000000340080000000000004010000000000000408f4000000000000800000001000000022f65",
+    body: { type: "closeSession", paths: ["/e"], reason: "closed" },
+    origin: { peer: 3, requestId: 4 },
+  },
+];
+
+describe("txn codec, format 1 logs", () => {
+  for (const { what, hex, body, origin } of FORMAT_1_TXNS) {
+    it(`loads ${what}`, () => {
+      const decoded = decodeTxn(new Uint8Array(Buffer.from(hex, "hex")));
+      if (isKeelError(decoded)) throw decoded;
+      expect(decoded.body).toEqual(body);
+      expect(decoded.header.origin).toEqual(origin);
+      // Re-encoded, it is written as format 2 and reads back the same.
+      const reencoded = encodeTxn(decoded);
+      expect(reencoded[0]).toBe(TXN_FORMAT_VERSION);
+      expect(decodeTxn(reencoded)).toEqual(decoded);
+    });
+  }
+
+  it("refuses a format it does not know", () => {
+    const bytes = new Uint8Array(Buffer.from(FORMAT_1_TXNS[0]?.hex ?? "", "hex"));
+    bytes[0] = TXN_FORMAT_VERSION + 1;
+    const decoded = decodeTxn(bytes);
+    expect(isKeelError(decoded) && decoded.code).toBe("MARSHALLINGERROR");
+  });
+
+  it("refuses an unknown delete cause or session end reason", () => {
+    const header = { sessionId: 1n as SessionId, cxid: 0, origin: { peer: 1, requestId: 1 }, timeMs: 0 };
+    for (const body of [
+      { type: "delete", path: "/a" },
+      { type: "closeSession", paths: [], reason: "closed" },
+    ] as const) {
+      const bytes = encodeTxn({ header, body });
+      bytes[bytes.length - 1] = 9; // the cause / reason byte is last
+      const decoded = decodeTxn(bytes);
+      expect(isKeelError(decoded) && decoded.code, body.type).toBe("MARSHALLINGERROR");
+    }
   });
 });
 

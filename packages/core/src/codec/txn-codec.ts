@@ -1,15 +1,21 @@
 /**
  * Binary codec for txns (the bytes in LogEntry.txn). Layout, big-endian:
- *   u8 format version (1) | header: u64 sessionId, i32 cxid, f64 origin.peer, f64 origin.requestId,
+ *   u8 format version (2) | header: u64 sessionId, i32 cxid, f64 origin.peer, f64 origin.requestId,
  *   f64 timeMs | u8 body tag | body fields.
+ *
+ * Format 2 (issue 17) adds why a node is deleted: a delete op ends with a u8 cause (0 explicit,
+ * 1 forceRelease + string reason, 2 ttlExpired, 3 containerEmpty) and a closeSession with a u8
+ * reason (0 closed, 1 expired). Format 1 logs still load: see `legacyReason` for what they mean.
+ * Encode always writes format 2, so every replica of an ensemble must run a build that reads it.
  * The zxid is not encoded: the log entry carries it. Decode validates and returns a
  * MARSHALLINGERROR KeelError on bad bytes rather than throwing (a corrupt entry must not crash by accident).
  */
 import { unreachable } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
-import { MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
-import type { MultiOpCode, Txn, TxnBody, TxnHeader, TxnOp } from "../tree/txn.js";
+import { FORCE_RELEASE_REASON_BYTES_MAX, MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
+import type { DeleteOpCause, SessionEndReason } from "../tree/delete-cause.js";
+import { type MultiOpCode, ORIGIN_NONE, type Txn, type TxnBody, type TxnHeader, type TxnOp } from "../tree/txn.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import {
   DecodeProblem,
@@ -25,7 +31,12 @@ import {
   writeOrigin,
 } from "./txn-common.js";
 
-export const TXN_FORMAT_VERSION = 1;
+export const TXN_FORMAT_VERSION = 2;
+/** The format before deletion causes; decoded, never written. */
+const TXN_FORMAT_VERSION_1 = 1;
+
+const DELETE_CAUSE_CODES = { none: 0, forceRelease: 1, ttlExpired: 2, containerEmpty: 3 } as const;
+const SESSION_END_CODES = { closed: 0, expired: 1 } as const satisfies Record<SessionEndReason, number>;
 
 const TAGS = {
   create: 1,
@@ -82,6 +93,7 @@ function writeBody(writer: ByteWriter, body: TxnBody): void {
     case "closeSession":
       writer.u32(body.paths.length);
       for (const path of body.paths) writer.string(path);
+      writer.u8(SESSION_END_CODES[body.reason]);
       return;
     case "error":
       writer.i32(errorCodeNumber(body.code)).string(body.message).string(body.path).u32(body.opCodes.length);
@@ -101,6 +113,7 @@ function writeOp(writer: ByteWriter, op: TxnOp): void {
       writer.u8(kindCode(op.kind)).f64(op.ttlMs);
       return;
     case "delete":
+      writeDeleteCause(writer, op.cause);
       return;
     case "setData":
       writer.bytes(op.data).i32(op.version);
@@ -117,26 +130,54 @@ function writeOp(writer: ByteWriter, op: TxnOp): void {
   }
 }
 
+function writeDeleteCause(writer: ByteWriter, cause: DeleteOpCause | undefined): void {
+  if (cause === undefined) {
+    writer.u8(DELETE_CAUSE_CODES.none);
+    return;
+  }
+  writer.u8(DELETE_CAUSE_CODES[cause.kind]);
+  if (cause.kind === "forceRelease") writer.string(cause.reason);
+}
+
 export function decodeTxn(bytes: Uint8Array): Txn | KeelError {
   const reader = new ByteReader(bytes);
   const problem = new DecodeProblem();
   const version = reader.u8();
-  if (version !== TXN_FORMAT_VERSION)
-    return keelError("MARSHALLINGERROR", `txn format version ${version}, expected ${TXN_FORMAT_VERSION}`);
+  if (version !== TXN_FORMAT_VERSION && version !== TXN_FORMAT_VERSION_1)
+    return keelError(
+      "MARSHALLINGERROR",
+      `txn format version ${version}, expected ${TXN_FORMAT_VERSION_1} or ${TXN_FORMAT_VERSION}`,
+    );
   const header: TxnHeader = {
     sessionId: reader.u64() as SessionId,
     cxid: reader.i32(),
     origin: readOrigin(reader),
     timeMs: reader.f64(),
   };
-  const body = readBody(reader, problem);
+  const format: Format = version === TXN_FORMAT_VERSION_1 ? { legacy: true, header } : { legacy: false };
+  const body = readBody(reader, problem, format);
   if (!reader.ok) return keelError("MARSHALLINGERROR", "txn bytes end early or hold an oversized field");
   if (problem.message !== undefined) return keelError("MARSHALLINGERROR", `bad txn: ${problem.message}`);
   if (!reader.done) return keelError("MARSHALLINGERROR", `${reader.remaining} trailing bytes after txn`);
   return { header, body };
 }
 
-function readBody(reader: ByteReader, problem: DecodeProblem): TxnBody {
+/** Which format is being read; a format 1 txn's header decides what its closeSession meant. */
+type Format = { readonly legacy: true; readonly header: TxnHeader } | { readonly legacy: false };
+
+/**
+ * A format 1 closeSession carries no reason. Format 1 leaders proposed a timed-out session's close
+ * from housekeeping with no origin (ORIGIN_NONE), and a client's close always with the origin of
+ * the server that took the call, so the origin tells them apart exactly. Format 1 delete ops
+ * read as explicit deletes by the header's session: that is what they were, except the leader's
+ * container and TTL clean-ups (session 0), which such a log cannot tell apart.
+ */
+function legacyReason(header: TxnHeader): SessionEndReason {
+  const { origin } = header;
+  return origin.peer === ORIGIN_NONE.peer && origin.requestId === ORIGIN_NONE.requestId ? "expired" : "closed";
+}
+
+function readBody(reader: ByteReader, problem: DecodeProblem, format: Format): TxnBody {
   const tag = reader.u8();
   switch (tag) {
     case TAGS.multi: {
@@ -144,7 +185,7 @@ function readBody(reader: ByteReader, problem: DecodeProblem): TxnBody {
       if (count > MULTI_OPS_MAX) problem.fail(`multi of ${count} ops`);
       const ops: TxnOp[] = [];
       for (let i = 0; i < count && reader.ok && problem.message === undefined; i++)
-        ops.push(readOp(reader.u8(), reader, problem));
+        ops.push(readOp(reader.u8(), reader, problem, format));
       return { type: "multi", ops };
     }
     case TAGS.createSession:
@@ -153,7 +194,8 @@ function readBody(reader: ByteReader, problem: DecodeProblem): TxnBody {
       const count = reader.u32();
       const paths: string[] = [];
       for (let i = 0; i < count && reader.ok; i++) paths.push(readPath(reader));
-      return { type: "closeSession", paths };
+      const reason = format.legacy ? legacyReason(format.header) : sessionEndFrom(reader.u8(), problem);
+      return { type: "closeSession", paths, reason };
     }
     case TAGS.error: {
       const code = errorCodeFrom(reader.i32(), problem);
@@ -166,11 +208,34 @@ function readBody(reader: ByteReader, problem: DecodeProblem): TxnBody {
       return { type: "error", code, message, path, opCodes };
     }
     default:
-      return readOp(tag, reader, problem);
+      return readOp(tag, reader, problem, format);
   }
 }
 
-function readOp(tag: number, reader: ByteReader, problem: DecodeProblem): TxnOp {
+function sessionEndFrom(code: number, problem: DecodeProblem): SessionEndReason {
+  if (code === SESSION_END_CODES.expired) return "expired";
+  if (code !== SESSION_END_CODES.closed) problem.fail(`unknown session end reason ${code}`);
+  return "closed";
+}
+
+function readDeleteCause(reader: ByteReader, problem: DecodeProblem): DeleteOpCause | undefined {
+  const code = reader.u8();
+  switch (code) {
+    case DELETE_CAUSE_CODES.none:
+      return undefined;
+    case DELETE_CAUSE_CODES.forceRelease:
+      return { kind: "forceRelease", reason: reader.string(FORCE_RELEASE_REASON_BYTES_MAX) };
+    case DELETE_CAUSE_CODES.ttlExpired:
+      return { kind: "ttlExpired" };
+    case DELETE_CAUSE_CODES.containerEmpty:
+      return { kind: "containerEmpty" };
+    default:
+      problem.fail(`unknown delete cause ${code}`);
+      return undefined;
+  }
+}
+
+function readOp(tag: number, reader: ByteReader, problem: DecodeProblem, format: Format): TxnOp {
   const path = readPath(reader);
   switch (tag) {
     case TAGS.create: {
@@ -178,8 +243,10 @@ function readOp(tag: number, reader: ByteReader, problem: DecodeProblem): TxnOp 
       const acl = readAcl(reader, problem);
       return { type: "create", path, data, acl, kind: kindFromCode(reader.u8(), problem), ttlMs: reader.f64() };
     }
-    case TAGS.delete:
-      return { type: "delete", path };
+    case TAGS.delete: {
+      const cause = format.legacy ? undefined : readDeleteCause(reader, problem);
+      return cause === undefined ? { type: "delete", path } : { type: "delete", path, cause };
+    }
     case TAGS.setData:
       return { type: "setData", path, data: reader.bytes(TXN_BYTES_MAX), version: reader.i32() };
     case TAGS.setACL:

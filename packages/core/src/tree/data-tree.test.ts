@@ -31,7 +31,7 @@ function log(): Txn[] {
     txn(createBody("/c", "container")),
     txn({ type: "setData", path: "/a", data: new Uint8Array([9]), version: 1 }),
     txn({ type: "multi", ops: [createBody("/a/m"), { type: "delete", path: "/a/m" }] }),
-    txn({ type: "closeSession", paths: ["/a/e"] }),
+    txn({ type: "closeSession", paths: ["/a/e"], reason: "closed" }),
   ];
 }
 

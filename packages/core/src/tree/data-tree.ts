@@ -12,6 +12,7 @@ import { keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
 import { type SessionRecord, SessionTable } from "../sessions/session-table.js";
 import { type Acl, aclKey, OPEN_ACL_UNSAFE } from "./acl.js";
+import { deleteOpCause, type SessionEndReason, sessionEndCause } from "./delete-cause.js";
 import { baseName, int32Add, parentPath } from "./path.js";
 import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
 import { type CaptureSource, type SnapshotSourceTree, TreeCapture } from "./tree-capture.js";
@@ -104,7 +105,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         this.sessions.add({ sessionId: header.sessionId, timeoutMs: body.timeoutMs, password: body.password.slice() });
         return { type: "createSession", sessionId: header.sessionId, timeoutMs: body.timeoutMs };
       case "closeSession":
-        return this.applyCloseSession(body.paths, header.sessionId, zxid, changes);
+        return this.applyCloseSession(body.paths, body.reason, header.sessionId, zxid, changes);
       case "error": {
         const error = keelError(body.code, body.message, body.path === "" ? undefined : body.path);
         return { type: "rejected", error, results: body.opCodes.map((code) => ({ type: "error", code })) };
@@ -123,7 +124,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
       }
       case "delete":
         this.deleteNode(op.path, zxid);
-        changes.push({ type: "deleted", path: op.path });
+        changes.push({ type: "deleted", path: op.path, cause: deleteOpCause(op.cause, header) });
         return { type: "delete", path: op.path };
       case "setData": {
         const node = this.mustGet(op.path);
@@ -187,6 +188,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
 
   private applyCloseSession(
     paths: readonly string[],
+    reason: SessionEndReason,
     sessionId: SessionId,
     zxid: Zxid,
     changes: NodeChange[],
@@ -197,7 +199,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         `closeSession ${sessionId}: ${path} not its ephemeral`,
       );
       this.deleteNode(path, zxid);
-      changes.push({ type: "deleted", path });
+      changes.push({ type: "deleted", path, cause: sessionEndCause(reason, sessionId) });
     }
     assert(!this.ephemeralsBySession.has(sessionId), `closeSession ${sessionId}: ephemerals left behind`);
     this.sessions.remove(sessionId);

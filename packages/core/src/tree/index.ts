@@ -23,6 +23,7 @@ export {
   redactAcl,
 } from "./acl.js";
 export { DataTree, RESERVED_ROOTS } from "./data-tree.js";
+export type { DeleteCause, DeleteOpCause, SessionEndReason } from "./delete-cause.js";
 export { treeDigest } from "./digest.js";
 export {
   baseName,

@@ -4,9 +4,11 @@
  * on those views, and return the txn op — or the KeelError, in ZooKeeper's check order
  * (docs/data-model.md §3). Shared by plain requests and multi ops.
  */
-import { type KeelError, keelError } from "../errors.js";
+
+import { utf8ByteLength } from "../codec/bytes.js";
+import { isKeelError, type KeelError, keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId } from "../ids.js";
-import { TTL_MS_MAX } from "../limits.js";
+import { FORCE_RELEASE_REASON_BYTES_MAX, TTL_MS_MAX } from "../limits.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, fixupAcl, PERMS, type Perm } from "./acl.js";
 import { RESERVED_ROOTS } from "./data-tree.js";
 import { int32Add, parentPath, sequentialSuffix, validateData, validatePath } from "./path.js";
@@ -146,6 +148,23 @@ function prepareDelete(path: string, version: number, ctx: OpContext): TxnOp | K
   return { type: "delete", path };
 }
 
+/**
+ * An operator's force-release: the same checks as a delete (ACL, version, NOTEMPTY, reserved
+ * paths), and the reason goes into the txn so every watcher of the node learns it.
+ */
+export function prepareForceRelease(path: string, version: number, reason: string, ctx: OpContext): TxnOp | KeelError {
+  if (utf8ByteLength(reason) > FORCE_RELEASE_REASON_BYTES_MAX) {
+    return keelError(
+      "BADARGUMENTS",
+      `forceRelease.reason is longer than ${FORCE_RELEASE_REASON_BYTES_MAX} UTF-8 bytes`,
+      path,
+    );
+  }
+  const prepared = prepareDelete(path, version, ctx);
+  if (isKeelError(prepared)) return prepared;
+  return { type: "delete", path, cause: { kind: "forceRelease", reason } };
+}
+
 /** Records a delete and its parent's child-count change in the views. */
 export function recordDelete(path: string, parentName: string, parent: NodeView, nodes: NodeSink): void {
   nodes.put(path, null);
@@ -214,7 +233,7 @@ export function prepareHousekeepingDelete(kind: "container" | "ttl", path: strin
     return keelError("BADARGUMENTS", `ttl node ${path} has not expired`, path);
   }
   recordDelete(path, parentName, parent, ctx.nodes);
-  return { type: "delete", path };
+  return { type: "delete", path, cause: kind === "container" ? { kind: "containerEmpty" } : { kind: "ttlExpired" } };
 }
 
 function allowed(node: NodeView, perm: Perm, ctx: OpContext): boolean {

@@ -10,10 +10,18 @@ import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import { SESSION_PASSWORD_BYTES_MAX, SESSIONS_MAX } from "../limits.js";
 import type { SessionTracker } from "../sessions/session-tracker.js";
 import type { DataTree } from "./data-tree.js";
+import type { SessionEndReason } from "./delete-cause.js";
 import { prepareMulti } from "./multi.js";
 import { parentPath } from "./path.js";
 import type { PendingChanges } from "./pending-changes.js";
-import { type OpContext, prepareHousekeepingDelete, prepareOp, recordDelete, type TreeLimits } from "./prepare-ops.js";
+import {
+  type OpContext,
+  prepareForceRelease,
+  prepareHousekeepingDelete,
+  prepareOp,
+  recordDelete,
+  type TreeLimits,
+} from "./prepare-ops.js";
 import type { RequestEnvelope } from "./request.js";
 import type { Txn, TxnBody } from "./txn.js";
 import { errorBody } from "./txn-errors.js";
@@ -39,8 +47,9 @@ function prepareBody(envelope: RequestEnvelope, sessionId: SessionId, nowMs: num
   const request = envelope.request;
   if (request.type === "createSession")
     return prepareCreateSession(request.timeoutMs, request.password, sessionId, nowMs, state);
-  // An expiring session (timed out, closeSession from housekeeping) is no longer active but may still close.
-  if (request.type === "closeSession") return prepareCloseSession(sessionId, state);
+  // An expiring session (timed out, expireSession from housekeeping) is no longer active but may still close.
+  if (request.type === "closeSession") return prepareCloseSession(sessionId, "closed", state);
+  if (request.type === "expireSession") return prepareCloseSession(sessionId, "expired", state);
   if (sessionId !== SESSION_NONE && !state.sessions.isActive(sessionId)) {
     return rejected(keelError("SESSIONEXPIRED", `session 0x${sessionId.toString(16)} is expired or closing`));
   }
@@ -56,6 +65,8 @@ function prepareBody(envelope: RequestEnvelope, sessionId: SessionId, nowMs: num
       return rejected(keelError("BADARGUMENTS", "check is only valid inside multi", request.path));
     case "multi":
       return prepareMulti(request.ops, state.pending, ctx);
+    case "forceRelease":
+      return opBody(prepareForceRelease(request.path, request.version, request.reason, ctx));
     case "deleteContainer":
       return opBody(prepareHousekeepingDelete("container", request.path, ctx));
     case "expireTtl":
@@ -95,11 +106,11 @@ function prepareCreateSession(
 }
 
 /**
- * closeSession deletes the session's ephemerals, both applied and still pending, and records
+ * closeSession (and expireSession, the leader's own close of a timed-out session) deletes the session's ephemerals, both applied and still pending, and records
  * those deletes in the overlay so pipelined requests behind it see them gone (as ZooKeeper's
  * prep does). The paths go into the txn, so apply deletes exactly what prepare saw.
  */
-function prepareCloseSession(sessionId: SessionId, state: PrepareState): TxnBody {
+function prepareCloseSession(sessionId: SessionId, reason: SessionEndReason, state: PrepareState): TxnBody {
   if (sessionId === SESSION_NONE) return rejected(keelError("BADARGUMENTS", "closeSession needs a session"));
   if (!state.sessions.setClosing(sessionId)) {
     return rejected(keelError("SESSIONEXPIRED", `session 0x${sessionId.toString(16)} is already closing`));
@@ -112,5 +123,5 @@ function prepareCloseSession(sessionId: SessionId, state: PrepareState): TxnBody
     const parent = state.pending.view(parentName);
     if (parent !== undefined) recordDelete(path, parentName, parent, state.pending);
   }
-  return { type: "closeSession", paths };
+  return { type: "closeSession", paths, reason };
 }

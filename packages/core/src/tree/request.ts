@@ -30,6 +30,13 @@ export type ClientRequest =
   /** The envelope's sessionId is ignored: the leader assigns the id (the txn's zxid). */
   | { readonly type: "createSession"; readonly timeoutMs: number; readonly password: Uint8Array }
   | { readonly type: "closeSession" }
+  /** Leader housekeeping: close a session past its timeout (its ephemerals report sessionExpired). */
+  | { readonly type: "expireSession" }
+  /**
+   * An operator's delete (node.delete with `forceRelease`): a delete like any other, whose
+   * watchers learn the operator's reason (at most FORCE_RELEASE_REASON_BYTES_MAX UTF-8 bytes).
+   */
+  | { readonly type: "forceRelease"; readonly path: string; readonly version: number; readonly reason: string }
   /** Leader housekeeping: delete an empty container that has had children; re-checked at prepare. */
   | { readonly type: "deleteContainer"; readonly path: string }
   /** Leader housekeeping: delete a childless TTL node unmodified for longer than its TTL; re-checked at prepare. */

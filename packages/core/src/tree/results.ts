@@ -4,6 +4,7 @@
  */
 import type { KeelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
+import type { DeleteCause } from "./delete-cause.js";
 import type { MultiOpCode } from "./txn.js";
 import type { Stat } from "./znode.js";
 
@@ -28,10 +29,10 @@ export type TxnResult =
  * A change to one node. Watch events follow from it (watches/watch-table.ts): `created` and
  * `deleted` also mean "the parent's children changed"; `aclChanged` fires no watch (docs/data-model.md §7).
  */
-export interface NodeChange {
-  readonly type: "created" | "deleted" | "dataChanged" | "aclChanged";
-  readonly path: string;
-}
+export type NodeChange =
+  | { readonly type: "created" | "dataChanged" | "aclChanged"; readonly path: string }
+  /** `cause` comes from the committed txn alone (delete-cause.ts), so it is the same on every replica. */
+  | { readonly type: "deleted"; readonly path: string; readonly cause: DeleteCause };
 
 export interface ApplyOutcome {
   readonly result: TxnResult;

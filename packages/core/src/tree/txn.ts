@@ -6,6 +6,7 @@
 import type { KeelErrorCode } from "../errors.js";
 import type { SessionId } from "../ids.js";
 import type { Acl } from "./acl.js";
+import type { DeleteOpCause, SessionEndReason } from "./delete-cause.js";
 import type { NodeKind } from "./znode.js";
 
 /**
@@ -39,7 +40,8 @@ export type TxnOp =
       /** 0 unless kind is "ttl". The owner of an ephemeral is the header's session. */
       readonly ttlMs: number;
     }
-  | { readonly type: "delete"; readonly path: string }
+  /** `cause` absent: an explicit delete by the header's session (delete-cause.ts). */
+  | { readonly type: "delete"; readonly path: string; readonly cause?: DeleteOpCause }
   /** `version` is the node's version after this txn. */
   | { readonly type: "setData"; readonly path: string; readonly data: Uint8Array; readonly version: number }
   /** `aversion` is the node's aversion after this txn. */
@@ -53,8 +55,11 @@ export type TxnBody =
   | TxnOp
   | { readonly type: "multi"; readonly ops: readonly TxnOp[] }
   | { readonly type: "createSession"; readonly timeoutMs: number; readonly password: Uint8Array }
-  /** `paths` are the session's ephemerals as prepare saw them (applied + pending), sorted. */
-  | { readonly type: "closeSession"; readonly paths: readonly string[] }
+  /**
+   * `paths` are the session's ephemerals as prepare saw them (applied + pending), sorted; `reason`
+   * says whether the client closed the session or the leader expired it (the ephemerals' cause).
+   */
+  | { readonly type: "closeSession"; readonly paths: readonly string[]; readonly reason: SessionEndReason }
   | {
       readonly type: "error";
       readonly code: KeelErrorCode;

@@ -2,15 +2,35 @@
 // child watches fire once, persistent ones stay, recursive ones see descendants but never
 // childrenChanged, a watcher gets one event per (type, path), removal and NOWATCHER, the limit.
 import { describe, expect, it } from "vitest";
-import type { Zxid } from "../ids.js";
+import type { SessionId, Zxid } from "../ids.js";
+import type { DeleteCause } from "../tree/delete-cause.js";
 import type { NodeChange } from "../tree/results.js";
 import { WatchTable } from "./watch-table.js";
 
 const z = 7n as Zxid;
-const ev = (type: string, path: string) => ({ type, path, zxid: z });
+const byFive: DeleteCause = { kind: "delete", sessionId: 5n as SessionId };
+// A nodeDeleted event carries its deletion's cause; no other event has one.
+const ev = (type: string, path: string) =>
+  type === "nodeDeleted" ? { type, path, zxid: z, cause: byFive } : { type, path, zxid: z };
 const created = (path: string): NodeChange => ({ type: "created", path });
-const deleted = (path: string): NodeChange => ({ type: "deleted", path });
+const deleted = (path: string, cause: DeleteCause = byFive): NodeChange => ({ type: "deleted", path, cause });
 const changed = (path: string): NodeChange => ({ type: "dataChanged", path });
+
+describe("WatchTable deletion causes", () => {
+  it("hands every kind of watcher of a deleted node the same cause, and the parent's event none", () => {
+    const w = new WatchTable();
+    w.addOneShot(1, "/l/a", "data");
+    w.addOneShot(2, "/l/a", "child");
+    w.addPersistent(3, "/l/a", "persistent");
+    w.addPersistent(4, "/", "persistentRecursive");
+    w.addOneShot(5, "/l", "child");
+    const expired: DeleteCause = { kind: "sessionExpired", sessionId: 9n as SessionId };
+    const events = w.trigger([deleted("/l/a", expired)], z);
+    const deletedEvent = { type: "nodeDeleted", path: "/l/a", zxid: z, cause: expired };
+    for (const watcher of [1, 2, 3, 4]) expect(events.get(watcher), `watcher ${watcher}`).toEqual([deletedEvent]);
+    expect(events.get(5)).toEqual([{ type: "nodeChildrenChanged", path: "/l", zxid: z }]);
+  });
+});
 
 describe("WatchTable one-shot watches", () => {
   it("fires exist/data on create and child on the parent, once", () => {

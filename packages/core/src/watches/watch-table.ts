@@ -8,6 +8,7 @@
 import { type KeelError, keelError } from "../errors.js";
 import type { Zxid } from "../ids.js";
 import { WATCHES_PER_WATCHER_MAX } from "../limits.js";
+import type { DeleteCause } from "../tree/delete-cause.js";
 import { parentPath } from "../tree/path.js";
 import type { NodeChange } from "../tree/results.js";
 
@@ -26,6 +27,8 @@ export interface WatchEvent {
   readonly path: string;
   /** The zxid of the txn that fired it, so a stream can resume after it. */
   readonly zxid: Zxid;
+  /** On nodeDeleted only: why the node went, from the committed txn (tree/delete-cause.ts). */
+  readonly cause?: DeleteCause;
 }
 
 type Registry = Map<string, Set<WatcherId>>;
@@ -118,21 +121,25 @@ export class WatchTable {
    * created P → nodeCreated on P, then nodeChildrenChanged on parent(P); deleted P →
    * nodeDeleted on P (data and child watches), then nodeChildrenChanged on parent(P); dataChanged
    * P → nodeDataChanged on P; aclChanged fires nothing. A watcher gets one event per (type, path).
+   * A nodeDeleted event carries the deletion's cause; its parent's nodeChildrenChanged does not.
    */
   trigger(changes: readonly NodeChange[], zxid: Zxid): Map<WatcherId, WatchEvent[]> {
     const out = new Map<WatcherId, WatchEvent[]>();
     for (const change of changes) {
       switch (change.type) {
         case "created":
-          this.fire(out, "nodeCreated", change.path, zxid, [this.data]);
+          this.fire(out, { type: "nodeCreated", path: change.path, zxid }, [this.data]);
           this.fireParent(out, change.path, zxid);
           break;
         case "deleted":
-          this.fire(out, "nodeDeleted", change.path, zxid, [this.data, this.child]);
+          this.fire(out, { type: "nodeDeleted", path: change.path, zxid, cause: change.cause }, [
+            this.data,
+            this.child,
+          ]);
           this.fireParent(out, change.path, zxid);
           break;
         case "dataChanged":
-          this.fire(out, "nodeDataChanged", change.path, zxid, [this.data]);
+          this.fire(out, { type: "nodeDataChanged", path: change.path, zxid }, [this.data]);
           break;
         case "aclChanged":
           break;
@@ -150,13 +157,9 @@ export class WatchTable {
     deliver(out, recipients, { type: "nodeChildrenChanged", path: parent, zxid });
   }
 
-  private fire(
-    out: Map<WatcherId, WatchEvent[]>,
-    type: WatchEventType,
-    path: string,
-    zxid: Zxid,
-    oneShot: Registry[],
-  ): void {
+  /** Delivers `event` to the watchers of its path; every recipient shares the one frozen-by-contract event. */
+  private fire(out: Map<WatcherId, WatchEvent[]>, event: WatchEvent, oneShot: Registry[]): void {
+    const { path } = event;
     const recipients = new Set<WatcherId>();
     for (const registry of oneShot) this.take(registry, path, recipients);
     for (const watcher of this.persistent.get(path) ?? []) recipients.add(watcher);
@@ -167,7 +170,7 @@ export class WatchTable {
         if (at === "/") break;
       }
     }
-    deliver(out, recipients, { type, path, zxid });
+    deliver(out, recipients, event);
   }
 
   /** Removes one-shot watches on `path` from `registry`, adding their watchers to `into`. */
