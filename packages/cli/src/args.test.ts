@@ -66,7 +66,7 @@ describe("parseCommandLine", () => {
     { argv: "get --timeout 0 /a", error: "--timeout must be an integer" },
     { argv: "watch --mode sometimes /a", error: "--mode must be one of data, exists, children, persistent, recursive" },
     { argv: "lock job", error: "give the command to run after --" },
-    { argv: "lock -- ./x", error: "expected 1 argument (NAME), got 0" },
+    { argv: "lock -- ./x", error: "expected 1 argument (NAME -- CMD [ARGS...]), got 0" },
     { argv: "snapshot save", error: "expected 2 arguments" },
   ];
 

@@ -53,7 +53,7 @@ export async function runWhileHeld(context: CommandContext, options: RunWhileHel
       fencingToken: String(lease.fencingToken),
       pid: child.pid ?? null,
     },
-    `${kind === "lock" ? "holding lock" : "leading"} ${name} (${lease.path}, fencing token ${lease.fencingToken}); started ${options.command.join(" ")} (pid ${child.pid})`,
+    `${kind === "lock" ? `holding lock ${name} (${lease.path}, fencing token ${lease.fencingToken})` : `elected leader of ${name} (${lease.path}, term ${lease.fencingToken})`}; started ${options.command.join(" ")} (pid ${child.pid})`,
   );
   let lost = false;
   const onLost = () => {

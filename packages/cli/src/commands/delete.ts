@@ -19,6 +19,8 @@ export const deleteCommand: Command = {
     "-r deletes the subtree deepest-first, one node at a time (not atomic: a node created",
     "meanwhile is picked up by re-listing). It asks for confirmation on a terminal; elsewhere",
     "(scripts, pipes) it refuses unless --yes is given.",
+    "--force-release REASON deletes a holder's node (e.g. a stuck lock holder found with `keel locks`)",
+    "so that its holder and every watcher learn it was force-released and why.",
   ].join("\n"),
   options: {
     version: { type: "string", short: "v", valueName: "N", description: "only if the node's version is N" },
@@ -29,12 +31,29 @@ export const deleteCommand: Command = {
       valueName: "N",
       description: `with -r: refuse subtrees over N nodes (default ${SUBTREE_MAX_DEFAULT})`,
     },
+    "force-release": {
+      type: "string",
+      valueName: "REASON",
+      description: "an operator's release of a lock or leadership: watchers see this reason as the cause",
+    },
   },
   positionals: { min: 1, max: 1 },
   pathArgument: true,
   async run(context, args) {
     const path = args.positionals[0] as string;
     const version = integerOption("version", stringOption(args, "version"), -1, 2_147_483_647) ?? -1;
+    const forceRelease = stringOption(args, "force-release");
+    if (forceRelease !== undefined) {
+      if (flag(args, "recursive"))
+        throw new UsageError("--force-release releases one node; it cannot be combined with -r");
+      await context.remote.write((client, signal) =>
+        client.node.delete.mutate({ path, version, forceRelease: { reason: forceRelease } }, { signal }),
+      );
+      context.out(
+        context.json ? json({ deleted: [path], forceRelease: { reason: forceRelease } }) : `released ${path}\n`,
+      );
+      return 0;
+    }
     if (!flag(args, "recursive")) {
       await deleteOne(context.remote, path, version);
       context.out(context.json ? json({ deleted: [path] }) : `deleted ${path}\n`);

@@ -4,7 +4,9 @@ import { clusterCommand } from "./cluster.js";
 import { completionCommand } from "./completion.js";
 import { createCommand } from "./create.js";
 import { deleteCommand } from "./delete.js";
+import { electCommand } from "./elect.js";
 import { getCommand } from "./get.js";
+import { lockCommand } from "./lock.js";
 import { locksCommand } from "./locks.js";
 import { lsCommand } from "./ls.js";
 import { sessionsCommand } from "./sessions.js";
@@ -21,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   lsCommand,
   statCommand,
   watchCommand,
+  lockCommand,
+  electCommand,
   clusterCommand,
   sessionsCommand,
   locksCommand,

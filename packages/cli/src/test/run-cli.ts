@@ -66,6 +66,9 @@ export function startCli(args: readonly string[], options: RunOptions): CliProce
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, KEEL_SERVERS: options.servers.join(","), ...options.env },
     stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    // Its own process group, so stopAll can kill keel *and* the command it runs (lock/elect):
+    // a SIGKILLed keel cannot stop its child, which would keep the output pipes open.
+    detached: true,
   });
   if (options.input !== undefined) child.stdin?.end(options.input);
   return new CliProcess(child);
@@ -82,13 +85,18 @@ export async function runJson<T>(args: readonly string[], options: RunOptions): 
   return JSON.parse(result.stdout) as T;
 }
 
+/** Kills every keel still running, with the commands it started (its whole process group). */
 export async function stopAll(): Promise<void> {
   await Promise.all(
     [...running].map(
       (child) =>
         new Promise<void>((resolve) => {
           child.once("close", () => resolve());
-          child.kill("SIGKILL");
+          try {
+            if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+          } catch {
+            child.kill("SIGKILL"); // the group is gone already
+          }
         }),
     ),
   );
