@@ -81,7 +81,7 @@ describe("stat", () => {
 describe("watch events", () => {
   it.each([
     [{ kind: "delete", sessionId: "42" }, "deleted by session 42"],
-    [{ kind: "delete", sessionId: "0" }, "deleted (no session)"],
+    [{ kind: "delete", sessionId: "0" }, "deleted without a session"],
     [{ kind: "forceRelease", sessionId: "7", reason: "stuck job" }, "force-released by session 7: stuck job"],
     [{ kind: "sessionExpired", sessionId: "9" }, "owner session 9 expired"],
     [{ kind: "sessionClosed", sessionId: "9" }, "owner session 9 closed"],

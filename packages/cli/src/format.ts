@@ -109,7 +109,7 @@ export function describeCause(
   const session = cause.sessionId === undefined || cause.sessionId === "0" ? "" : ` by session ${cause.sessionId}`;
   switch (cause.kind) {
     case "delete":
-      return cause.sessionId === "0" || cause.sessionId === undefined ? "deleted (no session)" : `deleted${session}`;
+      return session === "" ? "deleted without a session" : `deleted${session}`;
     case "forceRelease":
       return `force-released${session}: ${cause.reason ?? "no reason given"}`;
     case "sessionExpired":
