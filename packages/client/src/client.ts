@@ -129,6 +129,8 @@ const HEARTBEATS_PER_TIMEOUT = 5;
 const ANSWER_WAIT_FRACTION = 1 / 4;
 
 const now = (): number => performance.now();
+const DEBUG =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KEEL_CLIENT_DEBUG === "1";
 
 function dataField(data: Data | undefined): { data?: string; dataBase64?: string } {
   if (data === undefined) return {};
@@ -221,6 +223,8 @@ export class KeelClient implements AsyncDisposable {
   private suspectTimer: ReturnType<typeof setTimeout> | undefined;
   private connectionWaiters = new Set<() => void>();
   private supervisor: Promise<void> | undefined;
+  /** Set while close() runs: the session's own close must not read as an expiry. */
+  private closing = false;
 
   private constructor(private readonly options: ConnectOptions) {
     if (options.servers.length === 0) throw new RangeError("connect: servers must list at least one member");
@@ -327,6 +331,8 @@ export class KeelClient implements AsyncDisposable {
   }
 
   private apply(input: Parameters<SessionStateMachine["apply"]>[0]): void {
+    // While closing, the socket going away is part of the close, not news.
+    if (this.closing && input.type !== "closed") return;
     const changed = this.machine.apply(input);
     if (input.type === "attached" || input.type === "confirmed") this.armSuspectTimer();
     if (!changed) return;
@@ -406,6 +412,7 @@ export class KeelClient implements AsyncDisposable {
         failures = 0;
         await this.heartbeat(connection, dead);
       } catch (error) {
+        if (DEBUG) console.error(`[keel-client] ${member}:`, error);
         connection.close(error instanceof Error ? error.message : String(error));
         if (error instanceof SessionExpiredError || (error as KeelClientError).code === "AUTHFAILED") {
           this.apply({ type: "expired", reason: (error as Error).message });
@@ -508,6 +515,7 @@ export class KeelClient implements AsyncDisposable {
                 resolve();
                 return;
               case "expired":
+                if (this.closing) return;
                 this.apply({ type: "expired", reason: "the ensemble expired the session" });
                 connection.close("session expired");
                 return;
@@ -812,6 +820,7 @@ export class KeelClient implements AsyncDisposable {
       await this.supervisor;
       return;
     }
+    this.closing = true;
     const session = this.session;
     const connection = this.connection;
     if (session && connection?.open && this.state.name !== "expired") {
