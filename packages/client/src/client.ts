@@ -111,6 +111,11 @@ export interface VersionOptions extends CallOptions {
   readonly version?: number;
 }
 
+export interface DeleteOptions extends VersionOptions {
+  /** An operator's force-release, with the reason watchers are told. */
+  readonly forceRelease?: string;
+}
+
 export type Data = string | Uint8Array;
 
 /** A failed multi: the error of the failing op, with every op's result. */
@@ -681,9 +686,16 @@ export class KeelClient implements AsyncDisposable {
     return stat;
   }
 
-  /** Deletes the node; returns the zxid of the delete. */
-  async delete(path: string, options: VersionOptions = {}): Promise<string> {
-    const input = { path, version: options.version ?? -1, session: this.sessionRef() };
+  /**
+   * Deletes the node; returns the zxid of the delete. `forceRelease` marks an operator's release
+   * (servers with deletion causes report it to the node's watchers with the reason).
+   */
+  async delete(path: string, options: DeleteOptions = {}): Promise<string> {
+    const base = { path, version: options.version ?? -1, session: this.sessionRef() };
+    // Older servers drop the unknown field; typed loosely until the API carries it everywhere.
+    const input = (
+      options.forceRelease === undefined ? base : { ...base, forceRelease: { reason: options.forceRelease } }
+    ) as typeof base;
     const { zxid } = await this.call("write", (trpc, signal) => trpc.node.delete.mutate(input, { signal }), options);
     this.observeZxid(zxid);
     return zxid;
