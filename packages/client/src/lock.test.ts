@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LockLostError, NoNodeError, SessionLostError, WaitTimeoutError } from "./index.js";
 import { eventually, Harness } from "./test/harness.js";
-import { overlaps, runContenders } from "./test/mutex-run.js";
+import { maxToken, overlaps, runContenders } from "./test/mutex-run.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,12 +35,18 @@ describe("lock basics", () => {
     const waitB = b
       .lock("fair")
       .acquire()
-      .then((lease) => (order.push("b"), lease));
+      .then((lease) => {
+        order.push("b");
+        return lease;
+      });
     await eventually(async () => (await a.children("/keel/locks/fair")).length === 2, "b queued");
     const waitC = c
       .lock("fair")
       .acquire()
-      .then((lease) => (order.push("c"), lease));
+      .then((lease) => {
+        order.push("c");
+        return lease;
+      });
     await eventually(async () => (await a.children("/keel/locks/fair")).length === 3, "c queued");
     const waitD = d.lock("fair").acquire({ timeoutMs: 300 });
     await expect(waitD).rejects.toBeInstanceOf(WaitTimeoutError);
@@ -174,6 +180,6 @@ describe("lock under faults", () => {
     // The resource's last fenced write came from the holder with the highest token that wrote.
     const last = (await setup.get("/mutex-resource", { linearizable: true })).data;
     const written = sections.filter((section) => section.fencedWriteAccepted).map((section) => section.token);
-    expect(BigInt(last)).toBe(written.reduce((a, b) => (a > b ? a : b)));
+    expect(BigInt(last)).toBe(maxToken(written));
   });
 });

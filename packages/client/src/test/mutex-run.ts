@@ -92,3 +92,10 @@ export function overlaps(sections: readonly Section[]): string[] {
   }
   return out;
 }
+
+/** The largest of `tokens` (bigints: Math.max does not take them). */
+export function maxToken(tokens: readonly bigint[]): bigint {
+  let most = -1n;
+  for (const token of tokens) if (token > most) most = token;
+  return most;
+}
