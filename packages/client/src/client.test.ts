@@ -119,6 +119,21 @@ describe("failover", () => {
     await harness.ensemble.waitForLeader();
   });
 
+  it("refuses members behind what it has seen: with nothing caught up, it never re-attaches", async () => {
+    const keel = await harness.client({ sessionTimeoutMs: 3000 });
+    const states: ConnectionState["name"][] = [];
+    keel.onStateChange((state) => states.push(state.name));
+    // As if this client had seen a zxid no member has applied yet.
+    keel.observeZxid("999999999999999");
+    const member = harness.memberIdOf(keel.member);
+    await harness.ensemble.kill(member);
+    await eventually(() => keel.state.name === "suspect", "suspect");
+    expect(states).toEqual(["disconnected", "suspect"]);
+    await keel.close();
+    harness.ensemble.startMember(member);
+    await harness.ensemble.waitForLeader();
+  });
+
   it("states() iterates the changes and ends after close", async () => {
     const keel = await harness.client();
     const names: string[] = [];
