@@ -49,7 +49,8 @@ describe("operations", () => {
     const owner = await harness.client();
     const other = await harness.client();
     await owner.create("/eph", "mine", { kind: "ephemeral" });
-    expect((await other.exists("/eph"))?.ephemeralOwner).toBe(owner.sessionId);
+    // Another client reads through another member: a linearizable read sees the create.
+    expect((await other.exists("/eph", { linearizable: true }))?.ephemeralOwner).toBe(owner.sessionId);
     await owner.close();
     expect(owner.state.name).toBe("closed");
     expect(await other.exists("/eph", { linearizable: true })).toBeNull();

@@ -69,7 +69,7 @@ describe("lock basics", () => {
     const observer = await harness.client();
     const result = await keel.withLock("meta", async (signal, lease) => {
       expect(signal.aborted).toBe(false);
-      const node = await observer.get(lease.path);
+      const node = await observer.get(lease.path, { linearizable: true });
       const holder = JSON.parse(node.data) as Record<string, unknown>;
       expect(holder).toMatchObject({ clientId: keel.clientId, label: "worker-7", pid: process.pid });
       expect(typeof holder.host).toBe("string");
@@ -104,7 +104,7 @@ describe("lock basics", () => {
     await expect(
       operator.multi([lease.fenceOp(), { type: "set", path: "/deleted-resource", data: "late", version: -1 }]),
     ).rejects.toBeInstanceOf(NoNodeError);
-    expect((await operator.get("/deleted-resource")).data).toBe("ok");
+    expect((await operator.get("/deleted-resource", { linearizable: true })).data).toBe("ok");
   });
 
   it("a waiter whose session dies fails at once with a typed error", async () => {
