@@ -83,8 +83,9 @@ it("observe yields null while the observer itself is cut off, then the leader ag
   const others = harness.ensemble.members.filter((member) => member.id !== follower).map((member) => member.clientUrl);
   const candidate = await harness.client({ servers: others });
   const lead = await candidate.election("watched").campaign();
-  // The observer can reach only the member that will hang; its session outlives the pause.
-  const observer = await harness.client({ servers: [harness.url(follower)], sessionTimeoutMs: 10_000 });
+  // The observer can reach only the member that will hang. Its session must outlive the pause:
+  // suspect comes at 2/3 of the timeout, and the member needs a moment to rejoin after SIGCONT.
+  const observer = await harness.client({ servers: [harness.url(follower)], sessionTimeoutMs: 15_000 });
   const seen: (string | null)[] = [];
   const stop = new AbortController();
   const observing = (async () => {

@@ -164,14 +164,15 @@ describe("lock under faults", () => {
     await setup.create("/mutex-resource", "");
     const stop = new AbortController();
     const run = runContenders(harness, { contenders: 8, lockName: "mutex", stop: stop.signal, holdMs: 10 });
-    // Progress, then the leader dies, then progress again after it is back.
-    await sleep(2500);
+    // Progress, then the leader dies, progress under the new leader, and again once it is back.
+    await sleep(2000);
     const leader = await harness.leaderId();
     await harness.ensemble.kill(leader);
-    await sleep(3000);
+    await harness.ensemble.waitForLeader();
+    await sleep(1500);
     harness.ensemble.startMember(leader);
     await harness.ensemble.waitForLeader();
-    await sleep(2500);
+    await sleep(1500);
     stop.abort();
     const { sections } = await run;
     expect(overlaps(sections)).toEqual([]);
