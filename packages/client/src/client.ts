@@ -244,6 +244,9 @@ export class KeelClient implements AsyncDisposable {
     this.machine = new SessionStateMachine(this.grantedTimeoutMs);
     // Spread clients over the members.
     this.memberIndex = Math.floor(this.random() * options.servers.length);
+    this.webSocketClass(); // fail now, not inside the supervisor, when there is no WebSocket
+    if (!(this.grantedTimeoutMs > 0))
+      throw new RangeError(`sessionTimeoutMs must be > 0, got ${this.grantedTimeoutMs}`);
   }
 
   /** Connects, opens a session and attaches it; resolves once a serving member confirmed it. */

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { fromBase64, toBase64, utf8Bytes } from "./bytes.js";
@@ -237,5 +239,22 @@ describe("channel", () => {
     channel.push(1);
     for await (const _ of channel) break;
     expect(stopped).toBe(true);
+  });
+});
+
+describe("browser entry", () => {
+  it("imports nothing Node-only outside node.ts (the browser gets index.ts)", () => {
+    const root = new URL(".", import.meta.url).pathname;
+    const files = ["", "recipes"].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts") && name !== "node.ts")
+        .map((name) => join(root, dir, name)),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const source = readFileSync(file, "utf8");
+      expect(source, file).not.toMatch(/from "(node:[^"]+|ws|fs|os|path|crypto)"/);
+      expect(source, file).not.toMatch(/\bBuffer\./);
+    }
   });
 });
