@@ -4,7 +4,14 @@
  * repeated event.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BadVersionError, type ConnectionState, NodeExistsError, NoNodeError, type WatchEvent } from "./index.js";
+import {
+  BadVersionError,
+  type ConnectionState,
+  KeelClientError,
+  NodeExistsError,
+  NoNodeError,
+  type WatchEvent,
+} from "./index.js";
 import { eventually, Harness } from "./test/harness.js";
 
 let harness: Harness;
@@ -133,6 +140,53 @@ describe("failover", () => {
     await keel.close();
     harness.ensemble.startMember(member);
     await harness.ensemble.waitForLeader();
+  });
+
+  it("reports a write cut off by a hung member as outcome unknown, and does not repeat it", async () => {
+    const leader = await harness.leaderId();
+    const follower = harness.ensemble.members.find((member) => member.id !== leader)?.id as number;
+    const others = harness.ensemble.members
+      .filter((member) => member.id !== follower)
+      .map((member) => member.clientUrl);
+    // random 0: start on the first server listed, the member that will hang.
+    const keel = await harness.client({
+      servers: [harness.url(follower), ...others],
+      sessionTimeoutMs: 3000,
+      random: () => 0,
+    });
+    expect(keel.member).toBe(harness.url(follower));
+    await keel.create("/unknown", "");
+    harness.pause(follower);
+    // A sequential create: a blind repeat would leave two nodes.
+    const failure = await keel
+      .create("/unknown/item-", "x", { kind: "persistent_sequential" })
+      .catch((error: unknown) => error);
+    harness.resume(follower);
+    expect(failure).toBeInstanceOf(KeelClientError);
+    expect((failure as KeelClientError).outcomeUnknown).toBe(true);
+    expect(["CONNECTIONLOSS", "OPERATIONTIMEOUT"]).toContain((failure as KeelClientError).code);
+    await eventually(() => keel.state.name === "connected", "the client on another member");
+    await harness.ensemble.waitForLeader();
+    // Applied once (the paused member may still forward it after SIGCONT) or not at all: never twice.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await keel.children("/unknown", { linearizable: true })).length).toBeLessThanOrEqual(1);
+  });
+
+  it("every call takes an AbortSignal", async () => {
+    const keel = await harness.client();
+    await expect(keel.get("/", { signal: AbortSignal.abort(new Error("stop now")) })).rejects.toThrow("stop now");
+    const holder = await harness.client();
+    const lease = await holder.lock("aborted").acquire();
+    const controller = new AbortController();
+    const waiting = keel.lock("aborted").acquire({ signal: controller.signal });
+    await eventually(async () => (await holder.children("/keel/locks/aborted")).length === 2, "queued");
+    controller.abort(new Error("gave up"));
+    await expect(waiting).rejects.toThrow("gave up");
+    await eventually(
+      async () => (await holder.children("/keel/locks/aborted")).length === 1,
+      "the waiter's node withdrawn",
+    );
+    await lease.release();
   });
 
   it("states() iterates the changes and ends after close", async () => {
