@@ -42,10 +42,11 @@ it("30 s, 8 contenders, the leader killed twice, one holder's member paused: mut
           fencedWriteAccepted: false,
         };
         lonelySections.push(section);
-        lease.signal.addEventListener("abort", () => {
+        const onLost = () => {
           section.lost = true;
           section.exitedAt = Math.min(section.exitedAt, performance.now());
-        });
+        };
+        lease.signal.addEventListener("abort", onLost, { once: true });
         await lease
           .fenced([{ type: "set", path: "/long-resource", data: String(lease.fencingToken), version: -1 }])
           .then(() => {
@@ -57,6 +58,7 @@ it("30 s, 8 contenders, the leader killed twice, one holder's member paused: mut
         // Hold long enough to be holding when the member hangs.
         await sleep(500);
         section.exitedAt = Math.min(section.exitedAt, performance.now());
+        lease.signal.removeEventListener("abort", onLost);
         await lease.release().catch(() => undefined);
       } catch {
         await sleep(100);
