@@ -835,6 +835,11 @@ export class KeelClient implements AsyncDisposable {
       await this.supervisor;
       return;
     }
+    // Between members: wait a moment for one, so the session (and its locks) goes now rather
+    // than at expiry, when it would still block others.
+    if (this.session && (this.state.name === "disconnected" || this.state.name === "suspect")) {
+      await this.waitForConnection(now() + Math.min(2000, this.grantedTimeoutMs / 3)).catch(() => undefined);
+    }
     this.closing = true;
     const session = this.session;
     const connection = this.connection;
