@@ -111,6 +111,11 @@ export interface VersionOptions extends CallOptions {
   readonly version?: number;
 }
 
+export interface DeleteOptions extends VersionOptions {
+  /** An operator's force-release, with the reason watchers are told. */
+  readonly forceRelease?: string;
+}
+
 export type Data = string | Uint8Array;
 
 /** A failed multi: the error of the failing op, with every op's result. */
@@ -129,6 +134,8 @@ const HEARTBEATS_PER_TIMEOUT = 5;
 const ANSWER_WAIT_FRACTION = 1 / 4;
 
 const now = (): number => performance.now();
+const DEBUG =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KEEL_CLIENT_DEBUG === "1";
 
 function dataField(data: Data | undefined): { data?: string; dataBase64?: string } {
   if (data === undefined) return {};
@@ -221,6 +228,8 @@ export class KeelClient implements AsyncDisposable {
   private suspectTimer: ReturnType<typeof setTimeout> | undefined;
   private connectionWaiters = new Set<() => void>();
   private supervisor: Promise<void> | undefined;
+  /** Set while close() runs: the session's own close must not read as an expiry. */
+  private closing = false;
 
   private constructor(private readonly options: ConnectOptions) {
     if (options.servers.length === 0) throw new RangeError("connect: servers must list at least one member");
@@ -235,6 +244,9 @@ export class KeelClient implements AsyncDisposable {
     this.machine = new SessionStateMachine(this.grantedTimeoutMs);
     // Spread clients over the members.
     this.memberIndex = Math.floor(this.random() * options.servers.length);
+    this.webSocketClass(); // fail now, not inside the supervisor, when there is no WebSocket
+    if (!(this.grantedTimeoutMs > 0))
+      throw new RangeError(`sessionTimeoutMs must be > 0, got ${this.grantedTimeoutMs}`);
   }
 
   /** Connects, opens a session and attaches it; resolves once a serving member confirmed it. */
@@ -327,6 +339,8 @@ export class KeelClient implements AsyncDisposable {
   }
 
   private apply(input: Parameters<SessionStateMachine["apply"]>[0]): void {
+    // While closing, the socket going away is part of the close, not news.
+    if (this.closing && input.type !== "closed") return;
     const changed = this.machine.apply(input);
     if (input.type === "attached" || input.type === "confirmed") this.armSuspectTimer();
     if (!changed) return;
@@ -406,6 +420,7 @@ export class KeelClient implements AsyncDisposable {
         failures = 0;
         await this.heartbeat(connection, dead);
       } catch (error) {
+        if (DEBUG) console.error(`[keel-client] ${member}:`, error);
         connection.close(error instanceof Error ? error.message : String(error));
         if (error instanceof SessionExpiredError || (error as KeelClientError).code === "AUTHFAILED") {
           this.apply({ type: "expired", reason: (error as Error).message });
@@ -508,6 +523,7 @@ export class KeelClient implements AsyncDisposable {
                 resolve();
                 return;
               case "expired":
+                if (this.closing) return;
                 this.apply({ type: "expired", reason: "the ensemble expired the session" });
                 connection.close("session expired");
                 return;
@@ -673,9 +689,16 @@ export class KeelClient implements AsyncDisposable {
     return stat;
   }
 
-  /** Deletes the node; returns the zxid of the delete. */
-  async delete(path: string, options: VersionOptions = {}): Promise<string> {
-    const input = { path, version: options.version ?? -1, session: this.sessionRef() };
+  /**
+   * Deletes the node; returns the zxid of the delete. `forceRelease` marks an operator's release
+   * (servers with deletion causes report it to the node's watchers with the reason).
+   */
+  async delete(path: string, options: DeleteOptions = {}): Promise<string> {
+    const base = { path, version: options.version ?? -1, session: this.sessionRef() };
+    // Older servers drop the unknown field; typed loosely until the API carries it everywhere.
+    const input = (
+      options.forceRelease === undefined ? base : { ...base, forceRelease: { reason: options.forceRelease } }
+    ) as typeof base;
     const { zxid } = await this.call("write", (trpc, signal) => trpc.node.delete.mutate(input, { signal }), options);
     this.observeZxid(zxid);
     return zxid;
@@ -812,6 +835,12 @@ export class KeelClient implements AsyncDisposable {
       await this.supervisor;
       return;
     }
+    // Between members: wait a moment for one, so the session (and its locks) goes now rather
+    // than at expiry, when it would still block others.
+    if (this.session && (this.state.name === "disconnected" || this.state.name === "suspect")) {
+      await this.waitForConnection(now() + Math.min(2000, this.grantedTimeoutMs / 3)).catch(() => undefined);
+    }
+    this.closing = true;
     const session = this.session;
     const connection = this.connection;
     if (session && connection?.open && this.state.name !== "expired") {

@@ -15,6 +15,7 @@ export {
   type CreateOptions,
   connect,
   type Data,
+  type DeleteOptions,
   type HolderMetadata,
   KeelClient,
   type MultiFailure,

@@ -12,7 +12,7 @@
  */
 import type { OpResultView } from "@keel/api";
 import type { KeelClient, Op } from "../client.js";
-import { abortReason, KeelClientError, LockLostError, SessionLostError } from "../errors.js";
+import { abortReason, KeelClientError, LockLostError, SessionLostError, WatchResumeError } from "../errors.js";
 import { joinPath, sortBySequence } from "../paths.js";
 import type { DeleteCause } from "../watch.js";
 import {
@@ -120,18 +120,42 @@ export class Lease implements AsyncDisposable {
         if (reason) this.lose(reason);
       }),
     );
-    const watch = this.keel.watch(this.path, { mode: "persistent", afterZxid: this.czxid });
-    this.stops.push(() => watch.close());
     const follow = async () => {
-      for await (const event of watch) {
-        if (event.type === "NodeDeleted") {
-          this.lose(this.released ? "released" : describeCause(event.cause));
+      let afterZxid: string | undefined = this.czxid;
+      while (this.held) {
+        const watch = this.keel.watch(this.path, {
+          mode: "persistent",
+          ...(afterZxid === undefined ? {} : { afterZxid }),
+        });
+        const stop = () => watch.close();
+        this.stops.push(stop);
+        try {
+          for await (const event of watch) {
+            if (event.type === "NodeDeleted") {
+              this.lose(this.released ? "released" : describeCause(event.cause));
+              return;
+            }
+          }
           return;
+        } catch (error) {
+          if (!(error instanceof WatchResumeError)) throw error;
+          // A lease held longer than the server's history, then a failover: the node's presence
+          // with our czxid proves it was never deleted; watch again from what was just read.
+          const stat = await this.keel.exists(this.path, { linearizable: true });
+          if (stat === null || stat.czxid !== this.czxid) {
+            this.lose("its node was deleted while the watch was being resumed");
+            return;
+          }
+          afterZxid = undefined;
+        } finally {
+          watch.close();
+          const index = this.stops.indexOf(stop);
+          if (index >= 0) this.stops.splice(index, 1);
         }
       }
     };
     follow().catch((error: unknown) => {
-      // The watch failed (the session ended, the history was lost): the lease can no longer be vouched for.
+      // The watch failed (the session ended, say): the lease can no longer be vouched for.
       if (this.held) this.lose(error instanceof Error ? error.message : String(error));
     });
   }

@@ -94,6 +94,8 @@ export class TreeCache implements AsyncDisposable {
       this.watch = watch;
       try {
         await watch.ready;
+        // The member in use may lag the ensemble: catch up first, so the initial load is current.
+        await this.keel.sync(this.root);
         await this.load(this.root);
         this.emit({ type: "initialized" });
         this.readyResolve();
