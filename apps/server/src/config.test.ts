@@ -53,6 +53,14 @@ function problemsOf(argv: string[], env: Record<string, string> = {}, files: Rec
 }
 
 describe("loadConfig", () => {
+  it("sets the watch streams' Progress interval from --watch-progress-ms or KEEL_WATCH_PROGRESS_MS, 2000 by default", () => {
+    const base = ["--id", "1", "--data-dir", "/tmp/k1"];
+    expect(config(base).watchProgressMs).toBe(2000);
+    expect(config([...base, "--watch-progress-ms", "250"]).watchProgressMs).toBe(250);
+    expect(config(base, { KEEL_WATCH_PROGRESS_MS: "5000" }).watchProgressMs).toBe(5000);
+    expect(problemsOf([...base, "--watch-progress-ms", "5"])).toMatch(/watchProgressMs/);
+  });
+
   it("takes ports from this server's --peer entry and fills the defaults", () => {
     const result = config(["--id", "2", "--data-dir", "/tmp/k2", ...threePeers]);
     expect(result).toMatchObject({

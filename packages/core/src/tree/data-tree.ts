@@ -193,13 +193,14 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     zxid: Zxid,
     changes: NodeChange[],
   ): TxnResult {
+    const cause = sessionEndCause(reason, sessionId); // one shared, read-only object for every path
     for (const path of paths) {
       assert(
         this.nodes.get(path)?.ephemeralOwner === sessionId,
         `closeSession ${sessionId}: ${path} not its ephemeral`,
       );
       this.deleteNode(path, zxid);
-      changes.push({ type: "deleted", path, cause: sessionEndCause(reason, sessionId) });
+      changes.push({ type: "deleted", path, cause });
     }
     assert(!this.ephemeralsBySession.has(sessionId), `closeSession ${sessionId}: ephemerals left behind`);
     this.sessions.remove(sessionId);
