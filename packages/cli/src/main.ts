@@ -5,7 +5,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { commandHelp, parseCommandLine, topHelp } from "./args.js";
-import { CliError, EXIT_FAILED, EXIT_USAGE, errorLine } from "./cli-error.js";
+import { CliError, EXIT_FAILED, errorLine } from "./cli-error.js";
 import type { CommandContext, Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { Remote } from "./remote.js";
@@ -83,5 +83,3 @@ export async function runFromProcess(): Promise<void> {
   // Anything still open (a WebSocket that is closing, a timer) must not keep a finished command alive.
   process.stdout.write("", () => process.exit(code));
 }
-
-export { EXIT_USAGE };

@@ -127,14 +127,16 @@ describe("tree commands", () => {
 
 describe("watch", () => {
   it("prints each event once, in zxid order, with deletion causes, across the loss of its server", async () => {
-    expect((await keel("create", "/w")).code).toBe(0);
-    // The watch starts on member 1; later it must move on when member 1 dies.
+    const root = await runJson<{ stat: StatView }>(["create", "/w"], { servers });
+    // The watch starts on member 1; later it must move on when member 1 dies. It replays from
+    // /w's creation (--after), so an event made before the stream opened is not missed either.
     const first = ensemble.members[0];
     if (first === undefined) throw new Error("no members");
     const order = [first.clientUrl, ...servers.filter((url) => url !== first.clientUrl)];
-    const watch = startCli(["watch", "-R", "/w", "--json", "--count", "6"], { servers: order });
-    // Events only flow once the stream is open: create until the first one shows up.
     expect((await keel("create", "/w/1")).code).toBe(0);
+    const watch = startCli(["watch", "-R", "/w", "--json", "--count", "6", "--after", root.stat.czxid], {
+      servers: order,
+    });
     await watch.waitFor(({ stdout }) => stdout.includes('"/w/1"'), "the first event");
 
     await ensemble.kill(first.id);
@@ -168,10 +170,9 @@ describe("watch", () => {
     const watch = startCli(["watch", "--mode", "data", "/once"], { servers });
     // Retry the change until the stream (opened asynchronously) has seen one.
     let version = 0;
-    while (watch.stdout === "") {
+    while (watch.stdout === "" && !watch.done) {
       expect((await keel("set", "/once", `v${++version}`)).code).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      if ((await Promise.race([watch.exited, Promise.resolve(undefined)])) !== undefined) break;
     }
     const result = await watch.exited;
     expect(result.code).toBe(0);

@@ -72,6 +72,7 @@ describe("keel lock", () => {
     // The second queues behind the first: keel locks shows both, in order, with their labels.
     let view: { locks: { name: string; holder?: { metadata?: { label?: string } }; waiters: unknown[] }[] };
     do {
+      if (second.done) throw new Error(`the second keel lock exited: ${second.stderr}`);
       view = await runJson(["locks"], { servers });
     } while ((view.locks.find((lock) => lock.name === "jobs")?.waiters.length ?? 0) < 1);
     const jobs = view.locks.find((lock) => lock.name === "jobs");

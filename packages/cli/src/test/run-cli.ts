@@ -26,6 +26,8 @@ const running = new Set<ChildProcess>();
 export class CliProcess {
   stdout = "";
   stderr = "";
+  /** Set once the process has exited and its output is complete. */
+  done = false;
   readonly exited: Promise<CliResult>;
 
   constructor(readonly child: ChildProcess) {
@@ -39,6 +41,7 @@ export class CliProcess {
     this.exited = new Promise((resolve) => {
       child.once("close", (code, signal) => {
         running.delete(child);
+        this.done = true;
         resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
       });
     });
@@ -46,13 +49,8 @@ export class CliProcess {
 
   /** Waits until `predicate` holds for the output so far (no time limit: the test runner's applies). */
   async waitFor(predicate: (output: { stdout: string; stderr: string }) => boolean, what: string): Promise<void> {
-    let exitedEarly = false;
-    void this.exited.then(() => {
-      exitedEarly = true;
-    });
     while (!predicate(this)) {
-      if (exitedEarly && !predicate(this))
-        throw new Error(`keel exited before ${what}; stdout: ${this.stdout}; stderr: ${this.stderr}`);
+      if (this.done) throw new Error(`keel exited before ${what}; stdout: ${this.stdout}; stderr: ${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
