@@ -355,6 +355,7 @@ export class KeelClient implements AsyncDisposable {
       for (const wake of this.connectionWaiters) wake();
       this.connectionWaiters.clear();
     }
+    if (DEBUG) console.error(`[keel-client] ${now().toFixed(0)} state ${JSON.stringify(changed)}`);
     for (const listener of [...this.listeners]) {
       try {
         listener(changed);
@@ -420,7 +421,8 @@ export class KeelClient implements AsyncDisposable {
         failures = 0;
         await this.heartbeat(connection, dead);
       } catch (error) {
-        if (DEBUG) console.error(`[keel-client] ${member}:`, error);
+        if (DEBUG)
+          console.error(`[keel-client] ${now().toFixed(0)} ${member}:`, error instanceof Error ? error.message : error);
         connection.close(error instanceof Error ? error.message : String(error));
         if (error instanceof SessionExpiredError || (error as KeelClientError).code === "AUTHFAILED") {
           this.apply({ type: "expired", reason: (error as Error).message });

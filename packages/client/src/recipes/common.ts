@@ -63,6 +63,56 @@ export function sessionLostReason(state: ConnectionState): string | undefined {
   }
 }
 
+/**
+ * A signal that aborts when `outer` does or when the session is lost (with a SessionLostError), so
+ * a recipe's reads stop at once instead of waiting out their deadline on a dead connection.
+ */
+export function sessionBoundSignal(
+  keel: KeelClient,
+  outer?: AbortSignal,
+  what = "the session",
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const check = () => {
+    const reason = sessionLostReason(keel.state);
+    if (reason && !controller.signal.aborted) controller.abort(new SessionLostError(`${what}: ${reason}`));
+  };
+  const stop = keel.onStateChange(check);
+  const onOuter = () => controller.abort(abortReason(outer as AbortSignal));
+  outer?.addEventListener("abort", onOuter, { once: true });
+  if (outer?.aborted) onOuter();
+  check();
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      stop();
+      outer?.removeEventListener("abort", onOuter);
+    },
+  };
+}
+
+/** Resolves or rejects as `promise` does, or rejects with the signal's reason when it aborts first. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Creates every missing ancestor of `path` and (when `self`) `path` itself as container nodes. */
 export async function ensureContainers(keel: KeelClient, path: string, signal?: AbortSignal): Promise<void> {
   for (const ancestor of [...ancestorsOf(path), path]) {
@@ -225,13 +275,9 @@ export async function waitForChange(
     if (controller.signal.aborted) throw abortReason(controller.signal);
     const watch = keel.watch(path, { mode, signal: controller.signal });
     try {
-      await Promise.race([
-        watch.ready,
-        new Promise((_, reject) =>
-          controller.signal.addEventListener("abort", () => reject(abortReason(controller.signal)), { once: true }),
-        ),
-      ]);
-      if (await recheck()) return;
+      await raceAbort(watch.ready, controller.signal);
+      // The recheck's reads may hang on a dead connection: the wait ends when the session is lost.
+      if (await raceAbort(recheck(), controller.signal)) return;
       for await (const _event of watch) return;
     } finally {
       watch.close();

@@ -11,7 +11,7 @@
 import type { HolderMetadata, KeelClient } from "../client.js";
 import { NoNodeError, WaitTimeoutError } from "../errors.js";
 import { checkRecipeName, joinPath, sortBySequence } from "../paths.js";
-import { parseHolder, RECIPE_ROOTS, sessionLostReason, waitForChange } from "./common.js";
+import { parseHolder, RECIPE_ROOTS, sessionBoundSignal, sessionLostReason, waitForChange } from "./common.js";
 import { type AcquireOptions, acquireHold, exclusiveBlocker, type HoldSpec, type Lease } from "./hold.js";
 
 export type Leadership = Lease;
@@ -100,12 +100,15 @@ export class LeaderElection {
         continue;
       }
       let info: LeaderInfo | null;
+      const bound = sessionBoundSignal(this.keel, options.signal);
       try {
-        info = await this.leader(options);
+        info = await this.leader({ signal: bound.signal });
       } catch (error) {
         if (options.signal?.aborted) return;
         if (sessionLostReason(this.keel.state)) continue;
         throw error;
+      } finally {
+        bound.dispose();
       }
       if (emit(info)) yield info;
       try {

@@ -20,6 +20,7 @@ import {
   deleteOwn,
   deleteOwnInBackground,
   newNonce,
+  sessionBoundSignal,
   sessionLostReason,
   waitForChange,
 } from "./common.js";
@@ -225,9 +226,12 @@ export async function acquireHold(
   const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
   const data = { ...keel.holderMetadata(), nonce: newNonce() };
   const own = await createMember(keel, spec.dir, spec.prefix, data, options.signal ? { signal: options.signal } : {});
+  // Reads while queued stop at once when the session is lost: a waiter fails with SessionLostError.
+  const bound = sessionBoundSignal(keel, options.signal, `cannot wait for the ${spec.what}`);
+  const signal = bound.signal;
   try {
     for (;;) {
-      const names = await keel.children(spec.dir, options.signal ? { signal: options.signal } : {});
+      const names = await keel.children(spec.dir, { signal });
       const queue = sortBySequence(names, spec.prefixes);
       const index = queue.findIndex((entry) => entry.name === own.name);
       if (index < 0) throw new LockLostError(`${spec.what}: our queue node ${own.path} vanished while waiting`);
@@ -248,14 +252,16 @@ export async function acquireHold(
         blocker === "children" ? "children" : "exists",
         async () =>
           blocker === "children"
-            ? (await keel.children(spec.dir)).join("\n") !== names.join("\n")
-            : (await keel.exists(blockerPath)) === null,
+            ? (await keel.children(spec.dir, { signal })).join("\n") !== names.join("\n")
+            : (await keel.exists(blockerPath, { signal })) === null,
         { signal: options.signal, deadline },
       );
     }
   } catch (error) {
     deleteOwnInBackground(keel, own.path, own.czxid);
     throw error;
+  } finally {
+    bound.dispose();
   }
 }
 
