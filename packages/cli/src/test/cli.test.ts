@@ -3,13 +3,14 @@
  * every tree command in human and --json form, errors, recursive delete, ephemeral create, watch
  * across the loss of its server, cluster and snapshot.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClusterStatusView, NodeView, StatView } from "@keel/api";
 import { Ensemble } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, runJson, startCli, stopAll } from "./run-cli.js";
+import { bin, runCli, runJson, startCli, stopAll } from "./run-cli.js";
 
 let ensemble: Ensemble;
 let servers: string[];
@@ -111,6 +112,44 @@ describe("tree commands", () => {
     expect(deleted.deleted.indexOf("/tree/a/1")).toBeLessThan(deleted.deleted.indexOf("/tree/a"));
     expect(deleted.deleted).toHaveLength(5);
     expect((await keel("stat", "/tree")).stderr).toMatch(/^keel stat: NONODE: /);
+  });
+
+  it.each([
+    { answer: "n", deleted: false },
+    { answer: "y", deleted: true },
+  ])("delete -r on a terminal asks first; answering $answer", async ({ answer, deleted }) => {
+    for (const path of ["/tty", "/tty/a", "/tty/a/b"]) expect((await keel("create", path)).code).toBe(0);
+    // script(1) gives keel a pseudo-terminal as stdin, as a person at a shell would have.
+    const quoted = [process.execPath, bin, "delete", "-r", "/tty"].map((word) => `'${word}'`).join(" ");
+    const child = spawn("script", ["-qec", quoted, "/dev/null"], {
+      env: { ...process.env, KEEL_SERVERS: servers.join(",") },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    let closed = false;
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("close", (code) => {
+        closed = true;
+        resolve(code);
+      }),
+    );
+    while (!output.includes("[y/N]")) {
+      if (closed) throw new Error(`keel exited without asking: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(output).toContain("delete /tty and the 2 nodes below it? [y/N]");
+    child.stdin.write(`${answer}\n`);
+    const code = await exited;
+    expect(code).toBe(deleted ? 0 : 1);
+    const stat = await keel("stat", "/tty");
+    expect(stat.code).toBe(deleted ? 1 : 0);
+    if (!deleted) {
+      expect(output).toContain("not deleted");
+      expect((await keel("delete", "-r", "--yes", "/tty")).code).toBe(0);
+    }
   });
 
   it("create -e holds the ephemeral node with a session until SIGINT, then it is gone", async () => {

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../bin/keel.mjs", import.meta.url));
+export const bin = fileURLToPath(new URL("../../bin/keel.mjs", import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
