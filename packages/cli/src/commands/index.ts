@@ -1,0 +1,33 @@
+/** Every command, in the order `keel --help` lists them. */
+import type { Command } from "../command.js";
+import { clusterCommand } from "./cluster.js";
+import { completionCommand } from "./completion.js";
+import { createCommand } from "./create.js";
+import { deleteCommand } from "./delete.js";
+import { electCommand } from "./elect.js";
+import { getCommand } from "./get.js";
+import { lockCommand } from "./lock.js";
+import { locksCommand } from "./locks.js";
+import { lsCommand } from "./ls.js";
+import { sessionsCommand } from "./sessions.js";
+import { setCommand } from "./set.js";
+import { snapshotCommand } from "./snapshot.js";
+import { statCommand } from "./stat.js";
+import { watchCommand } from "./watch.js";
+
+export const COMMANDS: readonly Command[] = [
+  getCommand,
+  setCommand,
+  createCommand,
+  deleteCommand,
+  lsCommand,
+  statCommand,
+  watchCommand,
+  lockCommand,
+  electCommand,
+  clusterCommand,
+  sessionsCommand,
+  locksCommand,
+  snapshotCommand,
+  completionCommand,
+];

@@ -1,0 +1,134 @@
+/**
+ * `keel snapshot save|restore`: @keel/db's backup and restore (docs/storage.md, "Backup and
+ * restore"), run on a member's data directory. A running server holds its store open with an
+ * exclusive lock, so both need that member stopped; the other members keep serving meanwhile.
+ * @keel/db (and its native SQLite module) is loaded only here, so the other commands never load it.
+ */
+import { statSync } from "node:fs";
+import { formatZxid, KeelError, type Zxid } from "@keel/core";
+import { integerOption } from "../args.js";
+import { CliError, UsageError } from "../cli-error.js";
+import type { Command } from "../command.js";
+import { stringOption } from "../command.js";
+import { json, keyValues } from "../format.js";
+
+/** The ensemble id `npm start` gives its servers (scripts/start.mjs). */
+const NPM_START_ENSEMBLE_ID = "keel-local";
+
+export const snapshotCommand: Command = {
+  name: "snapshot",
+  summary: "save a member's store to a backup file, or restore one into a new data dir",
+  synopsis: "save|restore FILE --data-dir DIR --server-id N",
+  help: [
+    "save FILE     copies the member's whole store (log, epochs, snapshots) into FILE, which must",
+    "              not exist; consistent even while writes land (SQLite's online backup).",
+    "restore FILE  creates a store in DIR from FILE, as server N (and ensemble --ensemble-id, to",
+    "              start a new ensemble from it), after checking it fully; DIR must hold no store.",
+    "",
+    "Both need the member STOPPED: a running server keeps its store locked (save then fails with",
+    "LOCKED). Stop one member, save, start it again: the others keep serving. Restore rebuilds a",
+    "whole ensemble (every member from the same backup) or adds a member the leader then syncs;",
+    "never restore an old backup into a live ensemble as an existing member (docs/storage.md).",
+    `--ensemble-id defaults to ${NPM_START_ENSEMBLE_ID} (npm start's); npm start's data dirs are .keel/data/server-N.`,
+  ].join("\n"),
+  options: {
+    "data-dir": { type: "string", valueName: "DIR", file: true, description: "the member's data directory" },
+    "server-id": { type: "string", valueName: "N", description: "the member's server id (--id of keel-server)" },
+    "ensemble-id": {
+      type: "string",
+      valueName: "ID",
+      description: `the ensemble id (default ${NPM_START_ENSEMBLE_ID}); on restore, a new id renames the ensemble`,
+    },
+  },
+  positionals: { min: 2, max: 2 },
+  subcommands: ["save", "restore"],
+  async run(context, args) {
+    const [action, file] = args.positionals as [string, string];
+    if (action !== "save" && action !== "restore")
+      throw new UsageError(`snapshot takes save or restore, got ${JSON.stringify(action)}`);
+    const dataDir = stringOption(args, "data-dir");
+    if (dataDir === undefined) throw new UsageError("--data-dir is required (the member's data directory)");
+    const serverId = integerOption("server-id", stringOption(args, "server-id"), 1, 255);
+    if (serverId === undefined) throw new UsageError("--server-id is required (the member's --id)");
+    const ensembleId = stringOption(args, "ensemble-id") ?? NPM_START_ENSEMBLE_ID;
+    const db = await import("@keel/db");
+    const warnings: string[] = [];
+    const onWarning = (message: string) => {
+      warnings.push(message);
+      context.note(`warning: ${message}`);
+    };
+    try {
+      if (action === "save") {
+        // lockWaitMs 0: a running server holds the store; say so at once instead of waiting.
+        const store = db.openReplicaStore(dataDir, { serverId, ensembleId, onWarning, lockWaitMs: 0 });
+        try {
+          await store.backupTo(file);
+          const meta = store.meta();
+          const bytes = statSync(file).size;
+          const summary = {
+            action,
+            file,
+            bytes,
+            serverId: meta.serverId,
+            ensembleId: meta.ensembleId,
+            lastLoggedZxid: String(meta.lastLoggedZxid),
+            latestSnapshotZxid: meta.latestSnapshot === undefined ? null : String(meta.latestSnapshot.zxid),
+            warnings,
+          };
+          context.out(
+            context.json
+              ? json(summary)
+              : keyValues([
+                  ["saved", `${file} (${bytes} bytes)`],
+                  ["from", `server ${meta.serverId} of ensemble ${meta.ensembleId}`],
+                  ["last logged zxid", formatZxid(meta.lastLoggedZxid)],
+                  ["latest snapshot", meta.latestSnapshot === undefined ? "-" : formatZxid(meta.latestSnapshot.zxid)],
+                ]),
+          );
+        } finally {
+          store.close();
+        }
+      } else {
+        const restoreOptions = {
+          serverId,
+          onWarning,
+          ...(stringOption(args, "ensemble-id") === undefined ? {} : { ensembleId }),
+        };
+        const meta = db.restoreReplica(file, dataDir, restoreOptions);
+        const summary = {
+          action,
+          file,
+          dataDir,
+          serverId: meta.serverId,
+          ensembleId: meta.ensembleId,
+          acceptedEpoch: meta.acceptedEpoch,
+          currentEpoch: meta.currentEpoch,
+          logStartZxid: String(meta.logStartZxid),
+          warnings,
+        };
+        context.out(
+          context.json
+            ? json(summary)
+            : keyValues([
+                ["restored", `${file} into ${dataDir}`],
+                ["as", `server ${meta.serverId} of ensemble ${meta.ensembleId}`],
+                ["epochs", `accepted ${meta.acceptedEpoch}, current ${meta.currentEpoch}`],
+                ["log starts after", formatZxid(meta.logStartZxid as Zxid)],
+                [
+                  "next",
+                  `start keel-server with --id ${meta.serverId} --ensemble-id ${meta.ensembleId} --data-dir ${dataDir}`,
+                ],
+              ]),
+        );
+      }
+    } catch (error) {
+      if (error instanceof KeelError) {
+        const hint =
+          (error as { reason?: string }).reason === "LOCKED" ? " (is the member still running? stop it first)" : "";
+        throw new CliError(`${error.message}${hint}`, 1, error.code);
+      }
+      throw error;
+    }
+    return 0;
+  },
+};
