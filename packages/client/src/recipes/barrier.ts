@@ -22,11 +22,16 @@ export class Barrier {
 
   /** Raises the barrier (idempotent). */
   async set(): Promise<void> {
-    await ensureContainers(this.keel, RECIPE_ROOTS.barriers);
-    try {
-      await this.keel.create(this.path, JSON.stringify(this.keel.holderMetadata({ acquiredAt: Date.now() })));
-    } catch (error) {
-      if (!(error instanceof NodeExistsError)) throw error;
+    for (;;) {
+      try {
+        await this.keel.create(this.path, JSON.stringify(this.keel.holderMetadata({ acquiredAt: Date.now() })));
+        return;
+      } catch (error) {
+        if (error instanceof NodeExistsError) return;
+        if (!(error instanceof NoNodeError)) throw error;
+        // The parent container is missing (or was just cleaned up): create it and try again.
+        await ensureContainers(this.keel, RECIPE_ROOTS.barriers);
+      }
     }
   }
 

@@ -113,19 +113,32 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-/** Creates every missing ancestor of `path` and (when `self`) `path` itself as container nodes. */
+/**
+ * Creates every missing ancestor of `path` and `path` itself as container nodes. An empty
+ * container may be cleaned up between two steps (a parent vanishing under the child being
+ * created), so a NONODE starts the chain again.
+ */
 export async function ensureContainers(keel: KeelClient, path: string, signal?: AbortSignal): Promise<void> {
-  for (const ancestor of [...ancestorsOf(path), path]) {
-    if (ancestor === "/keel") continue; // reserved, always there
-    try {
-      await keel.create(ancestor, "", { kind: "container", ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (error instanceof NodeExistsError) continue;
-      // A create whose outcome is unknown: the next step (or the caller's retry) finds out.
-      if (error instanceof KeelClientError && error.outcomeUnknown) continue;
-      throw error;
+  const chain = [...ancestorsOf(path), path].filter((ancestor) => ancestor !== "/keel"); // /keel is reserved, always there
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let vanished = false;
+    for (const ancestor of chain) {
+      try {
+        await keel.create(ancestor, "", { kind: "container", ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (error instanceof NodeExistsError) continue;
+        // A create whose outcome is unknown: the next step (or the caller's retry) finds out.
+        if (error instanceof KeelClientError && error.outcomeUnknown) continue;
+        if (error instanceof NoNodeError) {
+          vanished = true;
+          break;
+        }
+        throw error;
+      }
     }
+    if (!vanished) return;
   }
+  throw new NoNodeError(`the parents of ${path} kept vanishing (container clean-up); try again`, path);
 }
 
 /**

@@ -45,7 +45,8 @@ export class Counter {
           await this.keel.create(this.path, step.toString(), options);
           return step;
         } catch (createError) {
-          if (createError instanceof NodeExistsError) continue;
+          // Someone else created it first, or the parent container was cleaned up meanwhile.
+          if (createError instanceof NodeExistsError || createError instanceof NoNodeError) continue;
           throw createError;
         }
       }
