@@ -1,7 +1,7 @@
 /**
- * Behaviour that needs the server additions of issue 17 (branch srv17: deletion causes and
- * Progress notifications). Excluded from the default run until that branch is merged; run with
- * `npm run test:srv17 -w @keel/client`.
+ * The SDK over the server's deletion causes and Progress notifications (docs/api.md): a
+ * force-released lock holder learns who released it and why, NodeDeleted carries sessionClosed,
+ * and Progress moves a watch's resume point.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LockLostError, type WatchEvent } from "./index.js";
