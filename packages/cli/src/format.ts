@@ -101,7 +101,7 @@ export function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
-/** Why a node was deleted (the contract's DeleteCauseView), in words; undefined when not known. */
+/** Why a node was deleted (the API's DeleteCauseView), in words; undefined when not known. */
 export function describeCause(
   cause: { kind: string; sessionId?: string; reason?: string } | undefined,
 ): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Holders and queues of the SDK's locks, derived from the tree (contract for issue 17, item 4):
+ * Holders and queues of the SDK's locks, derived from the tree (docs/client.md, "Where recipes keep their state"):
  * a lock NAME is the children of /keel/locks/NAME, ephemeral-sequential nodes `lock-<seq>` whose
  * data is JSON { clientId, host, pid, label?, acquiredAt? }. The lowest sequence holds the lock,
  * the others wait in sequence order. Pure, so the unit test pins the derivation.

@@ -6,20 +6,14 @@
  * takes the stream for `outageMaxMs`, or at once on a final error (the resume zxid left the
  * server's history: BADARGUMENTS).
  */
-import type { AppRouter, WatchMode } from "@keel/api";
+import type { AppRouter, DeleteCauseView, WatchMode } from "@keel/api";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import WebSocket from "ws";
 import { CliError } from "./cli-error.js";
 import { classify } from "./remote.js";
 
-/** The contract's deletion cause (contract for issue 17, item 1); absent on older servers. */
-export type DeleteCause =
-  | { kind: "delete"; sessionId: string }
-  | { kind: "forceRelease"; sessionId: string; reason: string }
-  | { kind: "sessionExpired"; sessionId: string }
-  | { kind: "sessionClosed"; sessionId: string }
-  | { kind: "ttlExpired" }
-  | { kind: "containerEmpty" };
+/** Why a node was deleted (docs/api.md, "Deletion causes"); absent on older servers. */
+export type DeleteCause = DeleteCauseView;
 
 /** An event as received. `type` is open: clients must ignore types they do not know (Progress). */
 export interface StreamEvent {

@@ -13,7 +13,7 @@
  * the resume point forward without an event, so a long-idle stream resumes from a recent zxid and
  * not from one that has left the server's history; they are yielded only with `progress: true`.
  */
-import type { WatchMode } from "@keel/api";
+import type { DeleteCauseView, WatchMode } from "@keel/api";
 import { backoffDelayMs } from "./backoff.js";
 import { Channel } from "./channel.js";
 import { abortReason, fromCallError, type KeelClientError, WatchResumeError } from "./errors.js";
@@ -22,14 +22,8 @@ import type { MemberConnection } from "./transport.js";
 
 export type { WatchMode };
 
-/** Why a node was deleted (servers with the deletion-cause addition; docs/client.md). */
-export type DeleteCause =
-  | { readonly kind: "delete"; readonly sessionId: string }
-  | { readonly kind: "forceRelease"; readonly sessionId: string; readonly reason: string }
-  | { readonly kind: "sessionExpired"; readonly sessionId: string }
-  | { readonly kind: "sessionClosed"; readonly sessionId: string }
-  | { readonly kind: "ttlExpired" }
-  | { readonly kind: "containerEmpty" };
+/** Why a node was deleted: the server's view, docs/api.md "Deletion causes" (docs/client.md). */
+export type DeleteCause = Readonly<DeleteCauseView>;
 
 export type WatchEventType = "NodeCreated" | "NodeDeleted" | "NodeDataChanged" | "NodeChildrenChanged" | "Progress";
 

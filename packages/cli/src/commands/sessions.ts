@@ -7,7 +7,7 @@ import { json, table } from "../format.js";
 
 const LIMIT_DEFAULT = 1_000;
 
-/** session.list's answer (contract for issue 17, item 3). */
+/** session.list's answer (docs/api.md). */
 export interface SessionListView {
   sessions: { sessionId: string; timeoutMs: number; ephemerals: number }[];
   truncated: boolean;
