@@ -40,7 +40,7 @@ export class TxnHistory {
   push(entry: HistoryEntry): void {
     const last =
       this.length === 0 ? this.floor : (this.ring[(this.start + this.length - 1) % this.capacity] as HistoryEntry).zxid;
-    assert(entry.zxid > last, `history: zxid ${entry.zxid} not after ${last}`);
+    assert(entry.zxid > last, () => `history: zxid ${entry.zxid} not after ${last}`);
     if (this.length === this.capacity) {
       this.floor = (this.ring[this.start] as HistoryEntry).zxid;
       this.ring[this.start] = entry;

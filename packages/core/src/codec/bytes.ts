@@ -73,6 +73,15 @@ export class ByteWriter {
     return this;
   }
 
+  /** Length-prefixed bytes held as a one-byte string (char codes 0..255, tree/znode-data.ts). */
+  latin1Bytes(value: string): this {
+    this.u32(value.length);
+    this.reserve(value.length);
+    for (let i = 0; i < value.length; i++) this.buffer[this.length + i] = value.charCodeAt(i);
+    this.length += value.length;
+    return this;
+  }
+
   raw(value: Uint8Array): this {
     this.reserve(value.length);
     this.buffer.set(value, this.length);
@@ -177,8 +186,20 @@ export class ByteReader {
     return at < 0 ? new Uint8Array(0) : this.bytesIn.subarray(at, at + length);
   }
 
+  /** Length-prefixed UTF-8. Short ASCII (most paths) is decoded here: TextDecoder's per-call cost dominates small strings. */
   string(limit?: number): string {
-    return textDecoder.decode(this.bytes(limit));
+    const bytes = this.bytes(limit);
+    if (bytes.length <= 64) {
+      let ascii = true;
+      for (let i = 0; i < bytes.length; i++) {
+        if ((bytes[i] as number) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    }
+    return textDecoder.decode(bytes);
   }
 
   get remaining(): number {
