@@ -39,6 +39,12 @@ export const TXN_OVERHEAD_BYTES_MAX = PATH_BYTES_MAX + ACL_ENTRIES_MAX * (2 * AC
 export const SNAPSHOT_CHUNK_BYTES_TARGET = 1024 * 1024;
 /** Recent committed txns kept in memory so a watch stream can resume from a zxid. */
 export const HISTORY_TXNS_MAX_DEFAULT = 10_000;
+/**
+ * Node changes those txns may hold in all: a multi of 1,000 creates is one txn but 1,000 results
+ * and changes, so a count of txns alone let the history hold millions of objects (hundreds of
+ * MiB while a big tree is loaded or replayed). Past this, the oldest txns leave early.
+ */
+export const HISTORY_CHANGES_MAX = 100_000;
 /** Largest request or txn the codecs accept, in bytes (path + data + ACL + framing; ZooKeeper's jute.maxbuffer is ~1 MiB). */
 export const TXN_BYTES_MAX = 64 * MiB;
 
