@@ -168,8 +168,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     this.preserve(parentPath(op.path));
     const node = this.newNode(op.data, op.acl, op.kind, header.sessionId, op.ttlMs, zxid, header.timeMs);
     this.nodes.set(op.path, node);
-    if (parent.children === null) parent.children = new Set();
-    parent.children.add(baseName(op.path));
+    childSet(parent).add(baseName(op.path));
     parent.cversion = int32Add(parent.cversion, 1);
     parent.pzxid = zxid;
     this.indexKind(op.path, node);
@@ -183,7 +182,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     this.preserve(path);
     this.preserve(parentPath(path));
     this.nodes.delete(path);
-    parent.children?.delete(baseName(path));
+    childSet(parent).delete(baseName(path));
     parent.cversion = int32Add(parent.cversion, 1);
     parent.pzxid = zxid;
     this.unindexKind(path, node);
@@ -275,7 +274,8 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
   childrenSorted(path: string): string[] | undefined {
     const node = this.nodes.get(path);
     if (node === undefined) return undefined;
-    return node.children === null ? [] : [...node.children].sort();
+    if (node.children === null) return [];
+    return Array.isArray(node.children) ? node.children.slice() : [...node.children].sort();
   }
 
   /** Every descendant of `path` (not counting itself), as ZooKeeper's getAllChildrenNumber. */
@@ -338,12 +338,18 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         this.restoreParentPath = parentPathText;
         this.restoreParent = parent;
       }
-      if (parent.children === null) parent.children = new Set();
-      // One hash insert, not a lookup and an insert: a duplicate shows as a set that did not grow
-      // (the reader then fails the whole snapshot, so the overwritten entry is never used).
-      const siblings = parent.children.size;
-      parent.children.add(path.slice(slash + 1));
-      if (parent.children.size === siblings) return `node ${path} out of order (duplicate)`;
+      const name = path.slice(slash + 1);
+      const children = parent.children;
+      if (children === null) parent.children = [name];
+      else if (Array.isArray(children) && (children[children.length - 1] as string) < name) children.push(name);
+      else {
+        // Not after the last sibling (a snapshot from elsewhere, or a duplicate): fall back to a
+        // Set; a duplicate shows as a set that did not grow (the reader then fails the snapshot).
+        const set = childSet(parent);
+        const siblings = set.size;
+        set.add(name);
+        if (set.size === siblings) return `node ${path} out of order (duplicate)`;
+      }
     }
     node.acl = this.internAcl(node.acl);
     this.nodes.set(path, node);
@@ -361,3 +367,12 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
 }
 
 const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** The node's children as a Set, made from the restored sorted array (or from nothing) on first need. */
+function childSet(node: Znode): Set<string> {
+  const children = node.children;
+  if (children instanceof Set) return children;
+  const set = new Set<string>(children ?? []);
+  node.children = set;
+  return set;
+}
