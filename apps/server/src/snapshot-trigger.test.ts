@@ -25,9 +25,9 @@ describe("SnapshotTrigger", () => {
     // One multi of many creates is one txn: only the bytes make it due.
     { case: "few big txns", applied: [[3, 4000]] as [number, number][], lastSnapshot: 0, due: "bytes" },
     { case: "just under the bytes", applied: [[2, 4999]] as [number, number][], lastSnapshot: 0, due: undefined },
-    // A big snapshot raises the bytes threshold to a quarter of its size.
-    { case: "big tree, little log", applied: [[3, 4000]] as [number, number][], lastSnapshot: 80_000, due: undefined },
-    { case: "big tree, enough log", applied: [[5, 4000]] as [number, number][], lastSnapshot: 80_000, due: "bytes" },
+    // A big snapshot raises the bytes threshold to an eighth of its size.
+    { case: "big tree, little log", applied: [[3, 4000]] as [number, number][], lastSnapshot: 160_000, due: undefined },
+    { case: "big tree, enough log", applied: [[5, 4000]] as [number, number][], lastSnapshot: 160_000, due: "bytes" },
   ])("$case → $due", ({ applied, lastSnapshot, due }) => {
     const trigger = new SnapshotTrigger(policy, lastSnapshot);
     for (const [count, bytes] of applied) trigger.applied(entries(count, bytes));
@@ -41,8 +41,8 @@ describe("SnapshotTrigger", () => {
     trigger.started();
     expect(trigger.due()).toBeUndefined();
     expect(trigger.bytesSince).toBe(0);
-    trigger.written(100_000);
-    expect(trigger.bytesThreshold).toBe(100_000 / SNAPSHOT_SIZE_DIVISOR);
+    trigger.written(200_000);
+    expect(trigger.bytesThreshold).toBe(200_000 / SNAPSHOT_SIZE_DIVISOR);
     trigger.applied(entries(2, 12_000));
     expect(trigger.due()).toBeUndefined();
     trigger.applied(entries(1, 1000));

@@ -4,10 +4,10 @@
  * whole tree's worth of log. So a snapshot is also due once the txns applied since the last one
  * reach a number of bytes (ZooKeeper's snapSizeLimitInKb plays this part, at 4 GB).
  *
- * The bytes threshold is `everyBytes` or a quarter of the newest snapshot's size, whichever is
- * larger: replay after a restart then costs at most a fraction of loading the snapshot, while
- * the snapshot bytes written per logged byte stay at most 4 for a big tree (a fixed small
- * threshold would rewrite a 1 GiB tree every few MiB of writes).
+ * The bytes threshold is `everyBytes` or an eighth of the newest snapshot's size, whichever is
+ * larger: replay after a restart then costs a fraction of loading the snapshot (replaying a txn
+ * costs more per znode than restoring one), while the snapshot bytes written per logged byte
+ * stay at most 8 (a fixed small threshold would rewrite a 1 GiB tree every few MiB of writes).
  */
 import type { LogEntry } from "@keel/core";
 
@@ -19,7 +19,7 @@ export interface SnapshotPolicy {
 }
 
 /** The bytes threshold grows with the tree: a snapshot is due after 1/SIZE_DIVISOR of its size in log. */
-export const SNAPSHOT_SIZE_DIVISOR = 4;
+export const SNAPSHOT_SIZE_DIVISOR = 8;
 
 export class SnapshotTrigger {
   private txns = 0;
