@@ -77,6 +77,7 @@ describe("loadConfig", () => {
       maxSessionTimeoutMs: 60_000,
       dataBytesMax: 1024 * 1024,
       snapshotEveryTxns: 100_000,
+      snapshotEveryBytes: 4 * 1024 * 1024,
       snapshotsToKeep: 3,
       logLevel: "info",
     });

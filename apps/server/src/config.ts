@@ -61,6 +61,8 @@ export interface ServerConfig {
   readonly peerReconnectDelayMinMs: number;
   readonly peerReconnectDelayMaxMs: number;
   readonly snapshotEveryTxns: number;
+  /** Bytes of txns applied between snapshots (at least: snapshot-trigger.ts), so a restart replays a bounded log. */
+  readonly snapshotEveryBytes: number;
   readonly snapshotsToKeep: number;
   /** How long a write or sync may wait for its commit before the caller gets OPERATIONTIMEOUT. */
   readonly requestTimeoutMs: number;
@@ -279,6 +281,13 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<count>",
     defaultText: "100000",
     help: "txns logged between snapshots",
+  },
+  {
+    key: "snapshotEveryBytes",
+    kind: "int",
+    value: "<bytes>",
+    defaultText: "4194304",
+    help: "bytes of txns logged between snapshots (at least; an eighth of the last snapshot's size when that is more)",
   },
   {
     key: "snapshotsToKeep",
@@ -606,6 +615,7 @@ const mergedSchema = z.object({
   peerReconnectDelayMinMs: intIn(1, 60_000).default(50),
   peerReconnectDelayMaxMs: intIn(1, 600_000).default(2000),
   snapshotEveryTxns: intIn(1, 1_000_000_000).default(100_000),
+  snapshotEveryBytes: intIn(1 * KiB, 1024 * 1024 * MiB).default(4 * MiB),
   snapshotsToKeep: intIn(1, 1000).default(3),
   requestTimeoutMs: intIn(100, 600_000).default(10_000),
   historyTxnsMax: intIn(1, 10_000_000).default(HISTORY_TXNS_MAX_DEFAULT),

@@ -50,6 +50,7 @@ import type { ServerConfig } from "./config.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
 import { replicaConfigFrom } from "./replica-config.js";
+import { SnapshotTrigger } from "./snapshot-trigger.js";
 
 export type SyncType = "DIFF" | "TRUNC" | "SNAP";
 
@@ -137,7 +138,11 @@ export class ReplicaHost {
   /** Peers whose link closed during a drive (at most one entry per peer), stepped as LINK_DOWN right after it. */
   private readonly linksDown = new Set<PeerId>();
   private tickTimer: NodeJS.Timeout | undefined;
-  private txnsSinceSnapshot = 0;
+  private readonly snapshotTrigger: SnapshotTrigger;
+  /** When this host was created, and how many txns it applied until it first served: the start-up log line. */
+  private readonly createdAtMs = performance.now();
+  private appliedBeforeServing = 0;
+  private servedOnce = false;
   private snapshotting: BackgroundSnapshot | undefined;
   private purging = false;
   private syncSeen: SyncType | undefined;
@@ -151,6 +156,10 @@ export class ReplicaHost {
     const { config, store } = deps;
     this.nextRequestId = deps.clock() * 1000;
     this.state = this.loadState(store);
+    this.snapshotTrigger = new SnapshotTrigger(
+      { everyTxns: config.snapshotEveryTxns, everyBytes: config.snapshotEveryBytes },
+      Number(store.latestSnapshotHeader()?.bytesTotal ?? 0),
+    );
     this.replica = new Replica({
       config: replicaConfigFrom(config),
       log: store,
@@ -173,8 +182,18 @@ export class ReplicaHost {
     };
     const header = store.latestSnapshotHeader();
     if (header === undefined) return new KeelState(stateConfig);
+    const started = performance.now();
     const restored = KeelState.restore(this.snapshotFromStore(store, header), stateConfig);
     if (restored instanceof KeelError) throw restored;
+    this.deps.logger.info(
+      {
+        zxid: header.zxid.toString(),
+        bytes: String(header.bytesTotal),
+        znodes: restored.nodeCount,
+        ms: Math.round(performance.now() - started),
+      },
+      "start-up: state restored from the snapshot",
+    );
     return restored;
   }
 
@@ -383,6 +402,17 @@ export class ReplicaHost {
     const serving = this.replica.serving;
     const stopped = this.servingAfterLastDrive && !serving;
     this.servingAfterLastDrive = serving;
+    if (serving && !this.servedOnce) {
+      this.servedOnce = true;
+      this.deps.logger.info(
+        {
+          ms: Math.round(performance.now() - this.createdAtMs),
+          replayedTxns: this.appliedBeforeServing,
+          zxid: this.state.lastAppliedZxid.toString(),
+        },
+        "start-up: serving (time from loading the state, replayed txns included)",
+      );
+    }
     if (!stopped) return;
     const reason = `server ${this.selfId} stopped serving (${this.replica.state.toLowerCase()})`;
     for (const listener of this.stopServingListeners) listener(reason);
@@ -440,7 +470,8 @@ export class ReplicaHost {
     this.cancelSnapshot(); // the install replaced every snapshot row, the one being written too
     const error = this.state.restore(this.snapshotFromStore(this.deps.store, header));
     if (error) throw error; // a snapshot the leader sent that does not decode is a bug: crash, do not serve it
-    this.txnsSinceSnapshot = 0;
+    this.snapshotTrigger.started();
+    this.snapshotTrigger.written(Number(header.bytesTotal));
     for (const listener of this.resetListeners) listener();
   }
 
@@ -454,7 +485,8 @@ export class ReplicaHost {
       const { origin } = applied.header;
       if (origin.peer === this.deps.config.id) this.settleWrite(origin.requestId, applied);
     }
-    this.txnsSinceSnapshot += entries.length;
+    this.snapshotTrigger.applied(entries);
+    if (!this.servedOnce) this.appliedBeforeServing += entries.length;
     this.deps.metrics.setLastZxid(this.state.lastAppliedZxid);
   }
 
@@ -537,14 +569,21 @@ export class ReplicaHost {
   }
 
   /**
-   * Every `snapshotEveryTxns` applied txns, starts a snapshot of the applied state in the
-   * background: a copy-on-write view taken now (consistent at this zxid while txns keep applying),
-   * serialized and written a few chunks per event-loop turn, committed and purged when done.
+   * When a snapshot is due (snapshot-trigger.ts: a count of txns or of their bytes), starts one of
+   * the applied state in the background: a copy-on-write view taken now (consistent at this zxid
+   * while txns keep applying), serialized and written a few chunks per event-loop turn, committed
+   * and purged when done.
    */
   private maybeSnapshot(): void {
-    const { config, store } = this.deps;
-    if (this.snapshotting !== undefined || this.txnsSinceSnapshot < config.snapshotEveryTxns) return;
-    this.txnsSinceSnapshot = 0;
+    const { store, logger } = this.deps;
+    if (this.snapshotting !== undefined) return;
+    const reason = this.snapshotTrigger.due();
+    if (reason === undefined) return;
+    logger.info(
+      { reason, txns: this.snapshotTrigger.txnsSince, bytes: this.snapshotTrigger.bytesSince },
+      "snapshot due",
+    );
+    this.snapshotTrigger.started();
     const progress = this.state.snapshotInBackground();
     this.snapshotting = { progress, write: store.beginSnapshot(progress.zxid) };
     this.scheduleSnapshotTurn();
@@ -592,6 +631,7 @@ export class ReplicaHost {
     this.snapshotting = undefined;
     const info = store.commitSnapshot(current.write);
     if (info === undefined) return;
+    this.snapshotTrigger.written(Number(info.bytesTotal));
     logger.info(
       { zxid: info.zxid.toString(), chunks: info.chunkCount, bytes: info.bytesTotal.toString() },
       "snapshot taken",

@@ -34,11 +34,18 @@ export async function startServer(options: {
   const { config, logger, version } = options;
   const clock = () => Date.now();
   mkdirSync(config.dataDir, { recursive: true });
+  const openStarted = performance.now();
   const store = openReplicaStore(config.dataDir, {
     serverId: config.id,
     ensembleId: config.ensembleId,
     onWarning: (message) => logger.warn(message),
   });
+  // Start-up phases are logged at info (store open, state restore, replay until serving) so a slow
+  // start says which part was slow (docs/storage.md, "Start-up").
+  logger.info(
+    { ms: Math.round(performance.now() - openStarted), lastLoggedZxid: store.lastLoggedZxid().toString() },
+    "start-up: store opened and recovered",
+  );
   const metrics = createServerMetrics({ version });
   const network = new PeerNetwork({ config, logger, metrics, random: () => randomInt(1 << 30) / (1 << 30) });
   const host = new ReplicaHost({ config, store, network, logger, metrics, random: systemRandom, clock });

@@ -40,6 +40,12 @@ export const SNAPSHOT_CHUNK_BYTES_TARGET = 1024 * 1024;
 /** Recent committed txns kept in memory so a watch stream can resume from a zxid. */
 export const HISTORY_TXNS_MAX_DEFAULT = 10_000;
 /**
+ * Node changes those txns may hold in all: a multi of 1,000 creates is one txn but 1,000 results
+ * and changes, so a count of txns alone let the history hold millions of objects (hundreds of
+ * MiB while a big tree is loaded or replayed). Past this, the oldest txns leave early.
+ */
+export const HISTORY_CHANGES_MAX = 100_000;
+/**
  * Longest reason an operator may give for a force-release (node.delete with `forceRelease`), in
  * UTF-8 bytes: it travels in the txn and in every watcher's NodeDeleted event, so it stays short.
  */

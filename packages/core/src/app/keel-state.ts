@@ -166,7 +166,7 @@ export class KeelState extends KeelReads implements LeaderApplication {
   apply(entry: LogEntry): Applied {
     const txn = decodeTxn(entry.txn);
     // Logged bytes were encoded by a leader and checksummed by storage: failing to decode them is corruption.
-    assert(!isKeelError(txn), `apply ${entry.zxid}: undecodable txn: ${isKeelError(txn) ? txn.message : ""}`);
+    assert(!isKeelError(txn), () => `apply ${entry.zxid}: undecodable txn: ${isKeelError(txn) ? txn.message : ""}`);
     return this.applyTxn(txn, entry.zxid);
   }
 

@@ -5,12 +5,16 @@ import type { Zxid } from "../ids.js";
 import { ORIGIN_NONE } from "../tree/txn.js";
 import { TxnHistory } from "./txn-history.js";
 
-const entry = (n: number) => ({
+const entry = (n: number, changeCount = 0) => ({
   zxid: BigInt(n) as Zxid,
   header: { sessionId: 0n as never, cxid: 0, origin: ORIGIN_NONE, timeMs: 0 },
   txnType: "delete" as const,
   result: { type: "delete" as const, path: "/x" },
-  changes: [],
+  changes: Array.from({ length: changeCount }, () => ({
+    type: "deleted" as const,
+    path: "/x",
+    cause: { kind: "delete" as const, sessionId: 0n as never },
+  })),
 });
 
 describe("TxnHistory", () => {
@@ -28,5 +32,21 @@ describe("TxnHistory", () => {
     expect(h.size).toBe(0);
     expect(h.after(9n as Zxid).type).toBe("tooOld");
     expect(() => h.push(entry(10))).toThrow();
+  });
+
+  it("also bounds the changes kept: a big multi pushes the oldest txns out early", () => {
+    const h = new TxnHistory(100, 0n as Zxid, 10);
+    for (const n of [1, 2, 3]) h.push(entry(n, 3)); // 9 changes
+    expect(h.size).toBe(3);
+    h.push(entry(4, 5)); // 14 > 10: txns 1 and 2 leave
+    expect(h.size).toBe(2);
+    expect(h.floorZxid).toBe(2n);
+    expect(h.after(2n as Zxid)).toMatchObject({ type: "ok", entries: [{ zxid: 3n }, { zxid: 4n }] });
+    h.push(entry(5, 20)); // bigger than the bound alone: kept on its own, so it can still be replayed
+    expect(h.size).toBe(1);
+    expect(h.floorZxid).toBe(4n);
+    h.push(entry(6)); // a txn without changes weighs 1
+    expect(h.size).toBe(1);
+    expect(h.floorZxid).toBe(5n);
   });
 });

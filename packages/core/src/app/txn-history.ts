@@ -5,6 +5,7 @@
  */
 import { assert } from "../assert.js";
 import { ZXID_ZERO, type Zxid } from "../ids.js";
+import { HISTORY_CHANGES_MAX } from "../limits.js";
 import type { NodeChange, TxnResult } from "../tree/results.js";
 import type { TxnHeader, TxnType } from "../tree/txn.js";
 
@@ -27,12 +28,17 @@ export class TxnHistory {
   private length = 0;
   /** Every entry with zxid > floor is in the ring. */
   private floor: Zxid;
+  /** Sum of the kept entries' weights (their change counts, at least 1 each). */
+  private weight = 0;
 
   constructor(
     readonly capacity: number,
     floorZxid: Zxid = ZXID_ZERO,
+    /** Bound on the kept entries' changes in all (HISTORY_CHANGES_MAX), besides `capacity` entries. */
+    readonly changesMax = HISTORY_CHANGES_MAX,
   ) {
     assert(Number.isInteger(capacity) && capacity > 0, "history capacity must be positive");
+    assert(Number.isInteger(changesMax) && changesMax > 0, "history changesMax must be positive");
     this.ring = new Array(capacity);
     this.floor = floorZxid;
   }
@@ -40,15 +46,23 @@ export class TxnHistory {
   push(entry: HistoryEntry): void {
     const last =
       this.length === 0 ? this.floor : (this.ring[(this.start + this.length - 1) % this.capacity] as HistoryEntry).zxid;
-    assert(entry.zxid > last, `history: zxid ${entry.zxid} not after ${last}`);
-    if (this.length === this.capacity) {
-      this.floor = (this.ring[this.start] as HistoryEntry).zxid;
-      this.ring[this.start] = entry;
-      this.start = (this.start + 1) % this.capacity;
-    } else {
-      this.ring[(this.start + this.length) % this.capacity] = entry;
-      this.length++;
+    assert(entry.zxid > last, () => `history: zxid ${entry.zxid} not after ${last}`);
+    const weight = weightOf(entry);
+    while (this.length > 0 && (this.length === this.capacity || this.weight + weight > this.changesMax)) {
+      this.dropOldest();
     }
+    this.ring[(this.start + this.length) % this.capacity] = entry;
+    this.length++;
+    this.weight += weight;
+  }
+
+  private dropOldest(): void {
+    const oldest = this.ring[this.start] as HistoryEntry;
+    this.floor = oldest.zxid;
+    this.weight -= weightOf(oldest);
+    this.ring[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.length--;
   }
 
   /** Entries with zxid > `after`, oldest first, at most `countMax`; tooOld when some were evicted. */
@@ -76,6 +90,7 @@ export class TxnHistory {
     this.ring.fill(undefined);
     this.start = 0;
     this.length = 0;
+    this.weight = 0;
     this.floor = floorZxid;
   }
 
@@ -86,4 +101,9 @@ export class TxnHistory {
   get size(): number {
     return this.length;
   }
+}
+
+/** What an entry costs the history: its changes (each with a result behind it), at least 1. */
+function weightOf(entry: HistoryEntry): number {
+  return Math.max(1, entry.changes.length);
 }

@@ -73,6 +73,15 @@ export class ByteWriter {
     return this;
   }
 
+  /** Length-prefixed bytes held as a one-byte string (char codes 0..255, tree/znode-data.ts). */
+  latin1Bytes(value: string): this {
+    this.u32(value.length);
+    this.reserve(value.length);
+    for (let i = 0; i < value.length; i++) this.buffer[this.length + i] = value.charCodeAt(i);
+    this.length += value.length;
+    return this;
+  }
+
   raw(value: Uint8Array): this {
     this.reserve(value.length);
     this.buffer.set(value, this.length);
@@ -121,14 +130,26 @@ export class ByteWriter {
   }
 }
 
+/** Strings up to this many bytes are tried as ASCII first (most paths, ACL schemes and ids). */
+const ASCII_FAST_MAX = 64;
+const ASCII_SCRATCH: number[][] = Array.from({ length: ASCII_FAST_MAX + 1 }, (_, n) => new Array<number>(n).fill(0));
+
 export class ByteReader {
   private readonly view: DataView;
   private offset = 0;
   /** False once any read ran past the end; every later read returns a zero value. */
   ok = true;
 
-  constructor(private readonly bytesIn: Uint8Array) {
-    this.view = new DataView(bytesIn.buffer, bytesIn.byteOffset, bytesIn.byteLength);
+  private readonly bytesIn: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    // A plain view even when given a Node Buffer (SQLite rows, socket frames): Buffer's subarray
+    // goes through Node's species constructor, several times slower per field read.
+    this.bytesIn =
+      Object.getPrototypeOf(bytes) === Uint8Array.prototype
+        ? bytes
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private take(count: number): number {
@@ -177,8 +198,30 @@ export class ByteReader {
     return at < 0 ? new Uint8Array(0) : this.bytesIn.subarray(at, at + length);
   }
 
-  string(limit?: number): string {
-    return textDecoder.decode(this.bytes(limit));
+  /** Length-prefixed UTF-8. Short ASCII (most paths) is decoded here: TextDecoder's per-call cost dominates small strings. */
+  string(limit = Number.MAX_SAFE_INTEGER): string {
+    const length = this.u32();
+    if (length > limit) {
+      this.ok = false;
+      return "";
+    }
+    const at = this.take(length);
+    if (at < 0) return "";
+    if (length <= ASCII_FAST_MAX) {
+      // Copy into a reused array of exactly this length: no view to allocate per string.
+      const codes = ASCII_SCRATCH[length] as number[];
+      let ascii = true;
+      for (let i = 0; i < length; i++) {
+        const code = this.bytesIn[at + i] as number;
+        if (code >= 0x80) {
+          ascii = false;
+          break;
+        }
+        codes[i] = code;
+      }
+      if (ascii) return String.fromCharCode.apply(null, codes);
+    }
+    return textDecoder.decode(this.bytesIn.subarray(at, at + length));
   }
 
   get remaining(): number {

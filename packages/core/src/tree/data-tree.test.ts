@@ -3,6 +3,8 @@
 // that contradicts the tree (an assertion: prepare guarantees it never happens).
 import { describe, expect, it } from "vitest";
 import { AssertionError } from "../assert.js";
+import { readSnapshot, writeSnapshot } from "../codec/snapshot-codec.js";
+import { isKeelError } from "../errors.js";
 import { type SessionId, zxid } from "../ids.js";
 import { OPEN_ACL_UNSAFE } from "./acl.js";
 import { DataTree } from "./data-tree.js";
@@ -63,5 +65,30 @@ describe("DataTree", () => {
     tree.apply(txn(createBody("/a")), zxid(1, 1));
     expect(() => tree.apply(txn(createBody("/a")), zxid(1, 2))).toThrow(AssertionError);
     expect(() => tree.apply(txn(createBody("/b")), zxid(1, 1))).toThrow(AssertionError);
+  });
+
+  it("a directory restored from a snapshot (children kept as a sorted array) reads and changes like a live one", () => {
+    const live = new DataTree();
+    let counter = 0;
+    const apply = (tree: DataTree, body: TxnBody, at: number) => tree.apply(txn(body), zxid(1, at));
+    for (const name of ["d", "d/b", "d/a", "d/c", "d/a/x"]) apply(live, createBody(`/${name}`), ++counter);
+    const restored = readSnapshot(writeSnapshot(live));
+    if (isKeelError(restored)) throw restored;
+    const copy = restored.tree;
+    expect(copy.childrenSorted("/d")).toEqual(["a", "b", "c"]);
+    expect(copy.node("/d")?.numChildren).toBe(3);
+    expect(copy.descendantCount("/d")).toBe(4);
+    // Reading must not hand out the tree's own array.
+    copy.childrenSorted("/d")?.push("zzz");
+    expect(copy.childrenSorted("/d")).toEqual(["a", "b", "c"]);
+    const changes: TxnBody[] = [createBody("/d/0"), { type: "delete", path: "/d/b" }, createBody("/d/bb")];
+    for (const body of changes) {
+      counter++;
+      apply(live, body, counter);
+      apply(copy, body, counter);
+    }
+    expect(copy.childrenSorted("/d")).toEqual(["0", "a", "bb", "c"]);
+    expect(copy.node("/d")?.stat()).toEqual(live.node("/d")?.stat());
+    expect(treeDigest(copy)).toBe(treeDigest(live));
   });
 });

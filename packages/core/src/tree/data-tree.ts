@@ -13,7 +13,7 @@ import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
 import { type SessionRecord, SessionTable } from "../sessions/session-table.js";
 import { type Acl, aclKey, OPEN_ACL_UNSAFE } from "./acl.js";
 import { deleteOpCause, type SessionEndReason, sessionEndCause } from "./delete-cause.js";
-import { baseName, int32Add, parentPath } from "./path.js";
+import { baseName, int32Add, parentPath, validatePath } from "./path.js";
 import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
 import { type CaptureSource, type SnapshotSourceTree, TreeCapture } from "./tree-capture.js";
 import type { Txn, TxnBody, TxnHeader, TxnOp } from "./txn.js";
@@ -31,6 +31,11 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
   private readonly ttlPaths = new Set<string>();
   /** One shared frozen copy per distinct ACL (ZooKeeper's ReferenceCountedACLCache, without counts). */
   private readonly aclCache = new Map<string, Acl>();
+  /** The values of aclCache, so an ACL that is already the shared copy is recognised without building its key. */
+  private readonly internedAcls = new Set<Acl>();
+  /** The parent the last restored node went under: snapshots list siblings together, so most lookups hit it. */
+  private restoreParentPath = "";
+  private restoreParent: Znode | undefined;
   readonly sessions = new SessionTable();
   private lastZxid: Zxid = ZXID_ZERO;
 
@@ -84,7 +89,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
   }
 
   apply(txn: Txn, zxid: Zxid): ApplyOutcome {
-    assert(zxid > this.lastZxid, `apply: zxid ${zxid} not after ${this.lastZxid}`);
+    assert(zxid > this.lastZxid, () => `apply: zxid ${zxid} not after ${this.lastZxid}`);
     this.lastZxid = zxid;
     const changes: NodeChange[] = [];
     const result = this.applyBody(txn.body, txn.header, zxid, changes);
@@ -131,9 +136,9 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         this.preserve(op.path);
         assert(
           op.version === int32Add(node.version, 1),
-          `setData ${op.path}: version ${op.version} after ${node.version}`,
+          () => `setData ${op.path}: version ${op.version} after ${node.version}`,
         );
-        node.data = op.data.length === 0 ? EMPTY_DATA : op.data.slice();
+        node.data = op.data; // the node keeps its own copy (znode-data.ts)
         node.version = op.version;
         node.mzxid = zxid;
         node.mtime = header.timeMs;
@@ -143,7 +148,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
       case "setACL": {
         const node = this.mustGet(op.path);
         this.preserve(op.path);
-        assert(op.aversion === int32Add(node.aversion, 1), `setACL ${op.path}: aversion ${op.aversion}`);
+        assert(op.aversion === int32Add(node.aversion, 1), () => `setACL ${op.path}: aversion ${op.aversion}`);
         node.acl = this.internAcl(op.acl);
         node.aversion = op.aversion;
         changes.push({ type: "aclChanged", path: op.path });
@@ -157,16 +162,14 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
   }
 
   private createNode(op: TxnOp & { type: "create" }, header: TxnHeader, zxid: Zxid): Znode {
-    assert(!this.nodes.has(op.path), `create ${op.path}: exists`);
+    assert(!this.nodes.has(op.path), () => `create ${op.path}: exists`);
     const parent = this.mustGet(parentPath(op.path));
-    assert(parent.kind !== "ephemeral", `create ${op.path}: parent is ephemeral`);
-    const data = op.data.length === 0 ? EMPTY_DATA : op.data.slice();
+    assert(parent.kind !== "ephemeral", () => `create ${op.path}: parent is ephemeral`);
     this.preserve(op.path);
     this.preserve(parentPath(op.path));
-    const node = this.newNode(data, op.acl, op.kind, header.sessionId, op.ttlMs, zxid, header.timeMs);
+    const node = this.newNode(op.data, op.acl, op.kind, header.sessionId, op.ttlMs, zxid, header.timeMs);
     this.nodes.set(op.path, node);
-    if (parent.children === null) parent.children = new Set();
-    parent.children.add(baseName(op.path));
+    childSet(parent).add(baseName(op.path));
     parent.cversion = int32Add(parent.cversion, 1);
     parent.pzxid = zxid;
     this.indexKind(op.path, node);
@@ -175,12 +178,12 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
 
   private deleteNode(path: string, zxid: Zxid): void {
     const node = this.mustGet(path);
-    assert(node.numChildren === 0, `delete ${path}: has children`);
+    assert(node.numChildren === 0, () => `delete ${path}: has children`);
     const parent = this.mustGet(parentPath(path));
     this.preserve(path);
     this.preserve(parentPath(path));
     this.nodes.delete(path);
-    parent.children?.delete(baseName(path));
+    childSet(parent).delete(baseName(path));
     parent.cversion = int32Add(parent.cversion, 1);
     parent.pzxid = zxid;
     this.unindexKind(path, node);
@@ -197,12 +200,12 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     for (const path of paths) {
       assert(
         this.nodes.get(path)?.ephemeralOwner === sessionId,
-        `closeSession ${sessionId}: ${path} not its ephemeral`,
+        () => `closeSession ${sessionId}: ${path} not its ephemeral`,
       );
       this.deleteNode(path, zxid);
       changes.push({ type: "deleted", path, cause });
     }
-    assert(!this.ephemeralsBySession.has(sessionId), `closeSession ${sessionId}: ephemerals left behind`);
+    assert(!this.ephemeralsBySession.has(sessionId), () => `closeSession ${sessionId}: ephemerals left behind`);
     this.sessions.remove(sessionId);
     return { type: "closeSession", sessionId, deletedPaths: paths };
   }
@@ -242,16 +245,19 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
 
   private mustGet(path: string): Znode {
     const node = this.nodes.get(path);
-    assert(node !== undefined, `no node ${path}`);
+    assert(node !== undefined, () => `no node ${path}`);
     return node;
   }
 
-  private internAcl(acl: Acl): Acl {
+  /** The tree's shared frozen copy of `acl` (snapshot restore interns each distinct ACL once through this). */
+  internAcl(acl: Acl): Acl {
+    if (this.internedAcls.has(acl)) return acl;
     const key = aclKey(acl);
     let shared = this.aclCache.get(key);
     if (shared === undefined) {
       shared = Object.freeze(acl.map((e) => Object.freeze({ perms: e.perms, scheme: e.scheme, id: e.id })));
       this.aclCache.set(key, shared);
+      this.internedAcls.add(shared);
     }
     return shared;
   }
@@ -271,7 +277,8 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
   childrenSorted(path: string): string[] | undefined {
     const node = this.nodes.get(path);
     if (node === undefined) return undefined;
-    return node.children === null ? [] : [...node.children].sort();
+    if (node.children === null) return [];
+    return Array.isArray(node.children) ? node.children.slice() : [...node.children].sort();
   }
 
   /** Every descendant of `path` (not counting itself), as ZooKeeper's getAllChildrenNumber. */
@@ -306,22 +313,69 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
 
   /** Inserts a node read from a snapshot; its parent must already be present (or it is the root). */
   restoreNode(path: string, node: Znode): void {
-    assert(!this.nodes.has(path), `restore ${path}: duplicate`);
+    const refused = this.restoreChecked(path, node);
+    assert(refused === undefined, () => `restore ${path}: ${refused}`);
+  }
+
+  /**
+   * Inserts a node read from a snapshot (parents first), or says why the input cannot be one: a
+   * bad path, a duplicate or a missing parent. Constant work per node: the parent is usually the
+   * previous node's (siblings are consecutive), found without building its path.
+   */
+  restoreChecked(path: string, node: Znode): string | undefined {
+    if (this.nodes.size === 0) {
+      if (path !== "/") return `bad node path ${path}: the first node must be /`;
+    } else {
+      if (validatePath(path) !== undefined || path === "/") return `bad node path ${path}`;
+      const slash = path.lastIndexOf("/");
+      const parentLength = slash === 0 ? 1 : slash;
+      let parent = this.restoreParent;
+      if (
+        parent === undefined ||
+        this.restoreParentPath.length !== parentLength ||
+        !path.startsWith(this.restoreParentPath)
+      ) {
+        const parentPathText = path.slice(0, parentLength);
+        parent = this.nodes.get(parentPathText);
+        if (parent === undefined) return `node ${path} out of order (no parent)`;
+        this.restoreParentPath = parentPathText;
+        this.restoreParent = parent;
+      }
+      const name = path.slice(slash + 1);
+      const children = parent.children;
+      if (children === null) parent.children = [name];
+      else if (Array.isArray(children) && (children[children.length - 1] as string) < name) children.push(name);
+      else {
+        // Not after the last sibling (a snapshot from elsewhere, or a duplicate): fall back to a
+        // Set; a duplicate shows as a set that did not grow (the reader then fails the snapshot).
+        const set = childSet(parent);
+        const siblings = set.size;
+        set.add(name);
+        if (set.size === siblings) return `node ${path} out of order (duplicate)`;
+      }
+    }
     node.acl = this.internAcl(node.acl);
     this.nodes.set(path, node);
-    if (path !== "/") {
-      const parent = this.mustGet(parentPath(path));
-      if (parent.children === null) parent.children = new Set();
-      parent.children.add(baseName(path));
-    }
     this.indexKind(path, node);
+    return undefined;
   }
 
   /** Sets the zxid a restored snapshot covers. */
   restoreLastZxid(zxid: Zxid): void {
     assert(this.lastZxid === ZXID_ZERO, "restoreLastZxid: tree already applied txns");
     this.lastZxid = zxid;
+    this.restoreParent = undefined; // restore is over: hold no node past it
+    this.restoreParentPath = "";
   }
 }
 
 const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** The node's children as a Set, made from the restored sorted array (or from nothing) on first need. */
+function childSet(node: Znode): Set<string> {
+  const children = node.children;
+  if (children instanceof Set) return children;
+  const set = new Set<string>(children ?? []);
+  node.children = set;
+  return set;
+}

@@ -55,7 +55,7 @@ export class PendingChanges implements NodeSink {
   /** Starts recording the changes of the txn to be proposed at `zxid` (must increase). */
   begin(zxid: Zxid): void {
     const last = this.queue[this.queue.length - 1];
-    assert(last === undefined || zxid > last.zxid, `pending: zxid ${zxid} not increasing`);
+    assert(last === undefined || zxid > last.zxid, () => `pending: zxid ${zxid} not increasing`);
     this.currentZxid = zxid;
   }
 

@@ -10,7 +10,7 @@
 import type { Zxid } from "../ids.js";
 import type { SessionRecord } from "../sessions/session-table.js";
 import { baseName, childPath, parentPath } from "./path.js";
-import { Znode } from "./znode.js";
+import type { Znode } from "./znode.js";
 
 /** What the snapshot writer reads (codec/snapshot-codec.ts): a live DataTree or a capture of one. */
 export interface SnapshotSourceTree {
@@ -45,7 +45,7 @@ export class TreeCapture implements SnapshotSourceTree {
   preserve(path: string): void {
     if (this.before.has(path)) return;
     const live = this.source.liveNode(path);
-    this.before.set(path, live === undefined ? ABSENT : copyNode(live));
+    this.before.set(path, live === undefined ? ABSENT : live.copyFields());
     if (path !== "/") {
       const parent = parentPath(path);
       let names = this.touchedChildren.get(parent);
@@ -89,16 +89,4 @@ export class TreeCapture implements SnapshotSourceTree {
     this.released = true;
     this.source.release(this);
   }
-}
-
-/** A detached copy of the fields a snapshot writes (data and ACL are immutable and shared). */
-function copyNode(node: Znode): Znode {
-  const copy = new Znode(node.data, node.acl, node.kind, node.ephemeralOwner, node.ttlMs, node.czxid, node.ctime);
-  copy.mzxid = node.mzxid;
-  copy.pzxid = node.pzxid;
-  copy.mtime = node.mtime;
-  copy.version = node.version;
-  copy.cversion = node.cversion;
-  copy.aversion = node.aversion;
-  return copy;
 }

@@ -1,12 +1,14 @@
 /**
  * Znode kinds, the Stat (docs/data-model.md §2) and the in-memory node. A node is a
- * compact class instance (no closures, children allocated lazily, data as a Uint8Array) because a
- * tree holds millions of them; the tree keys nodes by full path, so a node does not store its own.
+ * compact class instance (no closures, children allocated lazily, small data as a one-byte string:
+ * znode-data.ts) because a tree holds millions of them; the tree keys nodes by full path, so a
+ * node does not store its own.
  */
 import { unreachable } from "../assert.js";
 import type { SessionId, Zxid } from "../ids.js";
 import { SESSION_NONE } from "../ids.js";
 import type { Acl } from "./acl.js";
+import { EMPTY_DATA, EMPTY_STORED_DATA, loadData, type StoredData, storeData } from "./znode-data.js";
 
 /** What a node is, once created. Sequential is a naming rule at create time, not a kind. */
 export type NodeKind = "persistent" | "ephemeral" | "container" | "ttl";
@@ -85,10 +87,11 @@ export interface NodeView {
   readonly ttlMs: number;
 }
 
-export const EMPTY_DATA = new Uint8Array(0);
+export { EMPTY_DATA } from "./znode-data.js";
 
 export class Znode implements NodeView {
-  data: Uint8Array;
+  /** The data in its compact form (znode-data.ts); read it through `data`. */
+  private stored: StoredData;
   acl: Acl;
   readonly kind: NodeKind;
   readonly ephemeralOwner: SessionId;
@@ -102,8 +105,13 @@ export class Znode implements NodeView {
   version = 0;
   cversion = 0;
   aversion = 0;
-  /** Child names; null until the first child (most nodes are leaves). Iteration order is insertion order, sorted on read. */
-  children: Set<string> | null = null;
+  /**
+   * Child names; null until the first child (most nodes are leaves). A node restored from a
+   * snapshot gets them as a sorted array (they arrive sorted: appending costs no hashing and a
+   * quarter of a Set's memory); the first create or delete under it turns them into a Set, whose
+   * names are sorted on read.
+   */
+  children: Set<string> | string[] | null = null;
 
   constructor(
     data: Uint8Array,
@@ -114,7 +122,7 @@ export class Znode implements NodeView {
     zxid: Zxid,
     timeMs: number,
   ) {
-    this.data = data;
+    this.stored = data.length === 0 ? EMPTY_STORED_DATA : storeData(data);
     this.acl = acl;
     this.kind = kind;
     this.ephemeralOwner = kind === "ephemeral" ? ephemeralOwner : SESSION_NONE;
@@ -126,8 +134,42 @@ export class Znode implements NodeView {
     this.mtime = timeMs;
   }
 
+  /** The node's bytes: a fresh copy for small values, a shared read-only array for big ones. Never mutate it. */
+  get data(): Uint8Array {
+    return loadData(this.stored);
+  }
+
+  /** Replaces the data with a private copy of `bytes`. */
+  set data(bytes: Uint8Array) {
+    this.stored = storeData(bytes);
+  }
+
+  /** The compact form itself, for the snapshot writer (no copy). */
+  get storedData(): StoredData {
+    return this.stored;
+  }
+
+  get dataLength(): number {
+    return this.stored.length;
+  }
+
+  /** A detached copy of every field but the children (stored data and ACLs are immutable and shared). */
+  copyFields(): Znode {
+    const copy = new Znode(EMPTY_DATA, this.acl, this.kind, this.ephemeralOwner, this.ttlMs, this.czxid, this.ctime);
+    copy.stored = this.stored;
+    copy.mzxid = this.mzxid;
+    copy.pzxid = this.pzxid;
+    copy.mtime = this.mtime;
+    copy.version = this.version;
+    copy.cversion = this.cversion;
+    copy.aversion = this.aversion;
+    return copy;
+  }
+
   get numChildren(): number {
-    return this.children === null ? 0 : this.children.size;
+    const children = this.children;
+    if (children === null) return 0;
+    return Array.isArray(children) ? children.length : children.size;
   }
 
   stat(): Stat {
@@ -141,7 +183,7 @@ export class Znode implements NodeView {
       cversion: this.cversion,
       aversion: this.aversion,
       ephemeralOwner: this.ephemeralOwner,
-      dataLength: this.data.length,
+      dataLength: this.stored.length,
       numChildren: this.numChildren,
     };
   }
