@@ -5,9 +5,13 @@
  * grace period. When the command exits, the lease is released and keel exits with the command's
  * status. keel's own messages go to stderr (JSON lines with --json): stdout belongs to the command.
  */
+
+import { connect, type KeelClient } from "@keel/client";
+import { integerOption } from "./args.js";
 import { SupervisedChild } from "./child.js";
-import type { CommandContext } from "./command.js";
+import { type CommandContext, type ParsedArgs, stringOption } from "./command.js";
 import { jsonLine } from "./format.js";
+import { sdkError } from "./sdk-errors.js";
 
 /** What run-while-held needs of the SDK's Lease. */
 export interface HeldLease {
@@ -90,4 +94,31 @@ export async function runWhileHeld(context: CommandContext, options: RunWhileHel
       context.note(`keel: releasing ${lease.path} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** After SIGTERM, how long CMD may take before SIGKILL, unless --grace says otherwise. */
+export const GRACE_MS_DEFAULT = 5_000;
+
+/**
+ * What `lock` and `elect` share before they wait: the recipe's name, the grace period, and a
+ * client whose session has the requested timeout and label.
+ */
+export async function openHolder(
+  context: CommandContext,
+  args: ParsedArgs,
+): Promise<{ keel: KeelClient; name: string; graceMs: number }> {
+  const name = args.positionals[0] as string;
+  const graceMs = integerOption("grace", stringOption(args, "grace"), 0, 3_600_000) ?? GRACE_MS_DEFAULT;
+  const sessionTimeoutMs = integerOption("session-timeout", stringOption(args, "session-timeout"), 1, 3_600_000);
+  const label = stringOption(args, "label");
+  const keel = await connect({
+    servers: context.servers,
+    signal: context.signal,
+    connectTimeoutMs: context.timeoutMs,
+    ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
+    ...(label === undefined ? {} : { label }),
+  }).catch((error: unknown) => {
+    throw sdkError(error);
+  });
+  return { keel, name, graceMs };
 }

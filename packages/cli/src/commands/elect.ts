@@ -1,10 +1,7 @@
-import { connect, LeaderElection } from "@keel/client";
-import { integerOption } from "../args.js";
+import { LeaderElection } from "@keel/client";
 import type { Command } from "../command.js";
-import { stringOption } from "../command.js";
-import { report, runWhileHeld } from "../run-while-held.js";
+import { GRACE_MS_DEFAULT, openHolder, report, runWhileHeld } from "../run-while-held.js";
 import { sdkError } from "../sdk-errors.js";
-import { GRACE_MS_DEFAULT } from "./lock.js";
 
 export const electCommand: Command = {
   name: "elect",
@@ -29,19 +26,7 @@ export const electCommand: Command = {
   positionals: { min: 1, max: 1 },
   takesCommand: true,
   async run(context, args) {
-    const name = args.positionals[0] as string;
-    const graceMs = integerOption("grace", stringOption(args, "grace"), 0, 3_600_000) ?? GRACE_MS_DEFAULT;
-    const sessionTimeoutMs = integerOption("session-timeout", stringOption(args, "session-timeout"), 1, 3_600_000);
-    const label = stringOption(args, "label");
-    const keel = await connect({
-      servers: context.servers,
-      signal: context.signal,
-      connectTimeoutMs: context.timeoutMs,
-      ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
-      ...(label === undefined ? {} : { label }),
-    }).catch((error: unknown) => {
-      throw sdkError(error);
-    });
+    const { keel, name, graceMs } = await openHolder(context, args);
     try {
       const election = new LeaderElection(keel, name);
       report(context, { event: "campaigning", kind: "election", name }, `campaigning in election ${name}`);

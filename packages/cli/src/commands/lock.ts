@@ -1,12 +1,10 @@
-import { connect, Lock } from "@keel/client";
+import { Lock } from "@keel/client";
 import { integerOption } from "../args.js";
 import { CliError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { flag, stringOption } from "../command.js";
-import { runWhileHeld } from "../run-while-held.js";
+import { GRACE_MS_DEFAULT, openHolder, runWhileHeld } from "../run-while-held.js";
 import { sdkError } from "../sdk-errors.js";
-
-export const GRACE_MS_DEFAULT = 5_000;
 
 export const lockCommand: Command = {
   name: "lock",
@@ -35,20 +33,8 @@ export const lockCommand: Command = {
   positionals: { min: 1, max: 1 },
   takesCommand: true,
   async run(context, args) {
-    const name = args.positionals[0] as string;
+    const { keel, name, graceMs } = await openHolder(context, args);
     const waitMs = integerOption("wait", stringOption(args, "wait"), 0, Number.MAX_SAFE_INTEGER);
-    const graceMs = integerOption("grace", stringOption(args, "grace"), 0, 3_600_000) ?? GRACE_MS_DEFAULT;
-    const sessionTimeoutMs = integerOption("session-timeout", stringOption(args, "session-timeout"), 1, 3_600_000);
-    const label = stringOption(args, "label");
-    const keel = await connect({
-      servers: context.servers,
-      signal: context.signal,
-      connectTimeoutMs: context.timeoutMs,
-      ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
-      ...(label === undefined ? {} : { label }),
-    }).catch((error: unknown) => {
-      throw sdkError(error);
-    });
     try {
       const lock = new Lock(keel, name);
       let lease: Awaited<ReturnType<Lock["acquire"]>> | undefined;
