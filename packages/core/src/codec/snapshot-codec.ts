@@ -30,7 +30,7 @@ import type { Acl } from "../tree/acl.js";
 import { DataTree } from "../tree/data-tree.js";
 import { childPath } from "../tree/path.js";
 import type { SnapshotSourceTree } from "../tree/tree-capture.js";
-import { Znode } from "../tree/znode.js";
+import { type Stat, Znode } from "../tree/znode.js";
 import type { Snapshot } from "../zab/io.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
@@ -285,16 +285,8 @@ export class SnapshotReader {
   }
 }
 
-interface StatFields {
-  readonly czxid: Zxid;
-  readonly mzxid: Zxid;
-  readonly pzxid: Zxid;
-  readonly ctime: number;
-  readonly mtime: number;
-  readonly version: number;
-  readonly cversion: number;
-  readonly aversion: number;
-}
+/** The Stat fields a snapshot stores; the rest (owner, data length, children) come from elsewhere. */
+type StatFields = Pick<Stat, "czxid" | "mzxid" | "pzxid" | "ctime" | "mtime" | "version" | "cversion" | "aversion">;
 
 function restoredNode(
   data: Uint8Array,
