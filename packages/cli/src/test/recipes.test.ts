@@ -4,7 +4,7 @@
  * operator's force-release; the holder's member frozen with SIGSTOP), a command that ignores
  * SIGTERM is killed after the grace period, and only the leader runs its command.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ensemble } from "@keel/testkit";
@@ -49,8 +49,21 @@ function events(process: CliProcess): LockEvent[] {
 const started = (process: CliProcess) => events(process).find((event) => event.event === "started");
 
 /** A shell command that records its token, then runs until SIGTERM, which it records too. */
+/** A CMD that installs its TERM trap first, then writes the token to `file`, then waits. */
 function holderScript(file: string, variable: string, onTerm = 'echo TERM >> "$F"; exit 3'): string[] {
-  return ["sh", "-c", `F=${file}; echo "$${variable}" > "$F"; trap '${onTerm}' TERM; while :; do sleep 0.05; done`];
+  return ["sh", "-c", `F=${file}; trap '${onTerm}' TERM; echo "$${variable}" > "$F"; while :; do sleep 0.05; done`];
+}
+
+/**
+ * Waits until keel reported "started" and the holder script wrote its token, so its trap is in
+ * place: keel prints "started" when it spawns CMD, and on a busy machine a signal sent before
+ * the shell got that far would kill it instead of running the trap.
+ */
+async function untilHolding(cli: CliProcess, file: string, what: string): Promise<void> {
+  await cli.waitFor(
+    (output) => output.stderr.includes('"started"') && existsSync(file) && readFileSync(file, "utf8").length > 0,
+    what,
+  );
 }
 
 describe("keel lock", () => {
@@ -61,7 +74,7 @@ describe("keel lock", () => {
         servers,
       },
     );
-    await first.waitFor((output) => output.stderr.includes('"started"'), "the first holder started");
+    await untilHolding(first, join(scratch, "a"), "the first holder started");
     const second = startCli(
       ["lock", "jobs", "--json", "--label", "second", "--", "sh", "-c", 'echo "$KEEL_FENCING_TOKEN"'],
       {
@@ -110,7 +123,7 @@ describe("keel lock", () => {
     const holder = startCli(["lock", "released", "--json", "--", ...holderScript(file, "KEEL_FENCING_TOKEN")], {
       servers,
     });
-    await holder.waitFor((output) => output.stderr.includes('"started"'), "the holder started");
+    await untilHolding(holder, file, "the holder started");
     const path = started(holder)?.path as string;
     const token = started(holder)?.fencingToken as string;
 
@@ -147,7 +160,7 @@ describe("keel lock", () => {
       ],
       { servers },
     );
-    await holder.waitFor((output) => output.stderr.includes('"started"'), "the holder started");
+    await untilHolding(holder, file, "the holder started");
     expect(
       (await runCli(["delete", started(holder)?.path as string, "--force-release", "test"], { servers })).code,
     ).toBe(0);
@@ -168,7 +181,7 @@ describe("keel lock", () => {
       ["lock", "frozen", "--json", "--session-timeout", "3000", "--", ...holderScript(file, "KEEL_FENCING_TOKEN")],
       { servers: [frozen.clientUrl] },
     );
-    await holder.waitFor((output) => output.stderr.includes('"started"'), "the holder started");
+    await untilHolding(holder, file, "the holder started");
     frozen.process?.kill("SIGSTOP");
     try {
       const result = await holder.exited;
@@ -186,7 +199,7 @@ describe("keel elect", () => {
   it("runs the command only on the leader; the next candidate takes over with a larger term", async () => {
     const script = (file: string) => holderScript(file, "KEEL_ELECTION_TERM");
     const first = startCli(["elect", "svc", "--json", "--", ...script(join(scratch, "leader-1"))], { servers });
-    await first.waitFor((output) => output.stderr.includes('"started"'), "the first was elected");
+    await untilHolding(first, join(scratch, "leader-1"), "the first was elected");
     const second = startCli(["elect", "svc", "--json", "--", ...script(join(scratch, "leader-2"))], { servers });
     await second.waitFor((output) => output.stderr.includes('"campaigning"'), "the second campaigns");
     // While the first leads, the second's command does not run.
@@ -198,8 +211,7 @@ describe("keel elect", () => {
     first.signal("SIGTERM");
     expect((await first.exited).code).toBe(3);
 
-    await second.waitFor((output) => output.stderr.includes('"started"'), "the second was elected");
-    await second.waitFor(() => readFileSync(join(scratch, "leader-2"), "utf8").length > 0, "the second's command ran");
+    await untilHolding(second, join(scratch, "leader-2"), "the second was elected");
     expect(BigInt(readFileSync(join(scratch, "leader-2"), "utf8").trim())).toBeGreaterThan(BigInt(firstTerm));
     second.signal("SIGTERM");
     expect((await second.exited).code).toBe(3);
