@@ -89,7 +89,7 @@ export class Checker {
    * refuses its NEWLEADER. ZooKeeper behaves the same way (a learner whose ACKEPOCH arrives after
    * the discovery quorum is synced from the leader's history without the "ahead" check), and the
    * txn stays durable on that quorum, which is checked here too. Any truncation by a leader of the
-   * committing epoch or a newer one is a lost committed txn (docs/protocol.md §4, seed 60087193).
+   * committing epoch or a newer one is a lost committed txn (docs/protocol.md §8, seed 60087193).
    */
   afterPersist(peer: PeerId, disk: MemoryDisk, held: readonly number[], write: DurableWrite): void {
     // A SNAP installs only a complete, verified transfer: the installed state is the committed one at its zxid.
