@@ -92,7 +92,7 @@ export class Ensemble {
     return member;
   }
 
-  /** The flags that start member `id`; exported so tests can check the CLI itself. */
+  /** --tick-ms and --sync-limit-ticks unless the test asked for the server's defaults or set its own. */
   private timingArgs(): string[] {
     const { serverDefaults, tickMs, syncLimitTicks, serverArgs } = this.options;
     if (serverDefaults) return [];
@@ -101,6 +101,7 @@ export class Ensemble {
     return args;
   }
 
+  /** The flags that start member `id`; exported so tests can check the CLI itself. */
   argsFor(id: number): string[] {
     const member = this.member(id);
     const peers = this.members.flatMap((m) => [
