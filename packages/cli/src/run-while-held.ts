@@ -9,7 +9,7 @@
 import { connect, type KeelClient } from "@keel/client";
 import { integerOption } from "./args.js";
 import { SupervisedChild } from "./child.js";
-import { type CommandContext, type ParsedArgs, stringOption } from "./command.js";
+import { type CommandContext, type OptionSpecs, type ParsedArgs, stringOption } from "./command.js";
 import { jsonLine } from "./format.js";
 import { sdkError } from "./sdk-errors.js";
 
@@ -98,6 +98,16 @@ export async function runWhileHeld(context: CommandContext, options: RunWhileHel
 
 /** After SIGTERM, how long CMD may take before SIGKILL, unless --grace says otherwise. */
 export const GRACE_MS_DEFAULT = 5_000;
+
+/** The options `openHolder` reads, shared by `lock` and `elect` (each adds its own --label text). */
+export const HOLDER_OPTIONS = {
+  grace: {
+    type: "string",
+    valueName: "MS",
+    description: `after SIGTERM, wait this long before SIGKILL (default ${GRACE_MS_DEFAULT})`,
+  },
+  "session-timeout": { type: "string", valueName: "MS", description: "the session's timeout (default 10000)" },
+} as const satisfies OptionSpecs;
 
 /**
  * What `lock` and `elect` share before they wait: the recipe's name, the grace period, and a

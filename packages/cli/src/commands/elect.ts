@@ -1,6 +1,6 @@
 import { LeaderElection } from "@keel/client";
 import type { Command } from "../command.js";
-import { GRACE_MS_DEFAULT, openHolder, report, runWhileHeld } from "../run-while-held.js";
+import { HOLDER_OPTIONS, openHolder, report, runWhileHeld } from "../run-while-held.js";
 import { sdkError } from "../sdk-errors.js";
 
 export const electCommand: Command = {
@@ -15,13 +15,8 @@ export const electCommand: Command = {
     "exits with CMD's status. Run several `keel elect NAME -- CMD` for a hot standby.",
   ].join("\n"),
   options: {
-    grace: {
-      type: "string",
-      valueName: "MS",
-      description: `after SIGTERM, wait this long before SIGKILL (default ${GRACE_MS_DEFAULT})`,
-    },
+    ...HOLDER_OPTIONS,
     label: { type: "string", valueName: "TEXT", description: "written into the candidate node (who leads)" },
-    "session-timeout": { type: "string", valueName: "MS", description: "the session's timeout (default 10000)" },
   },
   positionals: { min: 1, max: 1 },
   takesCommand: true,

@@ -3,7 +3,7 @@ import { integerOption } from "../args.js";
 import { CliError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { flag, stringOption } from "../command.js";
-import { GRACE_MS_DEFAULT, openHolder, runWhileHeld } from "../run-while-held.js";
+import { HOLDER_OPTIONS, openHolder, runWhileHeld } from "../run-while-held.js";
 import { sdkError } from "../sdk-errors.js";
 
 export const lockCommand: Command = {
@@ -22,13 +22,8 @@ export const lockCommand: Command = {
   options: {
     wait: { type: "string", valueName: "MS", description: "give up (exit 1) if not acquired within MS" },
     try: { type: "boolean", description: "take the lock only if it is free now (exit 1 if not)" },
-    grace: {
-      type: "string",
-      valueName: "MS",
-      description: `after SIGTERM, wait this long before SIGKILL (default ${GRACE_MS_DEFAULT})`,
-    },
+    ...HOLDER_OPTIONS,
     label: { type: "string", valueName: "TEXT", description: "shown as the holder's label by `keel locks`" },
-    "session-timeout": { type: "string", valueName: "MS", description: "the session's timeout (default 10000)" },
   },
   positionals: { min: 1, max: 1 },
   takesCommand: true,
