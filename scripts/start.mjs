@@ -2,7 +2,10 @@
 // `npm start`: install what is missing, build, start a local 3-node ensemble and the console,
 // print their URLs and which server leads, and stop everything cleanly on Ctrl-C.
 // Ports: servers use KEEL_START_PORT (default 7100) + id for peers and + 100 + id for clients;
-// the console listens on KEEL_CONSOLE_PORT (default 3000). Data lives in .keel/data/server-<id>.
+// the console listens on KEEL_CONSOLE_PORT (default 3000). Data lives in .keel/data/server-<id>
+// (.keel/data-<port>/ for another KEEL_START_PORT, so two local ensembles never share files).
+// For work on the console: KEEL_CONSOLE_DEV=1 runs `next dev` (hot reload, its own .next-dev-<port>
+// output so several can run side by side) and KEEL_SKIP_BUILD=1 starts what is already built.
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -10,21 +13,25 @@ import { build, installIfMissing, log, quietEnv, repoRoot, start } from "./lib.m
 
 const basePort = Number(process.env.KEEL_START_PORT ?? 7100);
 const consolePort = Number(process.env.KEEL_CONSOLE_PORT ?? 3000);
+const consoleDev = process.env.KEEL_CONSOLE_DEV === "1";
+const dataRoot = join(repoRoot, ".keel", basePort === 7100 ? "data" : `data-${basePort}`);
 const host = "127.0.0.1";
 const servers = [1, 2, 3].map((id) => ({
   id,
   peerPort: basePort + id,
   clientPort: basePort + 100 + id,
-  dataDir: join(repoRoot, ".keel", "data", `server-${id}`),
+  dataDir: join(dataRoot, `server-${id}`),
 }));
 const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
 // The servers read KEEL_* variables as their own options: keep this script's out of their way.
 const serverEnv = { ...quietEnv };
 delete serverEnv.KEEL_START_PORT;
 delete serverEnv.KEEL_CONSOLE_PORT;
+delete serverEnv.KEEL_CONSOLE_DEV;
+delete serverEnv.KEEL_SKIP_BUILD;
 
 installIfMissing();
-if (build() !== 0) process.exit(1);
+if (process.env.KEEL_SKIP_BUILD !== "1" && build() !== 0) process.exit(1);
 
 const children = [];
 let stopping = false;
@@ -81,9 +88,14 @@ for (const server of servers) {
 
 const serverUrls = servers.map((s) => `http://${host}:${s.clientPort}`);
 const nextBin = createRequire(join(repoRoot, "apps", "web", "package.json")).resolve("next/dist/bin/next");
-const web = start(process.execPath, [nextBin, "start", "-H", host, "-p", String(consolePort)], {
+const web = start(process.execPath, [nextBin, consoleDev ? "dev" : "start", "-H", host, "-p", String(consolePort)], {
   cwd: join(repoRoot, "apps", "web"),
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", KEEL_SERVERS: serverUrls.join(",") },
+  env: {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    KEEL_SERVERS: serverUrls.join(","),
+    ...(consoleDev ? { KEEL_WEB_DIST_DIR: `.next-dev-${consolePort}` } : {}),
+  },
   stdio: ["ignore", "ignore", "inherit"],
 });
 web.once("exit", (code) => {

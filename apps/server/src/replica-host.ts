@@ -14,6 +14,8 @@
  *   on the next turn. One fsync covers everything stepped in the turn: group commit without a
  *   thread per stage.
  */
+
+import type { LeaderChangeView, LearnerLagView } from "@keel/api";
 import {
   type Applied,
   type DurableWrite,
@@ -47,8 +49,11 @@ import {
 import type { ReplicaStore, SnapshotWrite } from "@keel/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import { learnerLagViews } from "./learner-lag.js";
+import { LatencyWindow } from "./ops/latency-window.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
+import { ProposalTimes } from "./proposal-times.js";
 import { replicaConfigFrom } from "./replica-config.js";
 import { SnapshotTrigger } from "./snapshot-trigger.js";
 
@@ -61,6 +66,8 @@ export const ADMIT_PER_TURN_MAX = 512;
  * timers, client sockets) and continues on the next turn. Far below any syncLimit (≥ 2 ticks).
  */
 export const TURN_BUDGET_MS = 10;
+/** Leaders this server remembers serving under (MemberStatusView.leaderChanges). */
+export const LEADER_CHANGES_MAX = 20;
 
 interface AdmittedWrite {
   readonly requestId: number;
@@ -149,6 +156,18 @@ export class ReplicaHost {
   private closed = false;
   /** Whether the replica was serving when the last drive ended: a role change then strands its writes. */
   private servingAfterLastDrive = false;
+  /** Role, leader, epoch and serving after the last turn: a change tells the status listeners. */
+  private statusKey = "";
+  private readonly statusListeners = new Set<() => void>();
+  /** The leaders this server served under, oldest first, at most LEADER_CHANGES_MAX. */
+  private readonly servedLeaders: LeaderChangeView[] = [];
+  /** When this server, leading, logged each recent proposal: learners' lagMs. */
+  private readonly proposalTimes = new ProposalTimes();
+  /** Every durable write is one fsynced SQLite transaction: counted and timed for the console. */
+  readonly fsyncLatency = new LatencyWindow();
+  fsyncCount = 0;
+  /** Txns applied since start (the console's commits). */
+  appliedCount = 0;
 
   lastSyncType: SyncType | undefined;
 
@@ -363,6 +382,12 @@ export class ReplicaHost {
     return () => this.stopServingListeners.delete(listener);
   }
 
+  /** Called after a turn in which role, leader, epoch or serving changed (cluster.events). */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
   /** Called when the state was replaced by a snapshot: history-based streams can no longer continue. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);
@@ -390,6 +415,7 @@ export class ReplicaHost {
       this.driving = false;
     }
     this.noteServing();
+    this.noteStatus();
     this.maybeSnapshot();
     const linksDown = [...this.linksDown];
     this.linksDown.clear();
@@ -416,6 +442,31 @@ export class ReplicaHost {
     if (!stopped) return;
     const reason = `server ${this.selfId} stopped serving (${this.replica.state.toLowerCase()})`;
     for (const listener of this.stopServingListeners) listener(reason);
+  }
+
+  /**
+   * Tells the status listeners (cluster.events) when role, leader, epoch or serving changed in this
+   * turn, and records a new (epoch, leader) this server started serving under.
+   */
+  private noteStatus(): void {
+    const epoch = this.replica.currentEpoch;
+    const leader = this.replica.leaderId;
+    const serving = this.replica.serving;
+    const key = `${this.replica.state}|${leader ?? "-"}|${epoch}|${serving}`;
+    if (key === this.statusKey) return;
+    this.statusKey = key;
+    const last = this.servedLeaders.at(-1);
+    if (serving && leader !== undefined && (last?.epoch !== epoch || last.leaderId !== leader)) {
+      if (this.servedLeaders.length >= LEADER_CHANGES_MAX) this.servedLeaders.shift();
+      this.servedLeaders.push({ epoch, leaderId: leader, atMs: this.deps.clock() });
+    }
+    for (const listener of this.statusListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, "a status listener failed");
+      }
+    }
   }
 
   private get admittedCount(): number {
@@ -447,7 +498,13 @@ export class ReplicaHost {
   private persist(write: DurableWrite): void {
     const startedNs = process.hrtime.bigint();
     this.deps.store.write(write);
-    this.deps.metrics.fsyncDurationSeconds.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+    this.deps.metrics.fsyncDurationSeconds.observe(seconds);
+    const nowMs = this.deps.clock();
+    this.fsyncCount += 1;
+    this.fsyncLatency.record(seconds * 1000, nowMs);
+    if (this.replica.state === "LEADING")
+      for (const entry of write.entries) this.proposalTimes.record(entry.zxid, nowMs);
     if (write.installSnapshot !== undefined) this.syncSeen = "SNAP";
     else if (write.truncateAfter !== undefined && this.syncSeen !== "SNAP") this.syncSeen = "TRUNC";
   }
@@ -485,6 +542,7 @@ export class ReplicaHost {
       const { origin } = applied.header;
       if (origin.peer === this.deps.config.id) this.settleWrite(origin.requestId, applied);
     }
+    this.appliedCount += entries.length;
     this.snapshotTrigger.applied(entries);
     if (!this.servedOnce) this.appliedBeforeServing += entries.length;
     this.deps.metrics.setLastZxid(this.state.lastAppliedZxid);
@@ -690,6 +748,23 @@ export class ReplicaHost {
   /** The learners connected to this server while it leads (empty otherwise), with their sync stage. */
   get learners(): readonly { readonly peer: number; readonly stage: string }[] {
     return this.replica.learners;
+  }
+
+  get currentEpoch(): number {
+    return this.replica.currentEpoch;
+  }
+
+  /** While leading, each learner's lag behind this leader's proposals (docs/api.md, "cluster.events"). */
+  learnerLags(nowMs: number): LearnerLagView[] {
+    const lastProposedZxid = this.replica.lastProposedZxid;
+    if (lastProposedZxid === undefined) return [];
+    const leader = { lastProposedZxid, committedZxid: this.replica.committedZxid };
+    return learnerLagViews(this.replica.learners, leader, this.proposalTimes, nowMs);
+  }
+
+  /** The leaders this server served under, oldest first (bounded). */
+  get leaderChanges(): readonly LeaderChangeView[] {
+    return this.servedLeaders;
   }
 }
 

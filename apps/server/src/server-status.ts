@@ -3,7 +3,7 @@
  * /status.json (ClusterStatusView), and the ops endpoints /ready, /status (srvr) and /mntr
  * (ServerStatus). It also keeps the request latency summary srvr reports and refreshes the gauges.
  */
-import type { ClusterStatusView } from "@keel/api";
+import type { MemberState, MemberStatusView } from "@keel/api";
 import type { ReplicaStore } from "@keel/db";
 import type { ClientConnections } from "./api/client-connections.js";
 import type { ServerConfig } from "./config.js";
@@ -13,8 +13,14 @@ import type { PeerNetwork } from "./peer/peer-network.js";
 import type { ReplicaHost } from "./replica-host.js";
 
 export interface ClusterStatusSource {
-  clusterStatus(): Promise<ClusterStatusView>;
+  clusterStatus(): Promise<MemberStatusView>;
   recordLatencyMs(ms: number): void;
+}
+
+/** Serving; else syncing once it has a leader (or leads) but has not caught up; else looking (electing). */
+export function memberState(host: Pick<ReplicaHost, "serving" | "role" | "leaderId">): MemberState {
+  if (host.serving) return "serving";
+  return host.role !== "LOOKING" && host.leaderId !== undefined ? "syncing" : "looking";
 }
 
 export interface ServerStatusDeps {
@@ -45,10 +51,11 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
     this.latencyMaxMs = Math.max(this.latencyMaxMs, ms);
   }
 
-  async clusterStatus(): Promise<ClusterStatusView> {
+  async clusterStatus(): Promise<MemberStatusView> {
     const { config, host, store, network } = this.deps;
     const connected = new Set(network.connectedPeers());
     const epochs = store.epochs();
+    const nowMs = this.deps.clock();
     return {
       serverId: config.id,
       ensembleId: config.ensembleId,
@@ -70,6 +77,15 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
       watches: host.watchStreamCount,
       electionCount: host.electionCount,
       lastSyncType: host.lastSyncType ?? null,
+      state: memberState(host),
+      version: this.deps.version,
+      startedAtMs: this.deps.startedAtMs,
+      uptimeMs: nowMs - this.deps.startedAtMs,
+      nowMs,
+      clientConnections: this.deps.connections.connectionCount,
+      outstandingRequests: host.outstandingWrites,
+      learners: host.learnerLags(nowMs),
+      leaderChanges: [...host.leaderChanges],
     };
   }
 

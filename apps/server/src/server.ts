@@ -61,7 +61,7 @@ export async function startServer(options: {
     startedAtMs: clock(),
     clock,
   });
-  const coordinator = new KeelCoordinator({ host, config, metrics, status });
+  const coordinator = new KeelCoordinator({ host, config, metrics, status, connections, clock });
 
   await network.start();
   host.start();

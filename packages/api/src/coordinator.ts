@@ -9,6 +9,7 @@ import type {
   CreateInput,
   DeleteInput,
   EphemeralsInput,
+  FindInput,
   MultiInput,
   OpenSessionInput,
   ReadInput,
@@ -17,10 +18,14 @@ import type {
   SetInput,
   WatchMode,
 } from "./schemas.js";
+import type { ConnectionBudget } from "./trpc.js";
 import type {
   AclEntry,
   ChildView,
-  ClusterStatusView,
+  FindResultView,
+  LogEntryView,
+  MemberStatusView,
+  MetricsSampleView,
   NodeView,
   OpResultView,
   SessionListView,
@@ -33,6 +38,10 @@ export interface AttachOptions {
   session: SessionRef;
   lastZxidSeen: bigint;
   signal: AbortSignal;
+  /** The connection's address, shown in `session.list` as the session's attachment. */
+  clientAddress?: string;
+  /** The connection the stream runs on (its watch streams count in the attachment). */
+  connection?: ConnectionBudget;
 }
 
 export interface WatchOptions {
@@ -69,7 +78,8 @@ export interface Coordinator {
   setAcl(input: SetAclInput): Promise<{ stat: StatView }>;
   ephemerals(input: EphemeralsInput): Promise<{ paths: string[] }>;
 
-  openSession(input: OpenSessionInput): Promise<SessionView>;
+  /** `clientAddress`: where the caller connected from, recorded with the session (session.list, log.events). */
+  openSession(input: OpenSessionInput, clientAddress?: string): Promise<SessionView>;
   keepAlive(session: SessionRef): Promise<{ timeoutMs: number }>;
   closeSession(session: SessionRef): Promise<{ closed: true }>;
   /** Live sessions by id, at most `limit` (admin listing for the CLI and console). */
@@ -78,5 +88,24 @@ export interface Coordinator {
   attachSession(options: AttachOptions): AsyncIterable<SessionEventView>;
 
   watch(options: WatchOptions): AsyncIterable<WatchEventView>;
-  status(): Promise<ClusterStatusView>;
+  status(): Promise<MemberStatusView>;
+
+  // --- the console (docs/api.md, "Console procedures") ---
+  /** Bounded scan of a subtree by name prefix and/or data substring. */
+  find(input: FindInput): Promise<FindResultView>;
+  /** An operator expires a session: its ephemerals go with cause sessionExpired. */
+  expireSession(input: { sessionId: string }): Promise<{ expired: true }>;
+  /** This member's status now, then on every change and at least every API_STATUS_PUSH_MS. */
+  statusEvents(signal: AbortSignal): AsyncIterable<MemberStatusView>;
+  /** One metrics sample every `intervalMs`. */
+  metricsSamples(options: { intervalMs: number; signal: AbortSignal }): AsyncIterable<MetricsSampleView>;
+  /** Committed txns: a replay (after `afterZxid`, or the last `backlog`), then live. */
+  logEvents(options: LogEventsOptions): AsyncIterable<LogEntryView>;
+}
+
+export interface LogEventsOptions {
+  afterZxid: bigint | undefined;
+  backlog: number;
+  pathPrefix: string | undefined;
+  signal: AbortSignal;
 }

@@ -1,12 +1,18 @@
-export type { AttachOptions, Coordinator, SessionEventView, WatchOptions } from "./coordinator.js";
+export type { AttachOptions, Coordinator, LogEventsOptions, SessionEventView, WatchOptions } from "./coordinator.js";
 export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
 export {
   API_DATA_CHARS_MAX,
+  API_FIND_LIMIT_MAX,
+  API_FIND_SCAN_MAX,
+  API_FIND_TEXT_CHARS_MAX,
   API_FORCE_RELEASE_REASON_CHARS_MAX,
+  API_LOG_BACKLOG_MAX,
+  API_METRICS_INTERVAL_MS_MIN,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
   API_SESSION_LIST_LIMIT_DEFAULT,
   API_SESSION_LIST_LIMIT_MAX,
+  API_STATUS_PUSH_MS,
 } from "./limits.js";
 export { type AppRouter, appRouter } from "./root.js";
 export type {
@@ -15,6 +21,10 @@ export type {
   CreateInput,
   DeleteInput,
   EphemeralsInput,
+  ExpireSessionInput,
+  FindInput,
+  LogEventsInput,
+  MetricsInput,
   MultiInput,
   OpenSessionInput,
   OpInput,
@@ -32,10 +42,19 @@ export type {
   ChildView,
   ClusterStatusView,
   DeleteCauseView,
+  FindResultView,
+  LeaderChangeView,
+  LearnerLagView,
+  LogEntryView,
+  MemberState,
+  MemberStatusView,
   MemberView,
+  MetricsSampleView,
   NodeKind,
   NodeView,
+  OpMetricsView,
   OpResultView,
+  SessionAttachmentView,
   SessionListView,
   SessionSummaryView,
   SessionView,

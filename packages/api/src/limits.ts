@@ -38,3 +38,14 @@ export const API_VERSION_MAX = VERSION_MAX;
 export const API_FORCE_RELEASE_REASON_CHARS_MAX = FORCE_RELEASE_REASON_BYTES_MAX;
 export const API_SESSION_LIST_LIMIT_DEFAULT = SESSION_LIST_LIMIT_DEFAULT;
 export const API_SESSION_LIST_LIMIT_MAX = SESSION_LIST_LIMIT_MAX;
+
+/** `node.find`: longest search text, most matches per call, most nodes one call visits. */
+export const API_FIND_TEXT_CHARS_MAX = 256;
+export const API_FIND_LIMIT_MAX = 1000;
+export const API_FIND_SCAN_MAX = 200_000;
+/** `log.events`: most history entries replayed for `backlog`. */
+export const API_LOG_BACKLOG_MAX = 1000;
+/** `cluster.metrics`: the shortest sample interval. */
+export const API_METRICS_INTERVAL_MS_MIN = 250;
+/** `cluster.events`: a status is pushed on every change and at least this often. */
+export const API_STATUS_PUSH_MS = 500;

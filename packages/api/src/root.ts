@@ -1,4 +1,5 @@
 import { clusterRouter } from "./routers/cluster.js";
+import { logRouter } from "./routers/log.js";
 import { nodeRouter } from "./routers/node.js";
 import { sessionRouter } from "./routers/session.js";
 import { watchRouter } from "./routers/watch.js";
@@ -9,6 +10,7 @@ export const appRouter = router({
   session: sessionRouter,
   watch: watchRouter,
   cluster: clusterRouter,
+  log: logRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,7 +11,11 @@ import {
   API_ACL_ENTRIES_MAX,
   API_ACL_ID_CHARS_MAX,
   API_DATA_CHARS_MAX,
+  API_FIND_LIMIT_MAX,
+  API_FIND_TEXT_CHARS_MAX,
   API_FORCE_RELEASE_REASON_CHARS_MAX,
+  API_LOG_BACKLOG_MAX,
+  API_METRICS_INTERVAL_MS_MIN,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
   API_SESSION_LIST_LIMIT_DEFAULT,
@@ -193,6 +197,44 @@ export const watchInputSchema = z.object({
   lastEventId: z.string(says("a zxid as a decimal string")).max(32, says("a zxid (at most 32 characters)")).nullish(),
 });
 
+/** `node.find`: a bounded scan of the subtree at `path` for names starting with / data containing a string. */
+export const findInputSchema = z.object({
+  path: pathSchema,
+  /** Match nodes whose own name starts with this (case-sensitive). */
+  namePrefix: z
+    .string(says("a string"))
+    .max(API_FIND_TEXT_CHARS_MAX, says(`at most ${API_FIND_TEXT_CHARS_MAX} characters`))
+    .optional(),
+  /** Match nodes whose data (as UTF-8) contains this (case-sensitive). */
+  contains: z
+    .string(says("a string"))
+    .max(API_FIND_TEXT_CHARS_MAX, says(`at most ${API_FIND_TEXT_CHARS_MAX} characters`))
+    .optional(),
+  limit: intIn(1, API_FIND_LIMIT_MAX).default(100),
+});
+
+/** `session.expire`: an operator ends a session as its expiry would (its ephemerals go, cause sessionExpired). */
+export const expireSessionInputSchema = z.object({ sessionId: idStringSchema });
+
+/** `cluster.metrics`: how often to sample. */
+export const metricsInputSchema = z
+  .object({ intervalMs: intIn(API_METRICS_INTERVAL_MS_MIN, 60_000).default(1000) })
+  .optional();
+
+/** `log.events`: the audit feed of committed txns. */
+export const logEventsInputSchema = z
+  .object({
+    /** Replay every entry after this zxid first (or fail if it left the history). */
+    afterZxid: idStringSchema.optional(),
+    /** Without afterZxid: replay the last `backlog` entries kept in the history first. */
+    backlog: intIn(0, API_LOG_BACKLOG_MAX).default(100),
+    /** Only txns that changed a path under this one (session txns have no path and are left out). */
+    pathPrefix: pathSchema.optional(),
+    /** Set by tRPC's wsLink on reconnect to the id of the last event received. */
+    lastEventId: z.string(says("a zxid as a decimal string")).max(32, says("a zxid (at most 32 characters)")).nullish(),
+  })
+  .optional();
+
 export type CreateInput = z.infer<typeof createInputSchema>;
 export type SetInput = z.infer<typeof setInputSchema>;
 export type DeleteInput = z.infer<typeof deleteInputSchema>;
@@ -208,3 +250,7 @@ export type AttachSessionInput = z.infer<typeof attachSessionInputSchema>;
 export type SessionRef = z.infer<typeof sessionRefSchema>;
 export type WatchMode = z.infer<typeof watchModeSchema>;
 export type WatchInput = z.infer<typeof watchInputSchema>;
+export type FindInput = z.infer<typeof findInputSchema>;
+export type ExpireSessionInput = z.infer<typeof expireSessionInputSchema>;
+export type MetricsInput = z.infer<typeof metricsInputSchema>;
+export type LogEventsInput = z.infer<typeof logEventsInputSchema>;

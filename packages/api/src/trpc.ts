@@ -22,6 +22,8 @@ export interface ApiContext {
   connection?: ConnectionBudget;
   /** Largest count of watch streams one connection may hold (the server's watchesPerSessionMax). */
   watchStreamsMax?: number;
+  /** The caller's address ("ip:port", from the HTTP request or the WebSocket upgrade); absent in-process. */
+  clientAddress?: string;
 }
 
 /** Converts whatever a coordinator call threw into a TRPCError (KeelError keeps its code as cause). */

@@ -1,21 +1,12 @@
 /**
- * Holders and queues of the SDK's locks, derived from the tree (docs/client.md, "Where recipes keep their state"):
- * a lock NAME is the children of /keel/locks/NAME, ephemeral-sequential nodes `lock-<seq>` whose
- * data is JSON { clientId, host, pid, label?, acquiredAt? }. The lowest sequence holds the lock,
- * the others wait in sequence order. Pure, so the unit test pins the derivation.
+ * `keel locks` output for the SDK's locks (docs/client.md, "Where recipes keep their state"). Who
+ * holds and who waits is core's lockView (packages/core/src/views, shared with the console); this
+ * file keeps only the CLI's shapes: the table's cells and the JSON entries `keel locks --json` has
+ * always printed, so scripts reading them are not broken.
  */
-import type { StatView } from "@keel/api";
+import { type Contender, lockView as coreLockView, type HolderMetadata, type RecipeChild } from "@keel/core";
 
-export const LOCKS_ROOT = "/keel/locks";
-
-export interface HolderMetadata {
-  readonly clientId?: string;
-  readonly host?: string;
-  readonly pid?: number;
-  readonly label?: string;
-  readonly acquiredAt?: number;
-}
-
+/** A contender as `keel locks --json` prints it. */
 export interface LockEntry {
   readonly node: string;
   readonly sequence: number;
@@ -32,59 +23,25 @@ export interface LockView {
   readonly waiters: LockEntry[];
 }
 
-export interface RawChild {
-  readonly name: string;
-  readonly stat: StatView;
-  /** The node's data as UTF-8, when it was read. */
-  readonly data: string | undefined;
-}
-
-/** The sequence number ZooKeeper-style sequential names end with (10 digits); undefined if none. */
-export function sequenceOf(name: string): number | undefined {
-  const match = /(\d{10})$/.exec(name);
-  return match === null ? undefined : Number(match[1]);
-}
-
-export function parseMetadata(data: string | undefined): HolderMetadata | undefined {
-  if (data === undefined || data.length === 0) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
-  const pick = <T>(key: string, type: "string" | "number"): T | undefined =>
-    typeof record[key] === type ? (record[key] as T) : undefined;
-  const metadata: Record<string, unknown> = {
-    clientId: pick<string>("clientId", "string"),
-    host: pick<string>("host", "string"),
-    pid: pick<number>("pid", "number"),
-    label: pick<string>("label", "string"),
-    acquiredAt: pick<number>("acquiredAt", "number"),
+function entryOf(contender: Contender): LockEntry {
+  return {
+    node: contender.node,
+    sequence: contender.sequence,
+    sessionId: contender.sessionId,
+    ctime: contender.since,
+    czxid: contender.fencingToken,
+    metadata: contender.metadata,
   };
-  for (const key of Object.keys(metadata)) if (metadata[key] === undefined) delete metadata[key];
-  return metadata as HolderMetadata;
 }
 
-export function lockView(name: string, children: readonly RawChild[]): LockView {
-  const entries: LockEntry[] = [];
-  for (const child of children) {
-    const sequence = sequenceOf(child.name);
-    if (sequence === undefined) continue; // not a contender (a stray node someone made by hand)
-    entries.push({
-      node: `${LOCKS_ROOT}/${name}/${child.name}`,
-      sequence,
-      sessionId: child.stat.ephemeralOwner,
-      ctime: child.stat.ctime,
-      czxid: child.stat.czxid,
-      metadata: parseMetadata(child.data),
-    });
-  }
-  entries.sort((a, b) => a.sequence - b.sequence);
-  const [holder, ...waiters] = entries;
-  return { name, holder, waiters };
+/** One lock NAME from the children of /keel/locks/NAME (core decides who holds and who waits). */
+export function lockView(name: string, children: readonly RecipeChild[]): LockView {
+  const view = coreLockView(name, children);
+  return {
+    name,
+    holder: view.holder === undefined ? undefined : entryOf(view.holder),
+    waiters: view.waiters.map(entryOf),
+  };
 }
 
 export const LOCK_HEADERS = ["LOCK", "STATE", "NODE", "SESSION", "CLIENT", "HOST", "PID", "LABEL", "SINCE"] as const;

@@ -653,14 +653,15 @@ export class KeelClient implements AsyncDisposable {
   }
 
   async create(path: string, data?: Data, options: CreateOptions = {}): Promise<{ path: string; stat: StatView }> {
-    const ephemeral = options.kind === "ephemeral" || options.kind === "ephemeral_sequential";
+    // Every create carries the session (as in ZooKeeper): ephemerals need an owner, and the audit
+    // feed (log.events) attributes each change to the session that made it.
     const input = {
       path,
       ...dataField(data),
       ...(options.kind === undefined ? {} : { kind: options.kind }),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.acl === undefined ? {} : { acl: options.acl }),
-      ...(ephemeral ? { session: this.sessionRef() } : {}),
+      session: this.sessionRef(),
     };
     checkRequestSize(input, this.requestBytesMax, path);
     const created = await this.call("write", (trpc, signal) => trpc.node.create.mutate(input, { signal }), options);

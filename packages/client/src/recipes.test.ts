@@ -61,6 +61,8 @@ describe("semaphore", () => {
     // Two permits: two hold at once, a third waits until one leaves.
     const first = await a.semaphore("pool", 2).acquire();
     const second = await b.semaphore("pool", 2).acquire({ timeoutMs: 10_000 });
+    // Each lease records the permit count, so the console and CLI can tell holders from waiters.
+    expect(JSON.parse((await a.get(first.path)).data)).toMatchObject({ permits: 2 });
     expect(await c.semaphore("pool", 2).tryAcquire()).toBeUndefined();
     const third = c.semaphore("pool", 2).acquire();
     await first.release();

@@ -38,6 +38,8 @@ export {
 export * from "./limits.js";
 export type { Random } from "./random.js";
 export * from "./tree/index.js";
+// Views of the SDK's recipes (locks, read/write locks, semaphores, elections) for the console and the CLI.
+export * from "./views/index.js";
 export type { LeaderApplication } from "./zab/application.js";
 export { isObserver, isVoter, REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
 export { drive, handleReady, type ReplicaIo } from "./zab/driver.js";

@@ -125,6 +125,8 @@ export const SESSION_TIMEOUT_MAX_MS_DEFAULT = 40_000;
 export const SESSION_EXPIRY_BUCKET_MS_DEFAULT = 500;
 /** Length of a session's password (secret), in bytes. */
 export const SESSION_PASSWORD_BYTES_MAX = 64;
+/** Longest client address a createSession records (an IPv6 address with port fits in 64). */
+export const CLIENT_ADDRESS_BYTES_MAX = 128;
 /** Watches (one-shot and persistent) one watcher may hold. */
 export const WATCHES_PER_WATCHER_MAX = 100_000;
 /** Default and largest count of watch streams one client connection may hold (`watchesPerSessionMax`). */

@@ -83,14 +83,24 @@ function addressOf(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
+/** "ip:port" ("[ip6]:port" for IPv6) of the peer of `req`'s socket: what a session records as its client. */
+export function clientAddressOf(req: IncomingMessage): string {
+  const { remoteAddress, remotePort } = req.socket;
+  if (remoteAddress === undefined) return "unknown";
+  const host = remoteAddress.includes(":") ? `[${remoteAddress}]` : remoteAddress;
+  return remotePort === undefined ? host : `${host}:${remotePort}`;
+}
+
 export async function startClientServer(options: ClientServerOptions): Promise<ClientServer> {
   const { connections } = options;
   // A context per HTTP request, and per WebSocket connection (tRPC's ws adapter makes one per
   // socket), so the watch-stream budget is the connection's.
-  const createContext = (): ApiContext => ({
+  // The caller's address comes from the request (HTTP) or the upgrade request (WebSocket).
+  const createContext = ({ req }: { req: IncomingMessage }): ApiContext => ({
     coordinator: options.coordinator,
     connection: { watchStreams: 0 },
     watchStreamsMax: options.watchStreamsMax,
+    clientAddress: clientAddressOf(req),
   });
   const trpcHandler = createHTTPHandler({
     router: appRouter,

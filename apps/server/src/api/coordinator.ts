@@ -5,24 +5,32 @@
  * authenticated against the replicated session table with their secret.
  */
 import { randomBytes } from "node:crypto";
-import type {
-  AttachOptions,
-  ChildrenInput,
-  Coordinator,
-  CreateInput,
-  DeleteInput,
-  EphemeralsInput,
-  MultiInput,
-  OpenSessionInput,
-  OpInput,
-  ReadInput,
-  SessionRef,
-  SetAclInput,
-  SetInput,
-  WatchOptions,
+import {
+  API_FIND_SCAN_MAX,
+  type AttachOptions,
+  type ChildrenInput,
+  type Coordinator,
+  type CreateInput,
+  type DeleteInput,
+  type EphemeralsInput,
+  type FindInput,
+  type FindResultView,
+  type LogEntryView,
+  type LogEventsOptions,
+  type MemberStatusView,
+  type MetricsSampleView,
+  type MultiInput,
+  type OpenSessionInput,
+  type OpInput,
+  type ReadInput,
+  type SessionRef,
+  type SetAclInput,
+  type SetInput,
+  type WatchOptions,
 } from "@keel/api";
 import {
   type Applied,
+  CLIENT_ADDRESS_BYTES_MAX,
   type ClientRequest,
   childPath,
   KeelError,
@@ -37,15 +45,22 @@ import {
 } from "@keel/core";
 import type { ServerConfig } from "../config.js";
 import type { ServerMetrics } from "../ops/metrics.js";
+import { OpStats } from "../ops/op-stats.js";
 import type { ReplicaHost } from "../replica-host.js";
 import type { ClusterStatusSource } from "../server-status.js";
+import { findNodes } from "./find-nodes.js";
+import { logStream } from "./log-stream.js";
+import { metricsStream } from "./metrics-stream.js";
 import { attachStream } from "./session-attach.js";
+import { SessionAttachments } from "./session-attachments.js";
+import { statusStream } from "./status-stream.js";
 import {
   aclOf,
   aclView,
   createModeOf,
   dataOf,
   dataViews,
+  nodeKindView,
   opResultView,
   secretOf,
   sessionIdOf,
@@ -60,12 +75,22 @@ export interface CoordinatorDeps {
   readonly config: ServerConfig;
   readonly metrics: ServerMetrics;
   readonly status: ClusterStatusSource;
+  /** Client connections (the console's metrics count them). */
+  readonly connections: { readonly connectionCount: number };
+  /** Wall-clock ms (attachment times, metric samples). */
+  readonly clock: () => number;
 }
 
 export class KeelCoordinator implements Coordinator {
   private nextCxid = 1;
+  /** Per-op counts and recent latencies for cluster.metrics. */
+  readonly opStats = new OpStats();
+  /** Sessions attached to this member (session.list's `attached`). */
+  readonly attachments: SessionAttachments;
 
-  constructor(private readonly deps: CoordinatorDeps) {}
+  constructor(private readonly deps: CoordinatorDeps) {
+    this.attachments = new SessionAttachments(deps.config.id);
+  }
 
   // --- writes -------------------------------------------------------------------------------
 
@@ -131,7 +156,13 @@ export class KeelCoordinator implements Coordinator {
   async get(input: ReadInput) {
     return this.read("get", input, () => {
       const node = orThrow(this.deps.host.state.get(input.path));
-      return { path: input.path, ...dataViews(node.data), stat: statView(node.stat) };
+      return {
+        path: input.path,
+        kind: nodeKindView(node.kind, input.path),
+        ...(node.kind === "ttl" ? { ttlMs: node.ttlMs } : {}),
+        ...dataViews(node.data),
+        stat: statView(node.stat),
+      };
     });
   }
 
@@ -177,12 +208,13 @@ export class KeelCoordinator implements Coordinator {
 
   // --- sessions -----------------------------------------------------------------------------
 
-  async openSession(input: OpenSessionInput) {
+  async openSession(input: OpenSessionInput, clientAddress?: string) {
     const password = new Uint8Array(randomBytes(16));
     const result = await this.write("openSession", undefined, {
       type: "createSession",
       timeoutMs: input.timeoutMs,
       password,
+      ...(clientAddress === undefined ? {} : { clientAddress: clippedAddress(clientAddress) }),
     });
     const created = expectResult(result, "createSession");
     return {
@@ -197,6 +229,7 @@ export class KeelCoordinator implements Coordinator {
       this.ensureServing();
       const { id, timeoutMs } = this.authenticate(session);
       this.deps.host.touch([id]);
+      this.attachments.touched(id, this.deps.clock());
       return { timeoutMs };
     });
   }
@@ -215,6 +248,9 @@ export class KeelCoordinator implements Coordinator {
           sessionId: session.sessionId.toString(),
           timeoutMs: session.timeoutMs,
           ephemerals: session.ephemerals,
+          createdAtMs: session.createdAtMs ?? null,
+          clientAddress: session.clientAddress ?? null,
+          attached: this.attachments.view(session.sessionId),
         })),
         truncated: listing.truncated,
       };
@@ -223,7 +259,10 @@ export class KeelCoordinator implements Coordinator {
 
   attachSession(options: AttachOptions) {
     this.ensureServing();
-    return attachStream(this.deps.host, options, () => this.authenticate(options.session));
+    return attachStream(this.deps.host, options, () => this.authenticate(options.session), {
+      attachments: this.attachments,
+      clock: this.deps.clock,
+    });
   }
 
   watch(options: WatchOptions) {
@@ -233,6 +272,52 @@ export class KeelCoordinator implements Coordinator {
 
   async status() {
     return this.deps.status.clusterStatus();
+  }
+
+  // --- the console (docs/api.md, "Console procedures") --------------------------------------
+
+  async find(input: FindInput): Promise<FindResultView> {
+    this.checkPath(input.path);
+    return this.read("find", { path: input.path, linearizable: false }, () =>
+      findNodes(this.deps.host.state, input, API_FIND_SCAN_MAX),
+    );
+  }
+
+  /** Submits the txn the leader's own expiry would (closeSession, reason expired) for `sessionId`. */
+  async expireSession(input: { sessionId: string }): Promise<{ expired: true }> {
+    const id = sessionIdOf(input.sessionId);
+    const applied = await this.instrument("expireSession", () => {
+      this.ensureServing();
+      if (this.deps.host.state.session(id) === undefined)
+        throw keelError("SESSIONEXPIRED", `session ${input.sessionId} has expired or was closed`);
+      return this.deps.host.submit({
+        sessionId: id,
+        cxid: this.nextCxid++,
+        auth: [],
+        request: { type: "expireSession" },
+      });
+    });
+    expectResult(resultOf(applied), "closeSession");
+    return { expired: true };
+  }
+
+  statusEvents(signal: AbortSignal): AsyncIterable<MemberStatusView> {
+    return statusStream(this.deps.host, this.deps.status, signal);
+  }
+
+  metricsSamples(options: { intervalMs: number; signal: AbortSignal }): AsyncIterable<MetricsSampleView> {
+    const sources = {
+      serverId: this.deps.config.id,
+      host: this.deps.host,
+      opStats: this.opStats,
+      connections: this.deps.connections,
+      clock: this.deps.clock,
+    };
+    return metricsStream(sources, options.intervalMs, options.signal);
+  }
+
+  logEvents(options: LogEventsOptions): AsyncIterable<LogEntryView> {
+    return logStream(this.deps.host, options);
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -319,16 +404,25 @@ export class KeelCoordinator implements Coordinator {
     metrics.requestsTotal.inc({ op });
     const stopTimer = metrics.requestDurationSeconds.startTimer({ op });
     metrics.outstandingRequests.inc();
+    let failed = false;
     try {
       return await call();
     } catch (error) {
+      failed = true;
       metrics.requestErrorsTotal.inc({ op, code: error instanceof KeelError ? error.code : "INTERNAL" });
       throw error;
     } finally {
       metrics.outstandingRequests.dec();
-      this.deps.status.recordLatencyMs(stopTimer() * 1000);
+      const latencyMs = stopTimer() * 1000;
+      this.deps.status.recordLatencyMs(latencyMs);
+      this.opStats.record(op, latencyMs, failed, this.deps.clock());
     }
   }
+}
+
+/** A recorded client address fits CLIENT_ADDRESS_BYTES_MAX (ASCII here: an IP and a port). */
+function clippedAddress(address: string): string {
+  return address.slice(0, CLIENT_ADDRESS_BYTES_MAX);
 }
 
 function resultOf(applied: Applied): TxnResult {

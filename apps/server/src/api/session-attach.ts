@@ -12,14 +12,22 @@ import type { AttachOptions, SessionEventView } from "@keel/api";
 import { keelError, type SessionId } from "@keel/core";
 import type { ReplicaHost } from "../replica-host.js";
 import { AsyncQueue } from "./async-queue.js";
+import type { SessionAttachments } from "./session-attachments.js";
 
 /** Touches per session timeout: a lost touch or two must not expire a healthy session. */
 const TOUCHES_PER_TIMEOUT = 4;
+
+/** Where attachments are recorded (session.list's `attached`), and the clock they are stamped with. */
+export interface AttachRecording {
+  readonly attachments: SessionAttachments;
+  readonly clock: () => number;
+}
 
 export async function* attachStream(
   host: ReplicaHost,
   options: AttachOptions,
   authenticate: () => { id: SessionId; timeoutMs: number },
+  recording: AttachRecording,
 ): AsyncGenerator<SessionEventView> {
   const lastApplied = host.state.lastAppliedZxid;
   if (options.lastZxidSeen > lastApplied) {
@@ -37,8 +45,20 @@ export async function* attachStream(
     serverId: host.selfId,
     lastZxid: lastApplied.toString(),
   });
-  host.touch([id]);
-  const timer = setInterval(() => host.touch([id]), Math.max(10, Math.floor(timeoutMs / TOUCHES_PER_TIMEOUT)));
+  const { attachments, clock } = recording;
+  const attachedAtMs = clock();
+  const detach = attachments.attach(id, {
+    clientAddress: options.clientAddress ?? "unknown",
+    sinceMs: attachedAtMs,
+    lastHeartbeatMs: attachedAtMs,
+    watchStreams: () => options.connection?.watchStreams ?? 0,
+  });
+  const touch = () => {
+    host.touch([id]);
+    attachments.touched(id, clock());
+  };
+  touch();
+  const timer = setInterval(touch, Math.max(10, Math.floor(timeoutMs / TOUCHES_PER_TIMEOUT)));
   const stopListening = host.onApplied((applied) => {
     if (applied.result.type === "closeSession" && applied.result.sessionId === id) {
       queue.push({ type: "expired", sessionId: id.toString() });
@@ -53,6 +73,7 @@ export async function* attachStream(
     yield* queue;
   } finally {
     clearInterval(timer);
+    detach();
     stopListening();
     stopServing();
   }

@@ -2,6 +2,8 @@
 import type { AclEntry as AclView, DeleteCauseView, NodeKind, OpResultView, StatView } from "@keel/api";
 import {
   type Acl,
+  baseName,
+  type NodeKind as CoreNodeKind,
   type CreateMode,
   type DeleteCause,
   ERROR_CODES,
@@ -110,4 +112,17 @@ export function secretOf(text: string): Uint8Array {
   if (!/^[0-9a-f]{2,128}$/.test(text) || text.length % 2 !== 0)
     throw new KeelError("AUTHFAILED", "malformed session secret");
   return new Uint8Array(Buffer.from(text, "hex"));
+}
+
+/** A sequential create's suffix (core's sequentialSuffix: `%010d` of the parent's cversion, sign included). */
+const SEQUENTIAL_SUFFIX = /(?:\d{10}|-\d{9})$/;
+
+/**
+ * The API's node kind. Core keeps what a node is (persistent, ephemeral, container, TTL) but not
+ * whether its name was made sequential, so a name ending in a sequential suffix reads as the
+ * *_sequential variant (a node created as persistent under such a name reads so too: docs/api.md).
+ */
+export function nodeKindView(kind: CoreNodeKind, path: string): NodeKind {
+  if (kind === "container") return "container";
+  return SEQUENTIAL_SUFFIX.test(baseName(path)) ? `${kind}_sequential` : kind;
 }

@@ -201,8 +201,12 @@ describe("session.list", () => {
     await reader.node.sync.mutate({ path: "/" });
     const listing = await reader.session.list.query();
     expect(listing.truncated).toBe(false);
-    expect(listing.sessions).toContainEqual({ sessionId: one.sessionId, timeoutMs: 20_000, ephemerals: 2 });
-    expect(listing.sessions).toContainEqual({ sessionId: two.sessionId, timeoutMs: 30_000, ephemerals: 1 });
+    expect(listing.sessions).toContainEqual(
+      expect.objectContaining({ sessionId: one.sessionId, timeoutMs: 20_000, ephemerals: 2 }),
+    );
+    expect(listing.sessions).toContainEqual(
+      expect.objectContaining({ sessionId: two.sessionId, timeoutMs: 30_000, ephemerals: 1 }),
+    );
     const ids = listing.sessions.map((s) => BigInt(s.sessionId));
     for (let i = 1; i < ids.length; i++) expect((ids[i] as bigint) > (ids[i - 1] as bigint)).toBe(true);
 

@@ -1,15 +1,5 @@
-import { ClusterOverview } from "../components/cluster/cluster-overview";
-import { keelServerUrls } from "../env";
+import { ClusterPage } from "../components/cluster/cluster-page";
 
-// Server URLs come from the environment at request time, not at build time.
-export const dynamic = "force-dynamic";
-
-export default function HomePage() {
-  return (
-    <>
-      <h1>Ensemble</h1>
-      <p className="muted">Members of the Keel ensemble, their roles and how far each has applied the log.</p>
-      <ClusterOverview serverUrls={keelServerUrls()} />
-    </>
-  );
+export default function Page() {
+  return <ClusterPage />;
 }

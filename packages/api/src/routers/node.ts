@@ -5,6 +5,7 @@ import {
   createInputSchema,
   deleteInputSchema,
   ephemeralsInputSchema,
+  findInputSchema,
   multiInputSchema,
   pathSchema,
   readInputSchema,
@@ -28,4 +29,6 @@ export const nodeRouter = router({
   childCount: procedure.input(readInputSchema).query(({ ctx, input }) => ctx.coordinator.childCount(input)),
   getAcl: procedure.input(readInputSchema).query(({ ctx, input }) => ctx.coordinator.getAcl(input)),
   ephemerals: procedure.input(ephemeralsInputSchema).query(({ ctx, input }) => ctx.coordinator.ephemerals(input)),
+  /** The console's search: a bounded scan of a subtree by name prefix and/or data substring. */
+  find: procedure.input(findInputSchema).query(({ ctx, input }) => ctx.coordinator.find(input)),
 });

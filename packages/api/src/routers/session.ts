@@ -7,6 +7,7 @@ import { keelError, parseZxid } from "@keel/core";
 import { API_SESSION_LIST_LIMIT_DEFAULT } from "../limits.js";
 import {
   attachSessionInputSchema,
+  expireSessionInputSchema,
   openSessionInputSchema,
   sessionListInputSchema,
   sessionRefSchema,
@@ -14,13 +15,17 @@ import {
 import { procedure, router } from "../trpc.js";
 
 export const sessionRouter = router({
-  open: procedure.input(openSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.openSession(input)),
+  open: procedure
+    .input(openSessionInputSchema)
+    .mutation(({ ctx, input }) => ctx.coordinator.openSession(input, ctx.clientAddress)),
   keepAlive: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.keepAlive(input)),
   close: procedure.input(sessionRefSchema).mutation(({ ctx, input }) => ctx.coordinator.closeSession(input)),
   /** Admin listing (CLI `keel sessions`, the console): bounded by `limit`, `truncated` when more exist. */
   list: procedure
     .input(sessionListInputSchema)
     .query(({ ctx, input }) => ctx.coordinator.listSessions({ limit: input?.limit ?? API_SESSION_LIST_LIMIT_DEFAULT })),
+  /** An operator ends a session as its expiry would (console, CLI): its ephemerals go, cause sessionExpired. */
+  expire: procedure.input(expireSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.expireSession(input)),
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)
@@ -32,6 +37,8 @@ export const sessionRouter = router({
       session: { sessionId: input.sessionId, secret: input.secret },
       lastZxidSeen,
       signal: signal ?? new AbortController().signal,
+      ...(ctx.clientAddress === undefined ? {} : { clientAddress: ctx.clientAddress }),
+      ...(ctx.connection === undefined ? {} : { connection: ctx.connection }),
     });
     yield* events;
   }),

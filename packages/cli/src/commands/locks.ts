@@ -1,9 +1,11 @@
+import type { StatView } from "@keel/api";
+import { LOCKS_ROOT, type RecipeChild } from "@keel/core";
 import { integerOption } from "../args.js";
 import { CliError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { stringOption } from "../command.js";
 import { json, showTime, table } from "../format.js";
-import { LOCK_HEADERS, LOCKS_ROOT, lockCells, lockView, type RawChild } from "../lock-view.js";
+import { LOCK_HEADERS, lockCells, lockView } from "../lock-view.js";
 import type { Remote } from "../remote.js";
 
 const CONTENDERS_MAX_DEFAULT = 1_000;
@@ -62,8 +64,8 @@ async function childNames(remote: Remote, path: string): Promise<string[]> {
 }
 
 /** The lock's children with their data; undefined when the lock node does not exist. */
-async function contenders(remote: Remote, path: string, max: number): Promise<RawChild[] | undefined> {
-  let listed: { name: string; stat?: import("@keel/api").StatView }[];
+async function contenders(remote: Remote, path: string, max: number): Promise<RecipeChild[] | undefined> {
+  let listed: { name: string; stat?: StatView }[];
   try {
     ({ children: listed } = await remote.read((client, signal) =>
       client.node.children.query({ path, withStats: true }, { signal }),
@@ -72,7 +74,7 @@ async function contenders(remote: Remote, path: string, max: number): Promise<Ra
     if (error instanceof CliError && error.keelCode === "NONODE") return undefined;
     throw error;
   }
-  const result: RawChild[] = [];
+  const result: RecipeChild[] = [];
   for (const child of listed.slice(0, max)) {
     if (child.stat === undefined) continue;
     let data: string | undefined;

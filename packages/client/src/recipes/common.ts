@@ -30,6 +30,8 @@ export const RECIPE_ROOTS = {
 /** Holder metadata plus a nonce that tells this attempt's node from any other of the same session. */
 export interface MemberData extends HolderMetadata {
   readonly nonce: string;
+  /** A semaphore's permit count, so operators' tools (console, CLI) can tell holders from waiters. */
+  readonly permits?: number;
 }
 
 export function newNonce(random: () => number = Math.random): string {

@@ -45,6 +45,8 @@ export interface HoldSpec {
   readonly blocker: (queue: readonly QueueEntry[], index: number) => string | "children" | undefined;
   /** What this hold is called in messages: "lock", "read lock", "leadership"... */
   readonly what: string;
+  /** Recorded in every contender node beside the holder metadata (a semaphore's `permits`). */
+  readonly recorded?: { readonly permits?: number };
 }
 
 export interface AcquireOptions {
@@ -224,7 +226,7 @@ export async function acquireHold(
   if (lost) throw new SessionLostError(`cannot queue for the ${spec.what}: ${lost}`);
   if (options.signal?.aborted) throw abortReason(options.signal);
   const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
-  const data = { ...keel.holderMetadata(), nonce: newNonce() };
+  const data = { ...keel.holderMetadata(), ...spec.recorded, nonce: newNonce() };
   const own = await createMember(keel, spec.dir, spec.prefix, data, options.signal ? { signal: options.signal } : {});
   // Reads while queued stop at once when the session is lost: a waiter fails with SessionLostError.
   const bound = sessionBoundSignal(keel, options.signal, `cannot wait for the ${spec.what}`);

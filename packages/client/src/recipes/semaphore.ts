@@ -29,6 +29,7 @@ export class Semaphore {
       prefixes: ["lease-"],
       blocker: (_queue: readonly QueueEntry[], index: number) => (index < permits ? undefined : "children"),
       what: `semaphore ${name}`,
+      recorded: { permits },
     };
   }
 

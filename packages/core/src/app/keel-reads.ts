@@ -8,14 +8,18 @@ import { assert } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
 import { SESSION_LIST_LIMIT_MAX } from "../limits.js";
+import type { SessionRecord } from "../sessions/session-table.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, PERMS, redactAcl } from "../tree/acl.js";
 import type { DataTree } from "../tree/data-tree.js";
 import { validatePath } from "../tree/path.js";
-import type { Stat } from "../tree/znode.js";
+import type { NodeKind, Stat } from "../tree/znode.js";
 
 export interface NodeData {
   readonly data: Uint8Array;
   readonly stat: Stat;
+  readonly kind: NodeKind;
+  /** TTL in ms for kind "ttl", else 0. */
+  readonly ttlMs: number;
 }
 
 export interface NodeChildren {
@@ -35,6 +39,8 @@ export interface SessionListing {
     readonly sessionId: SessionId;
     readonly timeoutMs: number;
     readonly ephemerals: number;
+    readonly createdAtMs: number | undefined;
+    readonly clientAddress: string | undefined;
   }[];
   readonly truncated: boolean;
 }
@@ -49,7 +55,7 @@ export class KeelReads {
   get(path: string, auth: readonly AuthId[] = []): NodeData | KeelError {
     const node = this.readable(path, auth);
     if (node instanceof Error) return node;
-    return { data: node.data, stat: node.stat() };
+    return { data: node.data, stat: node.stat(), kind: node.kind, ttlMs: node.ttlMs };
   }
 
   /** exists: the Stat or null. No ACL check, as in ZooKeeper. */
@@ -86,7 +92,7 @@ export class KeelReads {
   }
 
   /** A session's replicated record (timeout, password) for reconnect checks. */
-  session(sessionId: SessionId): { readonly timeoutMs: number; readonly password: Uint8Array } | undefined {
+  session(sessionId: SessionId): SessionRecord | undefined {
     return this.tree.sessions.get(sessionId);
   }
 
@@ -101,6 +107,8 @@ export class KeelReads {
       sessionId: record.sessionId,
       timeoutMs: record.timeoutMs,
       ephemerals: this.tree.ephemerals(record.sessionId).size,
+      createdAtMs: record.createdAtMs,
+      clientAddress: record.clientAddress,
     }));
     return { sessions, truncated: all.length > limit };
   }

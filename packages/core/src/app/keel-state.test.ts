@@ -467,16 +467,16 @@ describe("listSessions", () => {
     d.submit(create("/b1", "ephemeral"), { sessionId: b });
     expect(d.state.listSessions(10)).toEqual({
       sessions: [
-        { sessionId: a, timeoutMs: 5_000, ephemerals: 2 },
-        { sessionId: b, timeoutMs: 6_000, ephemerals: 1 },
-        { sessionId: c, timeoutMs: 10_000, ephemerals: 0 },
+        { sessionId: a, timeoutMs: 5_000, ephemerals: 2, createdAtMs: expect.any(Number) },
+        { sessionId: b, timeoutMs: 6_000, ephemerals: 1, createdAtMs: expect.any(Number) },
+        { sessionId: c, timeoutMs: 10_000, ephemerals: 0, createdAtMs: expect.any(Number) },
       ],
       truncated: false,
     });
     expect(d.state.listSessions(2)).toEqual({
       sessions: [
-        { sessionId: a, timeoutMs: 5_000, ephemerals: 2 },
-        { sessionId: b, timeoutMs: 6_000, ephemerals: 1 },
+        { sessionId: a, timeoutMs: 5_000, ephemerals: 2, createdAtMs: expect.any(Number) },
+        { sessionId: b, timeoutMs: 6_000, ephemerals: 1, createdAtMs: expect.any(Number) },
       ],
       truncated: true,
     });

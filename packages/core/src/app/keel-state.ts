@@ -172,6 +172,7 @@ export class KeelState extends KeelReads implements LeaderApplication {
 
   /** apply without the codec, for tests and benchmarks. */
   applyTxn(txn: Txn, zxid: Zxid): Applied {
+    const ended = txn.body.type === "closeSession" ? this.tree.sessions.get(txn.header.sessionId) : undefined;
     const outcome = this.tree.apply(txn, zxid);
     this.pending.dropThrough(zxid);
     if (txn.body.type === "closeSession") this.tracker.remove(txn.header.sessionId);
@@ -181,6 +182,8 @@ export class KeelState extends KeelReads implements LeaderApplication {
       txnType: txn.body.type,
       result: outcome.result,
       changes: outcome.changes,
+      ...(txn.body.type === "closeSession" ? { sessionEnd: txn.body.reason } : {}),
+      ...(ended?.clientAddress === undefined ? {} : { clientAddress: ended.clientAddress }),
     };
     this.history.push(applied);
     return applied;
@@ -218,6 +221,11 @@ export class KeelState extends KeelReads implements LeaderApplication {
   /** Applied txns after `zxid`, to resume a watch stream, or tooOld when history no longer reaches back. */
   historyAfter(zxid: Zxid, countMax?: number): HistoryRead {
     return this.history.after(zxid, countMax);
+  }
+
+  /** The oldest zxid history-based streams can resume after (every later applied txn is kept). */
+  get historyFloorZxid(): Zxid {
+    return this.history.floorZxid;
   }
 
   get pendingChangeCount(): number {

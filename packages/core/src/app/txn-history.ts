@@ -6,6 +6,7 @@
 import { assert } from "../assert.js";
 import { ZXID_ZERO, type Zxid } from "../ids.js";
 import { HISTORY_CHANGES_MAX } from "../limits.js";
+import type { SessionEndReason } from "../tree/delete-cause.js";
 import type { NodeChange, TxnResult } from "../tree/results.js";
 import type { TxnHeader, TxnType } from "../tree/txn.js";
 
@@ -15,6 +16,10 @@ export interface HistoryEntry {
   readonly txnType: TxnType;
   readonly result: TxnResult;
   readonly changes: readonly NodeChange[];
+  /** For a closeSession: whether the client closed it or it was expired (by the leader or an operator). */
+  readonly sessionEnd?: SessionEndReason;
+  /** For a closeSession: the ended session's recorded client address (the record is gone once applied). */
+  readonly clientAddress?: string;
 }
 
 export type HistoryRead =

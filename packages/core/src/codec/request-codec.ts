@@ -8,7 +8,13 @@
 import { unreachable } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId } from "../ids.js";
-import { ACL_ENTRIES_MAX, ACL_ID_BYTES_MAX, MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
+import {
+  ACL_ENTRIES_MAX,
+  ACL_ID_BYTES_MAX,
+  CLIENT_ADDRESS_BYTES_MAX,
+  MULTI_OPS_MAX,
+  TXN_BYTES_MAX,
+} from "../limits.js";
 import type { AuthId } from "../tree/acl.js";
 import type { ClientRequest, MultiOpRequest, RequestEnvelope } from "../tree/request.js";
 import { ORIGIN_NONE, type Origin } from "../tree/txn.js";
@@ -43,6 +49,11 @@ const TAGS = {
   expireSession: 11,
   forceRelease: 12,
 } as const satisfies Record<ClientRequest["type"], number>;
+/**
+ * A createSession that names the client's address (txn format 3). A separate tag, written only
+ * when the address is known, so a request without one still reads on a leader that predates it.
+ */
+const CREATE_SESSION_FROM_TAG = 13;
 
 export type DecodedRequest =
   | { readonly type: "ok"; readonly envelope: RequestEnvelope }
@@ -81,6 +92,10 @@ export function encodeRequest(envelope: RequestEnvelope): Uint8Array {
 }
 
 function writeRequest(writer: ByteWriter, request: ClientRequest): void {
+  if (request.type === "createSession" && request.clientAddress !== undefined) {
+    writer.u8(CREATE_SESSION_FROM_TAG).f64(request.timeoutMs).bytes(request.password).string(request.clientAddress);
+    return;
+  }
   writer.u8(TAGS[request.type]);
   switch (request.type) {
     case "create":
@@ -196,6 +211,13 @@ function readRequest(reader: ByteReader, problem: DecodeProblem): ClientRequest 
     }
     case TAGS.createSession:
       return { type: "createSession", timeoutMs: reader.f64(), password: reader.bytes(1024) };
+    case CREATE_SESSION_FROM_TAG:
+      return {
+        type: "createSession",
+        timeoutMs: reader.f64(),
+        password: reader.bytes(1024),
+        clientAddress: reader.string(CLIENT_ADDRESS_BYTES_MAX),
+      };
     case TAGS.closeSession:
       return { type: "closeSession" };
     case TAGS.expireSession:

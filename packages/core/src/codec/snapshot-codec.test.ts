@@ -119,11 +119,11 @@ describe("snapshot codec", () => {
     expect(restored.housekeeping(10_000_000, 10).length).toBe(2); // the session and the TTL node
   });
 
-  it("restores every node's kind, data, ACL and Stat exactly, and writes format 2", () => {
+  it("restores every node's kind, data, ACL and Stat exactly, and writes format 3", () => {
     const d = populated();
     const snapshot = d.state.snapshot();
     expect(snapshot.chunks[0]?.[1]).toBe(SNAPSHOT_FORMAT_VERSION);
-    expect(SNAPSHOT_FORMAT_VERSION).toBe(2);
+    expect(SNAPSHOT_FORMAT_VERSION).toBe(3);
     const restored = KeelState.restore(snapshot);
     if (isKeelError(restored)) throw restored;
     expect(nodeFields(treeOf(restored))).toEqual(nodeFields(treeOf(d.state)));
@@ -137,8 +137,34 @@ describe("snapshot codec", () => {
     const restored = readSnapshot({ zxid: original.lastAppliedZxid, chunks: formatOneChunks(original) });
     if (isKeelError(restored)) throw restored;
     expect(nodeFields(restored.tree)).toEqual(nodeFields(original));
-    expect(treeDigest(restored.tree)).toBe(d.state.digest());
-    expect(restored.tree.sessions.size).toBe(1);
+    // Format 1 sessions carry no creation time or client address: the rest comes back.
+    const [session] = restored.tree.sortedSessions();
+    const [originalSession] = original.sortedSessions();
+    expect(session).toEqual({
+      sessionId: originalSession?.sessionId,
+      timeoutMs: originalSession?.timeoutMs,
+      password: originalSession?.password,
+    });
+  });
+
+  it("round-trips a session's creation time and client address (format 3)", () => {
+    const d = new TestDriver();
+    d.submit({
+      type: "createSession",
+      timeoutMs: 10_000,
+      password: new Uint8Array([7]),
+      clientAddress: "10.0.0.9:5555",
+    });
+    d.openSession();
+    const restored = KeelState.restore(d.state.snapshot());
+    if (isKeelError(restored)) throw restored;
+    const listing = restored.listSessions(10);
+    expect(listing.sessions.map((s) => [s.clientAddress, typeof s.createdAtMs])).toEqual([
+      ["10.0.0.9:5555", "number"],
+      [undefined, "number"],
+    ]);
+    expect(restored.listSessions(10)).toEqual(d.state.listSessions(10));
+    expect(restored.digest()).toBe(d.state.digest());
   });
 
   it("writes small znodes in about half the bytes of format 1", () => {

@@ -19,13 +19,18 @@
  * next ACL inline; the reader interns each once instead of once per node (ZooKeeper's snapshot
  * keeps a table of ACLs for the same reason). Format 1 wrote every field and the full ACL per node.
  *
+ * Format 3 (the console) appends to each session record a u8 of flags and, when flagged, the
+ * f64 time the session was created and the string address its client connected from. Formats 1
+ * and 2 read with neither known. Node records are the same as in format 2.
+ *
  * The chunk generator reads what it is given: a live DataTree must not change until the generator
  * is done; a TreeCapture (tree/tree-capture.ts) stays consistent while the live tree applies txns,
  * so the host can spread a big snapshot over many event-loop turns.
  */
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId, Zxid } from "../ids.js";
-import { SNAPSHOT_CHUNK_BYTES_TARGET, TXN_BYTES_MAX } from "../limits.js";
+import { CLIENT_ADDRESS_BYTES_MAX, SNAPSHOT_CHUNK_BYTES_TARGET, TXN_BYTES_MAX } from "../limits.js";
+import type { SessionRecord } from "../sessions/session-table.js";
 import type { Acl } from "../tree/acl.js";
 import { DataTree } from "../tree/data-tree.js";
 import { childPath } from "../tree/path.js";
@@ -37,9 +42,12 @@ import { crc32c } from "./crc32c.js";
 import { DecodeProblem, kindCode, kindFromCode, readAcl, readPath, writeAcl } from "./txn-common.js";
 
 /** The format this build writes. */
-export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SNAPSHOT_FORMAT_VERSION = 3;
 /** Every format this build reads. */
-export const SNAPSHOT_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
+export const SNAPSHOT_FORMAT_VERSIONS_READ: readonly number[] = [1, 2, 3];
+/** Format 3 session flags: which optional fields follow. */
+const SESSION_FLAG = { createdAt: 1, clientAddress: 2 } as const;
+const SESSION_FLAGS_KNOWN = 3;
 const CHUNK = { header: 1, nodes: 2, sessions: 3, end: 4 } as const;
 const SESSIONS_PER_CHUNK = 4096;
 /** Format 2 node flags: which optional fields follow. */
@@ -78,8 +86,8 @@ export function* snapshotChunks(
   const sessions = tree.sortedSessions();
   for (let start = 0; start < sessions.length; start += SESSIONS_PER_CHUNK) {
     const part = sessions.slice(start, start + SESSIONS_PER_CHUNK);
-    const sessionWriter = new ByteWriter(part.length * 32 + 8).u8(CHUNK.sessions).u32(part.length);
-    for (const s of part) sessionWriter.u64(s.sessionId).f64(s.timeoutMs).bytes(s.password);
+    const sessionWriter = new ByteWriter(part.length * 64 + 8).u8(CHUNK.sessions).u32(part.length);
+    for (const s of part) writeSession(sessionWriter, s);
     yield sealChunk(sessionWriter);
   }
   yield sealChunk(new ByteWriter(16).u8(CHUNK.end).u32(nodeTotal).u32(sessions.length));
@@ -134,6 +142,16 @@ function writeNode(writer: ByteWriter, path: string, node: Readonly<Znode>, acls
   writer.i32(node.version).i32(node.cversion).i32(node.aversion);
   if (flags & FLAG.owner) writer.u64(node.ephemeralOwner);
   if (flags & FLAG.ttl) writer.f64(node.ttlMs);
+}
+
+function writeSession(writer: ByteWriter, session: SessionRecord): void {
+  writer.u64(session.sessionId).f64(session.timeoutMs).bytes(session.password);
+  let flags = 0;
+  if (session.createdAtMs !== undefined) flags |= SESSION_FLAG.createdAt;
+  if (session.clientAddress !== undefined) flags |= SESSION_FLAG.clientAddress;
+  writer.u8(flags);
+  if (session.createdAtMs !== undefined) writer.f64(session.createdAtMs);
+  if (session.clientAddress !== undefined) writer.string(session.clientAddress);
 }
 
 /** Appends the CRC; patches a u32 count at `countAt` first when given. */
@@ -276,13 +294,27 @@ export class SnapshotReader {
       const sessionId = reader.u64() as SessionId;
       const timeoutMs = reader.f64();
       const password = reader.bytes(1024).slice();
+      const extra = this.version >= 3 ? readSessionExtra(reader) : {};
+      if (extra === undefined) return "unknown session flags";
       if (!reader.ok) break;
       if (this.tree.sessions.has(sessionId)) return `duplicate session ${sessionId}`;
-      this.tree.sessions.add({ sessionId, timeoutMs, password });
+      this.tree.sessions.add({ sessionId, timeoutMs, password, ...extra });
       this.sessionTotal++;
     }
     return reader.ok ? undefined : "sessions chunk cut short";
   }
+}
+
+/** Format 3's optional session fields; undefined for unknown flags. */
+function readSessionExtra(reader: ByteReader): Pick<SessionRecord, "createdAtMs" | "clientAddress"> | undefined {
+  const flags = reader.u8();
+  if ((flags & ~SESSION_FLAGS_KNOWN) !== 0) return undefined;
+  const createdAtMs = flags & SESSION_FLAG.createdAt ? reader.f64() : undefined;
+  const clientAddress = flags & SESSION_FLAG.clientAddress ? reader.string(CLIENT_ADDRESS_BYTES_MAX) : undefined;
+  return {
+    ...(createdAtMs === undefined ? {} : { createdAtMs }),
+    ...(clientAddress === undefined ? {} : { clientAddress }),
+  };
 }
 
 /** The Stat fields a snapshot stores; the rest (owner, data length, children) come from elsewhere. */

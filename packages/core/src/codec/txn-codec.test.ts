@@ -50,7 +50,12 @@ const txnOp: fc.Arbitrary<TxnOp> = fc.oneof(
 const txnBody: fc.Arbitrary<TxnBody> = fc.oneof(
   txnOp,
   fc.record({ type: fc.constant("multi" as const), ops: fc.array(txnOp, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant("createSession" as const), timeoutMs: fc.nat(), password: bytes }),
+  fc.record({
+    type: fc.constant("createSession" as const),
+    timeoutMs: fc.nat(),
+    password: bytes,
+    clientAddress: fc.string({ maxLength: 24 }),
+  }),
   fc.record({
     type: fc.constant("closeSession" as const),
     paths: fc.array(path, { maxLength: 3 }),
@@ -94,7 +99,15 @@ const request: fc.Arbitrary<ClientRequest> = fc.oneof(
   multiOp,
   fc.record({ type: fc.constant("setACL" as const), path, acl, aversion: int32 }),
   fc.record({ type: fc.constant("multi" as const), ops: fc.array(multiOp, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant("createSession" as const), timeoutMs: fc.nat(), password: bytes }),
+  fc.record(
+    {
+      type: fc.constant("createSession" as const),
+      timeoutMs: fc.nat(),
+      password: bytes,
+      clientAddress: fc.string({ maxLength: 24 }),
+    },
+    { requiredKeys: ["type", "timeoutMs", "password"] },
+  ),
   fc.constant({ type: "closeSession" as const }),
   fc.record({ type: fc.constant("deleteContainer" as const), path }),
   fc.record({ type: fc.constant("expireTtl" as const), path }),
@@ -172,6 +185,24 @@ const FORMAT_1_TXNS: readonly { what: string; hex: string; body: TxnBody; origin
   },
 ];
 
+describe("txn codec, format 2 logs", () => {
+  it("loads a createSession without a client address, as an unknown one", () => {
+    const header = { sessionId: 9n as SessionId, cxid: 1, origin: { peer: 1, requestId: 2 }, timeMs: 1234 };
+    const body: TxnBody = {
+      type: "createSession",
+      timeoutMs: 5000,
+      password: new Uint8Array([1, 2]),
+      clientAddress: "",
+    };
+    const current = encodeTxn({ header, body });
+    // Format 2 is format 3 without the trailing string (u32 length 0): drop it and relabel.
+    const formatTwo = current.slice(0, current.length - 4);
+    formatTwo[0] = 2;
+    expect(decodeTxn(formatTwo)).toEqual({ header, body });
+    expect(isKeelError(decodeTxn(current.slice(0, current.length - 4)))).toBe(true);
+  });
+});
+
 describe("txn codec, format 1 logs", () => {
   for (const { what, hex, body, origin } of FORMAT_1_TXNS) {
     it(`loads ${what}`, () => {
@@ -179,7 +210,7 @@ describe("txn codec, format 1 logs", () => {
       if (isKeelError(decoded)) throw decoded;
       expect(decoded.body).toEqual(body);
       expect(decoded.header.origin).toEqual(origin);
-      // Re-encoded, it is written as format 2 and reads back the same.
+      // Re-encoded, it is written in the current format and reads back the same.
       const reencoded = encodeTxn(decoded);
       expect(reencoded[0]).toBe(TXN_FORMAT_VERSION);
       expect(decodeTxn(reencoded)).toEqual(decoded);

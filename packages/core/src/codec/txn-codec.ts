@@ -1,19 +1,21 @@
 /**
  * Binary codec for txns (the bytes in LogEntry.txn). Layout, big-endian:
- *   u8 format version (2) | header: u64 sessionId, i32 cxid, f64 origin.peer, f64 origin.requestId,
+ *   u8 format version (3) | header: u64 sessionId, i32 cxid, f64 origin.peer, f64 origin.requestId,
  *   f64 timeMs | u8 body tag | body fields.
  *
  * Format 2 (issue 17) adds why a node is deleted: a delete op ends with a u8 cause (0 explicit,
  * 1 forceRelease + string reason, 2 ttlExpired, 3 containerEmpty) and a closeSession with a u8
  * reason (0 closed, 1 expired). Format 1 logs still load: see `legacyReason` for what they mean.
- * Encode always writes format 2, so every replica of an ensemble must run a build that reads it.
+ * Format 3 (the console) adds where a session's client connected from: a createSession ends with a
+ * string client address ("" when unknown); formats 1 and 2 read as "".
+ * Encode always writes format 3, so every replica of an ensemble must run a build that reads it.
  * The zxid is not encoded: the log entry carries it. Decode validates and returns a
  * MARSHALLINGERROR KeelError on bad bytes rather than throwing (a corrupt entry must not crash by accident).
  */
 import { unreachable } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
-import { FORCE_RELEASE_REASON_BYTES_MAX, MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
+import { CLIENT_ADDRESS_BYTES_MAX, FORCE_RELEASE_REASON_BYTES_MAX, MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
 import type { DeleteOpCause, SessionEndReason } from "../tree/delete-cause.js";
 import { type MultiOpCode, ORIGIN_NONE, type Txn, type TxnBody, type TxnHeader, type TxnOp } from "../tree/txn.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
@@ -31,9 +33,12 @@ import {
   writeOrigin,
 } from "./txn-common.js";
 
-export const TXN_FORMAT_VERSION = 2;
+export const TXN_FORMAT_VERSION = 3;
 /** The format before deletion causes; decoded, never written. */
 const TXN_FORMAT_VERSION_1 = 1;
+/** The format before createSession's client address; decoded, never written. */
+const TXN_FORMAT_VERSION_2 = 2;
+const TXN_FORMAT_VERSIONS_READ: readonly number[] = [TXN_FORMAT_VERSION_1, TXN_FORMAT_VERSION_2, TXN_FORMAT_VERSION];
 
 const DELETE_CAUSE_CODES = { none: 0, forceRelease: 1, ttlExpired: 2, containerEmpty: 3 } as const;
 const SESSION_END_CODES = { closed: 0, expired: 1 } as const satisfies Record<SessionEndReason, number>;
@@ -88,7 +93,7 @@ function writeBody(writer: ByteWriter, body: TxnBody): void {
       }
       return;
     case "createSession":
-      writer.f64(body.timeoutMs).bytes(body.password);
+      writer.f64(body.timeoutMs).bytes(body.password).string(body.clientAddress);
       return;
     case "closeSession":
       writer.u32(body.paths.length);
@@ -143,10 +148,10 @@ export function decodeTxn(bytes: Uint8Array): Txn | KeelError {
   const reader = new ByteReader(bytes);
   const problem = new DecodeProblem();
   const version = reader.u8();
-  if (version !== TXN_FORMAT_VERSION && version !== TXN_FORMAT_VERSION_1)
+  if (!TXN_FORMAT_VERSIONS_READ.includes(version))
     return keelError(
       "MARSHALLINGERROR",
-      `txn format version ${version}, expected ${TXN_FORMAT_VERSION_1} or ${TXN_FORMAT_VERSION}`,
+      `txn format version ${version}, expected one of ${TXN_FORMAT_VERSIONS_READ.join(", ")}`,
     );
   const header: TxnHeader = {
     sessionId: reader.u64() as SessionId,
@@ -154,7 +159,10 @@ export function decodeTxn(bytes: Uint8Array): Txn | KeelError {
     origin: readOrigin(reader),
     timeMs: reader.f64(),
   };
-  const format: Format = version === TXN_FORMAT_VERSION_1 ? { legacy: true, header } : { legacy: false };
+  const format: Format =
+    version === TXN_FORMAT_VERSION_1
+      ? { legacy: true, header }
+      : { legacy: false, clientAddress: version >= TXN_FORMAT_VERSION };
   const body = readBody(reader, problem, format);
   if (!reader.ok) return keelError("MARSHALLINGERROR", "txn bytes end early or hold an oversized field");
   if (problem.message !== undefined) return keelError("MARSHALLINGERROR", `bad txn: ${problem.message}`);
@@ -163,7 +171,10 @@ export function decodeTxn(bytes: Uint8Array): Txn | KeelError {
 }
 
 /** Which format is being read; a format 1 txn's header decides what its closeSession meant. */
-type Format = { readonly legacy: true; readonly header: TxnHeader } | { readonly legacy: false };
+type Format =
+  | { readonly legacy: true; readonly header: TxnHeader }
+  /** `clientAddress`: format 3, whose createSession carries one. */
+  | { readonly legacy: false; readonly clientAddress: boolean };
 
 /**
  * A format 1 closeSession carries no reason. Format 1 leaders proposed a timed-out session's close
@@ -188,8 +199,12 @@ function readBody(reader: ByteReader, problem: DecodeProblem, format: Format): T
         ops.push(readOp(reader.u8(), reader, problem, format));
       return { type: "multi", ops };
     }
-    case TAGS.createSession:
-      return { type: "createSession", timeoutMs: reader.f64(), password: reader.bytes(1024) };
+    case TAGS.createSession: {
+      const timeoutMs = reader.f64();
+      const password = reader.bytes(1024);
+      const clientAddress = !format.legacy && format.clientAddress ? reader.string(CLIENT_ADDRESS_BYTES_MAX) : "";
+      return { type: "createSession", timeoutMs, password, clientAddress };
+    }
     case TAGS.closeSession: {
       const count = reader.u32();
       const paths: string[] = [];

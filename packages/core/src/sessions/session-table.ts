@@ -11,6 +11,10 @@ export interface SessionRecord {
   readonly sessionId: SessionId;
   readonly timeoutMs: number;
   readonly password: Uint8Array;
+  /** The createSession txn's time (the leader's clock); absent for sessions restored from a format 1-2 snapshot. */
+  readonly createdAtMs?: number;
+  /** Where the client connected from, when the createSession recorded it. */
+  readonly clientAddress?: string;
 }
 
 export class SessionTable {

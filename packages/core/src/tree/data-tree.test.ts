@@ -27,7 +27,7 @@ const createBody = (path: string, kind: "persistent" | "ephemeral" | "container"
 
 function log(): Txn[] {
   return [
-    txn({ type: "createSession", timeoutMs: 5000, password: new Uint8Array([1]) }),
+    txn({ type: "createSession", timeoutMs: 5000, password: new Uint8Array([1]), clientAddress: "" }),
     txn(createBody("/a")),
     txn(createBody("/a/e", "ephemeral")),
     txn(createBody("/c", "container")),

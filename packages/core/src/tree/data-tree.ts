@@ -107,7 +107,13 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
       case "multi":
         return { type: "multi", results: body.ops.map((op) => this.applyOp(op, header, zxid, changes)) };
       case "createSession":
-        this.sessions.add({ sessionId: header.sessionId, timeoutMs: body.timeoutMs, password: body.password.slice() });
+        this.sessions.add({
+          sessionId: header.sessionId,
+          timeoutMs: body.timeoutMs,
+          password: body.password.slice(),
+          createdAtMs: header.timeMs,
+          ...(body.clientAddress === "" ? {} : { clientAddress: body.clientAddress }),
+        });
         return { type: "createSession", sessionId: header.sessionId, timeoutMs: body.timeoutMs };
       case "closeSession":
         return this.applyCloseSession(body.paths, body.reason, header.sessionId, zxid, changes);

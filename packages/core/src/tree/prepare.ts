@@ -22,7 +22,7 @@ import {
   recordDelete,
   type TreeLimits,
 } from "./prepare-ops.js";
-import type { RequestEnvelope } from "./request.js";
+import type { ClientRequest, RequestEnvelope } from "./request.js";
 import type { Txn, TxnBody } from "./txn.js";
 import { errorBody } from "./txn-errors.js";
 
@@ -45,8 +45,7 @@ export function prepareRequest(envelope: RequestEnvelope, zxid: Zxid, nowMs: num
 
 function prepareBody(envelope: RequestEnvelope, sessionId: SessionId, nowMs: number, state: PrepareState): TxnBody {
   const request = envelope.request;
-  if (request.type === "createSession")
-    return prepareCreateSession(request.timeoutMs, request.password, sessionId, nowMs, state);
+  if (request.type === "createSession") return prepareCreateSession(request, sessionId, nowMs, state);
   // An expiring session (timed out, expireSession from housekeeping) is no longer active but may still close.
   if (request.type === "closeSession") return prepareCloseSession(sessionId, "closed", state);
   if (request.type === "expireSession") return prepareCloseSession(sessionId, "expired", state);
@@ -85,12 +84,12 @@ function rejected(error: KeelError): TxnBody {
 }
 
 function prepareCreateSession(
-  timeoutMs: number,
-  password: Uint8Array,
+  request: Extract<ClientRequest, { type: "createSession" }>,
   sessionId: SessionId,
   nowMs: number,
   state: PrepareState,
 ): TxnBody {
+  const { timeoutMs, password } = request;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     return rejected(keelError("BADARGUMENTS", `session timeout ${timeoutMs} ms must be positive`));
   }
@@ -102,7 +101,7 @@ function prepareCreateSession(
   }
   const negotiatedMs = state.sessions.negotiateTimeoutMs(timeoutMs);
   state.sessions.add(sessionId, negotiatedMs, nowMs);
-  return { type: "createSession", timeoutMs: negotiatedMs, password };
+  return { type: "createSession", timeoutMs: negotiatedMs, password, clientAddress: request.clientAddress ?? "" };
 }
 
 /**

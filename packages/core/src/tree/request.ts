@@ -28,7 +28,13 @@ export type ClientRequest =
   | { readonly type: "setACL"; readonly path: string; readonly acl: Acl; readonly aversion: number }
   | { readonly type: "multi"; readonly ops: readonly MultiOpRequest[] }
   /** The envelope's sessionId is ignored: the leader assigns the id (the txn's zxid). */
-  | { readonly type: "createSession"; readonly timeoutMs: number; readonly password: Uint8Array }
+  | {
+      readonly type: "createSession";
+      readonly timeoutMs: number;
+      readonly password: Uint8Array;
+      /** Where the client connected from (the console's session list); not ZooKeeper's. */
+      readonly clientAddress?: string;
+    }
   | { readonly type: "closeSession" }
   /** Leader housekeeping: close a session past its timeout (its ephemerals report sessionExpired). */
   | { readonly type: "expireSession" }

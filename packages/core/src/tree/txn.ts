@@ -54,7 +54,13 @@ export type MultiOpCode = KeelErrorCode | "OK";
 export type TxnBody =
   | TxnOp
   | { readonly type: "multi"; readonly ops: readonly TxnOp[] }
-  | { readonly type: "createSession"; readonly timeoutMs: number; readonly password: Uint8Array }
+  /** `clientAddress` (txn format 3): where the client connected from, "" when unknown. */
+  | {
+      readonly type: "createSession";
+      readonly timeoutMs: number;
+      readonly password: Uint8Array;
+      readonly clientAddress: string;
+    }
   /**
    * `paths` are the session's ephemerals as prepare saw them (applied + pending), sorted; `reason`
    * says whether the client closed the session or the leader expired it (the ephemerals' cause).

@@ -310,14 +310,24 @@ export class Replica {
     return this.ctx.electionCount;
   }
 
-  /** Learners connected to this leader and their sync stage (empty unless LEADING). */
-  get learners(): { peer: PeerId; stage: string; ackedZxid: Zxid }[] {
+  /**
+   * Learners connected to this leader and their sync stage (empty unless LEADING), with what each
+   * acknowledged (followers) and what was sent to it (observers do not acknowledge proposals).
+   */
+  get learners(): { peer: PeerId; stage: string; observer: boolean; ackedZxid: Zxid; sentUpToZxid: Zxid }[] {
     if (this.role.type !== "LEADING") return [];
     return [...this.role.leader.learners.values()].map((h) => ({
       peer: h.peer,
       stage: h.stage,
+      observer: h.observer,
       ackedZxid: h.ackedZxid,
+      sentUpToZxid: h.sentUpToZxid,
     }));
+  }
+
+  /** The last zxid this leader proposed (undefined unless LEADING): learners' lag is measured against it. */
+  get lastProposedZxid(): Zxid | undefined {
+    return this.role.type === "LEADING" ? this.role.leader.lastProposedZxid : undefined;
   }
 
   /**

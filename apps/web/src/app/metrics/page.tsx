@@ -1,0 +1,5 @@
+import { MetricsPage } from "../../components/metrics/metrics-page";
+
+export default function Page() {
+  return <MetricsPage />;
+}

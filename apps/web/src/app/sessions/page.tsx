@@ -1,0 +1,5 @@
+import { SessionsPage } from "../../components/sessions/sessions-page";
+
+export default function Page() {
+  return <SessionsPage />;
+}
