@@ -3,28 +3,15 @@
  * leader (with its term) and the next candidate, and when the leader resigns it shows the new
  * leader and the change, live through its subscriptions.
  */
-import { connect, type KeelClient } from "@keel/client";
 import { expect, test } from "@playwright/test";
+import { consoleUrl, sdkClients } from "../fixtures/env";
 
 /** Generous: the machine is shared, and a member may re-elect mid-test (the page then resubscribes). */
 const LIVE = { timeout: 15_000 };
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set by the global setup`);
-  return value;
-}
+const { client, close } = sdkClients();
 
-const clients: KeelClient[] = [];
-async function client(label: string): Promise<KeelClient> {
-  const keel = await connect({ servers: env("KEEL_E2E_SERVER_URLS").split(","), sessionTimeoutMs: 15_000, label });
-  clients.push(keel);
-  return keel;
-}
-
-test.afterAll(async () => {
-  await Promise.allSettled(clients.map((keel) => keel.close()));
-});
+test.afterAll(close);
 
 test("an election's leader, candidates and leadership changes show live on the Leaders page", async ({ page }) => {
   const first = await client("scheduler-1");
@@ -33,7 +20,7 @@ test("an election's leader, candidates and leadership changes show live on the L
   const leadership = await firstElection.campaign({ timeoutMs: 30_000 });
   const pendingSecond = second.election("nightly-scheduler").campaign({ timeoutMs: 60_000 });
 
-  await page.goto(`${env("KEEL_E2E_CONSOLE_URL")}/leaders`);
+  await page.goto(`${consoleUrl()}/leaders`);
   const card = page.locator('[data-testid="election-card"][data-election-name="nightly-scheduler"]');
   const leader = card.getByTestId("election-leader");
   const candidates = card.getByTestId("election-candidate");

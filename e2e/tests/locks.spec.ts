@@ -5,28 +5,16 @@
  * fires the old holder's lock-lost signal and is recorded (with its reason) in the hand-off history.
  * Liveness comes from the page's subscriptions: nothing reloads the page after it opens.
  */
-import { connect, type KeelClient, LockLostError } from "@keel/client";
+import { LockLostError } from "@keel/client";
 import { expect, test } from "@playwright/test";
+import { consoleUrl, sdkClients } from "../fixtures/env";
 
 /** Generous: the machine is shared, and a member may re-elect mid-test (the page then resubscribes). */
 const LIVE = { timeout: 15_000 };
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set by the global setup`);
-  return value;
-}
+const { client, close } = sdkClients();
 
-const clients: KeelClient[] = [];
-async function client(label: string): Promise<KeelClient> {
-  const keel = await connect({ servers: env("KEEL_E2E_SERVER_URLS").split(","), sessionTimeoutMs: 15_000, label });
-  clients.push(keel);
-  return keel;
-}
-
-test.afterAll(async () => {
-  await Promise.allSettled(clients.map((keel) => keel.close()));
-});
+test.afterAll(close);
 
 test("a lock's holder, queue, release and force-release show live on the Locks page", async ({ page }) => {
   const a = await client("orders-a");
@@ -35,7 +23,7 @@ test("a lock's holder, queue, release and force-release show live on the Locks p
   const leaseA = await a.lock("orders").acquire({ timeoutMs: 30_000 });
   const pendingB = b.lock("orders").acquire({ timeoutMs: 60_000 });
 
-  await page.goto(`${env("KEEL_E2E_CONSOLE_URL")}/locks`);
+  await page.goto(`${consoleUrl()}/locks`);
   const card = page.locator('[data-testid="lock-card"][data-lock-name="orders"][data-lock-kind="lock"]');
   const holder = card.getByTestId("lock-holder");
   const waiters = card.getByTestId("lock-waiter");

@@ -5,15 +5,10 @@
  */
 import { connect, type KeelClient } from "@keel/client";
 import { expect, test } from "@playwright/test";
+import { consoleUrl, serverUrls } from "../fixtures/env";
 
 /** Generous: the machine is shared, and a member may re-elect mid-test (the page then resubscribes). */
 const LIVE = { timeout: 15_000 };
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set by the global setup`);
-  return value;
-}
 
 let keel: KeelClient | undefined;
 
@@ -23,7 +18,7 @@ test.afterAll(async () => {
 
 test("a client's session shows on the Sessions page and expiring it there ends it", async ({ page }) => {
   keel = await connect({
-    servers: env("KEEL_E2E_SERVER_URLS").split(","),
+    servers: serverUrls(),
     sessionTimeoutMs: 20_000,
     label: "e2e-sessions",
   });
@@ -38,7 +33,7 @@ test("a client's session shows on the Sessions page and expiring it there ends i
   // An ephemeral node, so the row's count and the expanded list have something to show.
   await keel.create("/e2e-sessions-owned", "x", { kind: "ephemeral" });
 
-  await page.goto(`${env("KEEL_E2E_CONSOLE_URL")}/sessions`);
+  await page.goto(`${consoleUrl()}/sessions`);
   const row = page.locator(`[data-testid="session-row"][data-session-id="${keel.sessionId}"]`);
   await expect(row).toBeVisible(LIVE);
   await expect(row).toHaveAttribute("data-attached-server", String(attachedServer), LIVE);

@@ -8,15 +8,7 @@
  * filters.
  */
 import { expect, type Page, test } from "@playwright/test";
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set by the global setup`);
-  return value;
-}
-
-const consoleUrl = () => env("KEEL_E2E_CONSOLE_URL");
-const serverUrls = () => env("KEEL_E2E_SERVER_URLS").split(",");
+import { consoleUrl, serverUrls } from "../fixtures/env";
 
 /** Codes after which the same call may simply be sent again (docs/errors.md: retry "safe"). */
 const RETRYABLE = new Set(["NOTREADY", "CONNECTIONLOSS", "OPERATIONTIMEOUT"]);

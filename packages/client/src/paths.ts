@@ -3,8 +3,7 @@
  * sequential nodes (ten digits, as in ZooKeeper). Pure.
  */
 
-/** Sequential nodes end in a 10-digit counter (ZooKeeper's `%010d`). */
-const SEQUENCE_DIGITS = 10;
+import { parseSequential, type SequentialName } from "@keel/core";
 
 export function joinPath(parent: string, child: string): string {
   if (child.includes("/")) throw new RangeError(`a child name has no "/": ${child}`);
@@ -37,18 +36,8 @@ export function checkRecipeName(name: string): string {
   return name;
 }
 
-export interface SequentialName {
-  readonly prefix: string;
-  readonly sequence: number;
-}
-
-/** Splits `lock-0000000042` into { prefix: "lock-", sequence: 42 }, or undefined if it has no sequence suffix. */
-export function parseSequential(name: string): SequentialName | undefined {
-  if (name.length <= SEQUENCE_DIGITS) return undefined;
-  const digits = name.slice(-SEQUENCE_DIGITS);
-  if (!/^\d{10}$/.test(digits)) return undefined;
-  return { prefix: name.slice(0, -SEQUENCE_DIGITS), sequence: Number(digits) };
-}
+// The sequential-name rule is core's, shared with the console's and CLI's recipe views.
+export { parseSequential, type SequentialName };
 
 /**
  * The sequential children whose prefix is one of `prefixes`, in sequence order (the order the

@@ -7,13 +7,13 @@
 import { Alert, Group, Loader, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconPlugConnectedX } from "@tabler/icons-react";
 import { useEffect, useMemo, useState } from "react";
+import { useNow } from "../../lib/use-now";
 import { useMembers } from "../../trpc/providers";
 import { clusterSummary, memberRows } from "./cluster-model";
 import { ClusterSummaryStrip } from "./cluster-summary-strip";
 import { type LeaderTimelineEntry, mergeLeaderTimeline } from "./leader-timeline";
 import { LeaderTimelineCard } from "./leader-timeline-card";
 import { MemberTable } from "./member-table";
-import { useNow } from "./use-now";
 
 export function ClusterPage() {
   const members = useMembers();

@@ -8,6 +8,7 @@ import { ELECTIONS_ROOT, electionView } from "@keel/core";
 import { Alert, Badge, Card, Divider, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconCrown } from "@tabler/icons-react";
 import { formatAge, formatClockTime } from "../../lib/format";
+import { useNow } from "../../lib/use-now";
 import { WaiterTable } from "../locks/contender-tables";
 import { ForceReleaseButton } from "../locks/force-release-button";
 import { grantedAtMs, isLeadershipChange } from "../locks/hand-off-display";
@@ -16,7 +17,6 @@ import { SessionIdText, ZxidText } from "../locks/id-text";
 import { contenderOrigin, contenderTitle, lockDisplay } from "../locks/queue-display";
 import { useRecipeInstance } from "../locks/recipe-queries";
 import { useHandOffHistory } from "../locks/use-hand-off-history";
-import { useNow } from "../locks/use-now";
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (

@@ -77,25 +77,7 @@ export function HolderTable({
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={row.node} data-testid="lock-holder" data-session-id={row.sessionId} data-node={row.node}>
-              {withMode ? (
-                <Table.Td>
-                  <ModeBadge mode={row.mode} />
-                </Table.Td>
-              ) : null}
-              <Table.Td>
-                <ClientCell row={row} />
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={0}>
-                  <SessionIdText sessionId={row.sessionId} />
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {row.name}
-                  </Text>
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{contenderOrigin(row)}</Text>
-              </Table.Td>
+              <ContenderCells row={row} withMode={withMode} />
               <Table.Td>
                 <SinceCell sinceMs={sinceOf(row)} nowMs={nowMs} />
               </Table.Td>
@@ -177,25 +159,7 @@ export function WaiterTable({
                   {row.position}
                 </Badge>
               </Table.Td>
-              {withMode ? (
-                <Table.Td>
-                  <ModeBadge mode={row.mode} />
-                </Table.Td>
-              ) : null}
-              <Table.Td>
-                <ClientCell row={row} />
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={0}>
-                  <SessionIdText sessionId={row.sessionId} />
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {row.name}
-                  </Text>
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{contenderOrigin(row)}</Text>
-              </Table.Td>
+              <ContenderCells row={row} withMode={withMode} />
               <Table.Td>
                 <SinceCell sinceMs={row.sinceMs} nowMs={nowMs} />
               </Table.Td>
@@ -207,5 +171,32 @@ export function WaiterTable({
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** The cells holders and waiters share: mode (rw-locks), client, session and node, origin. */
+function ContenderCells({ row, withMode }: { row: ContenderRow; withMode: boolean }) {
+  return (
+    <>
+      {withMode ? (
+        <Table.Td>
+          <ModeBadge mode={row.mode} />
+        </Table.Td>
+      ) : null}
+      <Table.Td>
+        <ClientCell row={row} />
+      </Table.Td>
+      <Table.Td>
+        <Stack gap={0}>
+          <SessionIdText sessionId={row.sessionId} />
+          <Text size="xs" c="dimmed" ff="monospace">
+            {row.name}
+          </Text>
+        </Stack>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{contenderOrigin(row)}</Text>
+      </Table.Td>
+    </>
   );
 }

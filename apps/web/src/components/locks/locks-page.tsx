@@ -8,12 +8,12 @@ import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from
 import { IconInfoCircle } from "@tabler/icons-react";
 import { useQueries } from "@tanstack/react-query";
 import { formatDuration } from "../../lib/format";
+import { useNow } from "../../lib/use-now";
 import { useTRPCClient } from "../../trpc/providers";
 import { displayOf, QUEUE_KINDS, QueueCard } from "./queue-card";
 import type { QueueKind } from "./queue-display";
 import { summarizeQueues } from "./queue-summary";
 import { recipeInstanceQuery, useRecipeNames, useRecipeRootWatch } from "./recipe-queries";
-import { useNow } from "./use-now";
 
 const KINDS: readonly QueueKind[] = ["lock", "rwlock", "semaphore"];
 

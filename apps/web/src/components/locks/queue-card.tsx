@@ -18,6 +18,7 @@ import {
 import { Alert, Badge, Card, Divider, Group, NumberInput, Stack, Text, Title } from "@mantine/core";
 import { IconLock, IconLockOpen2, IconStack2, IconTrafficLights } from "@tabler/icons-react";
 import { useState } from "react";
+import { useNow } from "../../lib/use-now";
 import { HolderTable, WaiterTable } from "./contender-tables";
 import { ForceReleaseButton } from "./force-release-button";
 import { grantedAtMs } from "./hand-off-display";
@@ -32,7 +33,6 @@ import {
 } from "./queue-display";
 import { useRecipeInstance } from "./recipe-queries";
 import { useHandOffHistory } from "./use-hand-off-history";
-import { useNow } from "./use-now";
 
 export const QUEUE_KINDS: Readonly<
   Record<QueueKind, { root: string; recipe: QueueRecipe; title: string; noun: string; icon: typeof IconLock }>

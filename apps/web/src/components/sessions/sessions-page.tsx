@@ -8,9 +8,9 @@ import { ActionIcon, Alert, Badge, Card, Group, Stack, Table, Text, Title, Toolt
 import { IconChevronDown, IconChevronRight, IconInfoCircle } from "@tabler/icons-react";
 import { Fragment, useState } from "react";
 import { formatAge, formatClockTime, formatDuration, formatRecentAge } from "../../lib/format";
+import { useNow } from "../../lib/use-now";
 import { useMembers } from "../../trpc/providers";
 import { SessionIdText } from "../locks/id-text";
-import { useNow } from "../locks/use-now";
 import { ExpireSessionButton } from "./expire-session-button";
 import { SessionEphemerals } from "./session-ephemerals";
 import { type HeartbeatHealth, heartbeatHealth, type MergedSession } from "./session-merge";
