@@ -9,13 +9,14 @@ const LIMIT_DEFAULT = 1_000;
 
 /** session.list's answer (docs/api.md). */
 export interface SessionListView {
-  sessions: { sessionId: string; timeoutMs: number; ephemerals: number }[];
+  /** Servers from before the console (issue 18) send no clientAddress. */
+  sessions: { sessionId: string; timeoutMs: number; ephemerals: number; clientAddress?: string | null }[];
   truncated: boolean;
 }
 
 export const sessionsCommand: Command = {
   name: "sessions",
-  summary: "open sessions: id, timeout, ephemeral count (session.list)",
+  summary: "open sessions: id, timeout, ephemeral count, client address (session.list)",
   synopsis: "",
   help: "Needs a server with session.list (issue 17); an older one answers that it does not know the procedure.",
   options: {
@@ -31,8 +32,8 @@ export const sessionsCommand: Command = {
     else {
       context.out(
         table(
-          ["SESSION", "TIMEOUT MS", "EPHEMERALS"],
-          list.sessions.map((s) => [s.sessionId, String(s.timeoutMs), String(s.ephemerals)]),
+          ["SESSION", "TIMEOUT MS", "EPHEMERALS", "CLIENT"],
+          list.sessions.map((s) => [s.sessionId, String(s.timeoutMs), String(s.ephemerals), s.clientAddress ?? "-"]),
         ),
       );
       if (list.truncated) context.note(`(only the first ${limit}; raise --limit to see more)`);

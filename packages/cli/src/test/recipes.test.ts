@@ -224,17 +224,15 @@ describe("keel sessions", () => {
     await holder.waitFor((output) => output.stdout === "/mine\n", "the node was created");
     const owner = (await runJson<{ stat: { ephemeralOwner: string } }>(["stat", "/mine"], { servers })).stat
       .ephemeralOwner;
-    const list = await runJson<{ sessions: { sessionId: string; timeoutMs: number; ephemerals: number }[] }>(
-      ["sessions"],
-      { servers },
-    );
-    expect(list.sessions.find((session) => session.sessionId === owner)).toEqual({
-      sessionId: owner,
-      timeoutMs: 7000,
-      ephemerals: 1,
-    });
+    const list = await runJson<{
+      sessions: { sessionId: string; timeoutMs: number; ephemerals: number; clientAddress: string | null }[];
+    }>(["sessions"], { servers });
+    const mine = list.sessions.find((session) => session.sessionId === owner);
+    expect(mine).toMatchObject({ sessionId: owner, timeoutMs: 7000, ephemerals: 1 });
+    // The address the holder's session was opened from: this machine's loopback, some port.
+    expect(mine?.clientAddress).toMatch(/^127\.0\.0\.1:\d+$/);
     const human = await runCli(["sessions"], { servers });
-    expect(human.stdout).toMatch(new RegExp(`^${owner} +7000 +1$`, "m"));
+    expect(human.stdout).toMatch(new RegExp(`^${owner} +7000 +1 +127\\.0\\.0\\.1:\\d+$`, "m"));
     holder.signal("SIGINT");
     expect((await holder.exited).code).toBe(0);
   });
