@@ -140,18 +140,13 @@ export function ElectionCard({ name }: { name: string }) {
         <Text size="xs" tt="uppercase" fw={700} c="dimmed">
           Recent leadership changes
         </Text>
-        {history.error ? (
-          <Text size="sm" c="red">
-            Audit feed unavailable: {history.error}
-          </Text>
-        ) : (
-          <HandOffTable
-            handOffs={changes}
-            vocabulary="election"
-            testId="leader-change-row"
-            emptyText="No leadership changes in the retained audit history."
-          />
-        )}
+        <HandOffTable
+          error={history.error}
+          handOffs={changes}
+          vocabulary="election"
+          testId="leader-change-row"
+          emptyText="No leadership changes in the retained audit history."
+        />
       </Stack>
     </Card>
   );

@@ -1,7 +1,7 @@
 "use client";
 
-import type { HandOff } from "@keel/core";
 /** A recipe instance's recent hand-offs (newest first), from its audit feed. */
+import type { HandOff } from "@keel/core";
 import { Badge, ScrollArea, Table, Text, Tooltip } from "@mantine/core";
 import { formatClockTime, formatSessionId } from "../../lib/format";
 import { type HandOffVocabulary, handOffLabel } from "./hand-off-display";
@@ -18,13 +18,23 @@ export function HandOffTable({
   vocabulary,
   testId,
   emptyText,
+  error,
 }: {
   handOffs: readonly HandOff[];
+  /** Why the audit feed is unavailable, shown instead of the table. */
+  error?: string | undefined;
   vocabulary: HandOffVocabulary;
   /** `handoff-row` or `leader-change-row`. */
   testId: string;
   emptyText: string;
 }) {
+  if (error !== undefined) {
+    return (
+      <Text size="sm" c="red">
+        Audit feed unavailable: {error}
+      </Text>
+    );
+  }
   if (handOffs.length === 0) {
     return (
       <Text size="sm" c="dimmed" py={4}>

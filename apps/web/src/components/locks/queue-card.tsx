@@ -180,18 +180,13 @@ export function QueueCard({ kind, name }: { kind: QueueKind; name: string }) {
         <Text size="xs" tt="uppercase" fw={700} c="dimmed">
           Hand-off history
         </Text>
-        {history.error ? (
-          <Text size="sm" c="red">
-            Audit feed unavailable: {history.error}
-          </Text>
-        ) : (
-          <HandOffTable
-            handOffs={history.handOffs}
-            vocabulary="lock"
-            testId="handoff-row"
-            emptyText="No hand-offs in the retained audit history."
-          />
-        )}
+        <HandOffTable
+          error={history.error}
+          handOffs={history.handOffs}
+          vocabulary="lock"
+          testId="handoff-row"
+          emptyText="No hand-offs in the retained audit history."
+        />
       </Stack>
     </Card>
   );
