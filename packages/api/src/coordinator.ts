@@ -95,6 +95,8 @@ export interface Coordinator {
   find(input: FindInput): Promise<FindResultView>;
   /** An operator expires a session: its ephemerals go with cause sessionExpired. */
   expireSession(input: { sessionId: string }): Promise<{ expired: true }>;
+  /** An operator lists a session's ephemerals by id (no secret), at most `limit`, sorted. */
+  sessionEphemerals(input: { sessionId: string; limit: number }): Promise<{ paths: string[]; truncated: boolean }>;
   /** This member's status now, then on every change and at least every API_STATUS_PUSH_MS. */
   statusEvents(signal: AbortSignal): AsyncIterable<MemberStatusView>;
   /** One metrics sample every `intervalMs`. */

@@ -43,6 +43,8 @@ export const API_SESSION_LIST_LIMIT_MAX = SESSION_LIST_LIMIT_MAX;
 export const API_FIND_TEXT_CHARS_MAX = 256;
 export const API_FIND_LIMIT_MAX = 1000;
 export const API_FIND_SCAN_MAX = 200_000;
+/** `session.ephemerals`: most paths one call lists. */
+export const API_SESSION_EPHEMERALS_LIMIT_MAX = 10_000;
 /** `log.events`: most history entries replayed for `backlog`. */
 export const API_LOG_BACKLOG_MAX = 1000;
 /** `cluster.metrics`: the shortest sample interval. */

@@ -18,6 +18,7 @@ import {
   API_METRICS_INTERVAL_MS_MIN,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
+  API_SESSION_EPHEMERALS_LIMIT_MAX,
   API_SESSION_LIST_LIMIT_DEFAULT,
   API_SESSION_LIST_LIMIT_MAX,
   API_SESSION_SECRET_CHARS_MAX,
@@ -216,6 +217,12 @@ export const findInputSchema = z.object({
 /** `session.expire`: an operator ends a session as its expiry would (its ephemerals go, cause sessionExpired). */
 export const expireSessionInputSchema = z.object({ sessionId: idStringSchema });
 
+/** `session.ephemerals`: an operator lists a session's ephemeral nodes (no secret needed). */
+export const sessionEphemeralsInputSchema = z.object({
+  sessionId: idStringSchema,
+  limit: intIn(1, API_SESSION_EPHEMERALS_LIMIT_MAX).default(1000),
+});
+
 /** `cluster.metrics`: how often to sample. */
 export const metricsInputSchema = z
   .object({ intervalMs: intIn(API_METRICS_INTERVAL_MS_MIN, 60_000).default(1000) })
@@ -252,5 +259,6 @@ export type WatchMode = z.infer<typeof watchModeSchema>;
 export type WatchInput = z.infer<typeof watchInputSchema>;
 export type FindInput = z.infer<typeof findInputSchema>;
 export type ExpireSessionInput = z.infer<typeof expireSessionInputSchema>;
+export type SessionEphemeralsInput = z.infer<typeof sessionEphemeralsInputSchema>;
 export type MetricsInput = z.infer<typeof metricsInputSchema>;
 export type LogEventsInput = z.infer<typeof logEventsInputSchema>;

@@ -301,6 +301,17 @@ export class KeelCoordinator implements Coordinator {
     return { expired: true };
   }
 
+  async sessionEphemerals(input: { sessionId: string; limit: number }) {
+    return this.instrument("sessionEphemerals", async () => {
+      this.ensureServing();
+      const id = sessionIdOf(input.sessionId);
+      if (this.deps.host.state.session(id) === undefined)
+        throw keelError("SESSIONEXPIRED", `session ${input.sessionId} has expired or was closed`);
+      const paths = this.deps.host.state.getEphemerals(id).sort();
+      return { paths: paths.slice(0, input.limit), truncated: paths.length > input.limit };
+    });
+  }
+
   statusEvents(signal: AbortSignal): AsyncIterable<MemberStatusView> {
     return statusStream(this.deps.host, this.deps.status, signal);
   }

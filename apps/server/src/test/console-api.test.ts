@@ -156,6 +156,19 @@ describe("sessions", () => {
     await http.node.create.mutate({ path: "/expire/marker" });
     await eventually(async () => watchEvents.some((e) => e.path === "/expire/marker"), 15_000, "the marker event");
 
+    // An operator lists the session's ephemerals by id alone (no secret), on any member.
+    await http.node.create.mutate({ path: "/expire/f", kind: "ephemeral", session });
+    await expect(
+      httpClient(member(2)).session.ephemerals.query({ sessionId: session.sessionId, limit: 1 }),
+    ).resolves.toEqual({ paths: ["/expire/e"], truncated: true });
+    await eventually(
+      async () => {
+        const listed = await httpClient(member(2)).session.ephemerals.query({ sessionId: session.sessionId });
+        return listed.paths.join() === "/expire/e,/expire/f" && !listed.truncated;
+      },
+      15_000,
+      "both ephemerals listed by a follower",
+    );
     const feed = followLog(member(0), { afterZxid: (await http.node.sync.mutate({ path: "/" })).zxid });
     await expect(httpClient(member(2)).session.expire.mutate({ sessionId: session.sessionId })).resolves.toEqual({
       expired: true,
@@ -171,13 +184,15 @@ describe("sessions", () => {
     const { sessions } = await http.session.list.query({});
     expect(sessions.map((s) => s.sessionId)).not.toContain(session.sessionId);
     await expectKeelError(http.session.expire.mutate({ sessionId: session.sessionId }), "SESSIONEXPIRED");
+    await expectKeelError(http.session.ephemerals.query({ sessionId: session.sessionId }), "SESSIONEXPIRED");
     await eventually(async () => feed.entries.some((e) => e.op === "expireSession"), 15_000, "the log entry");
-    expect(feed.entries.find((e) => e.op === "expireSession")).toMatchObject({
-      sessionId: session.sessionId,
-      paths: ["/expire/e"],
-      causes: [{ kind: "sessionExpired", sessionId: session.sessionId }],
-      result: "ok",
-    });
+    const expiry = feed.entries.find((e) => e.op === "expireSession");
+    expect(expiry).toMatchObject({ sessionId: session.sessionId, result: "ok" });
+    expect([...(expiry?.paths ?? [])].sort()).toEqual(["/expire/e", "/expire/f"]);
+    expect(expiry?.causes).toEqual([
+      { kind: "sessionExpired", sessionId: session.sessionId },
+      { kind: "sessionExpired", sessionId: session.sessionId },
+    ]);
     await feed.stop();
     watch.unsubscribe();
     attach.unsubscribe();

@@ -9,6 +9,7 @@ import {
   attachSessionInputSchema,
   expireSessionInputSchema,
   openSessionInputSchema,
+  sessionEphemeralsInputSchema,
   sessionListInputSchema,
   sessionRefSchema,
 } from "../schemas.js";
@@ -26,6 +27,10 @@ export const sessionRouter = router({
     .query(({ ctx, input }) => ctx.coordinator.listSessions({ limit: input?.limit ?? API_SESSION_LIST_LIMIT_DEFAULT })),
   /** An operator ends a session as its expiry would (console, CLI): its ephemerals go, cause sessionExpired. */
   expire: procedure.input(expireSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.expireSession(input)),
+  /** An operator's view of a session's ephemerals (console, CLI): by id, without its secret. */
+  ephemerals: procedure
+    .input(sessionEphemeralsInputSchema)
+    .query(({ ctx, input }) => ctx.coordinator.sessionEphemerals(input)),
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)
