@@ -10,8 +10,8 @@ import { notifications } from "@mantine/notifications";
 import { IconLockOpen } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { describeError } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
-import { describeError } from "./keel-error";
 
 export interface ForceReleaseTarget {
   /** The holder's queue node. */

@@ -9,8 +9,8 @@
 import type { WatchEventView } from "@keel/api";
 import type { RecipeChild } from "@keel/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keelCodeOf } from "../../lib/keel-error";
 import { useTRPCClient } from "../../trpc/providers";
-import { keelCodeOf } from "./keel-error";
 import { recipeEventTarget, recipeInstanceKey, recipeNamesKey } from "./recipe-paths";
 import { useLiveStream } from "./use-live-stream";
 

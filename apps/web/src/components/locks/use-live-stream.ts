@@ -9,8 +9,8 @@
  * may have missed in between.
  */
 import { useEffect, useRef, useState } from "react";
+import { describeError } from "../../lib/keel-error";
 import { useTRPCClient } from "../../trpc/providers";
-import { describeError } from "./keel-error";
 
 export type StreamClient = ReturnType<typeof useTRPCClient>;
 

@@ -7,8 +7,8 @@ import { notifications } from "@mantine/notifications";
 import { IconPlugConnectedX } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { formatSessionId } from "../../lib/format";
+import { describeError } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
-import { describeError } from "../locks/keel-error";
 
 export function ExpireSessionButton({ sessionId, ephemerals }: { sessionId: string; ephemerals: number }) {
   const trpc = useTRPC();

@@ -5,8 +5,8 @@ import { Alert, Badge, Button, Group, ScrollArea, Stack, Text, TextInput, Unstyl
 import { IconSearch } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { keelCodeOf, messageOf } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
-import { keelCodeOf, messageOf } from "./keel-notify";
 
 export function FindPanel({ under, onOpen }: { under: string; onOpen: (path: string) => void }) {
   const trpc = useTRPC();

@@ -3,19 +3,7 @@
  * operator sees "BADVERSION" or "NOTEMPTY" rather than a transport error.
  */
 import { notifications } from "@mantine/notifications";
-
-/** The keelCode of a tRPC error, when the server sent one. */
-export function keelCodeOf(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null || !("data" in error)) return undefined;
-  const data = (error as { data?: unknown }).data;
-  if (typeof data !== "object" || data === null) return undefined;
-  const code = (data as { keelCode?: unknown }).keelCode;
-  return typeof code === "string" ? code : undefined;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { keelCodeOf, messageOf } from "../../lib/keel-error";
 
 export function notifyError(title: string, error: unknown): void {
   const code = keelCodeOf(error);

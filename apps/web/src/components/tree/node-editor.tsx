@@ -9,9 +9,10 @@ import type { NodeView } from "@keel/api";
 import { Alert, Button, Group, Stack, Text, Textarea } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { keelCodeOf } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
 import { ConflictModal } from "./conflict-modal";
-import { keelCodeOf, notifyError, notifySuccess } from "./keel-notify";
+import { notifyError, notifySuccess } from "./keel-notify";
 
 export interface NodeEditorProps {
   /** The node as it was when editing began: its data and version are what the edit is based on. */

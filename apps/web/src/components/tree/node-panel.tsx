@@ -22,8 +22,8 @@ import { IconDownload, IconEdit, IconPlus, IconTrash, IconUpload } from "@tabler
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatBytes } from "../../lib/format";
+import { keelCodeOf, messageOf } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
-import { keelCodeOf, messageOf } from "./keel-notify";
 import { type DataMode, NodeDataView } from "./node-data-view";
 import { NodeEditor } from "./node-editor";
 import { AclTable, KindBadges, StatTable } from "./node-facts";

@@ -19,8 +19,9 @@ import {
 } from "@mantine/core";
 import { IconDownload, IconUpload } from "@tabler/icons-react";
 import { useState } from "react";
+import { keelCodeOf, messageOf } from "../../lib/keel-error";
 import { useTRPCClient } from "../../trpc/providers";
-import { keelCodeOf, messageOf, notifySuccess } from "./keel-notify";
+import { notifySuccess } from "./keel-notify";
 import { exportSubtree, parseSubtree, planImport, SUBTREE_NODES_MAX } from "./subtree-transfer";
 import { nameOf, normalisePath } from "./tree-paths";
 

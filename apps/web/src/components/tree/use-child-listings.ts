@@ -9,8 +9,8 @@
 import type { ChildView } from "@keel/api";
 import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
+import { messageOf } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
-import { messageOf } from "./keel-notify";
 import { filterNames, sortNames } from "./tree-paths";
 import type { ChildEntry, ChildListing } from "./visible-rows";
 

@@ -8,8 +8,9 @@
 import { Code, Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
+import { keelCodeOf } from "../../lib/keel-error";
 import { useTRPCClient } from "../../trpc/providers";
-import { keelCodeOf, notifyError, notifySuccess } from "./keel-notify";
+import { notifyError, notifySuccess } from "./keel-notify";
 import { collectSubtree, deletionOrder } from "./subtree-transfer";
 
 export function useDeleteNode(onDeleted: (path: string) => void): (path: string) => Promise<void> {

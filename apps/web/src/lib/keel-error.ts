@@ -12,9 +12,14 @@ export function keelCodeOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** The error's own message, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** "NONODE: no node at /x" for a notification; the plain message when there is no code. */
 export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const code = keelCodeOf(error);
   return code === undefined || message.startsWith(code) ? message : `${code}: ${message}`;
 }
