@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: install what is missing, build, start a local 3-node ensemble and the console,
 // print their URLs and which server leads, and stop everything cleanly on Ctrl-C.
-// Ports: servers use KEEL_START_PORT (default 7100) + id for peers and + 100 + id for clients;
+// Ports: servers use KEEL_START_PORT (default 7100) + id for peers, + 100 + id for clients and
+// + 200 + id for ZooKeeper clients (the ZooKeeper wire protocol: docs/zookeeper-compat.md);
 // the console listens on KEEL_CONSOLE_PORT (default 3000). Data lives in .keel/data/server-<id>
 // (.keel/data-<port>/ for another KEEL_START_PORT, so two local ensembles never share files).
 // For work on the console: KEEL_CONSOLE_DEV=1 runs `next dev` (hot reload, its own .next-dev-<port>
@@ -20,6 +21,7 @@ const servers = [1, 2, 3].map((id) => ({
   id,
   peerPort: basePort + id,
   clientPort: basePort + 100 + id,
+  zkPort: basePort + 200 + id,
   dataDir: join(dataRoot, `server-${id}`),
 }));
 const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
@@ -71,6 +73,8 @@ for (const server of servers) {
       host,
       "--peer-port",
       String(server.peerPort),
+      "--zk-port",
+      String(server.zkPort),
       "--log-level",
       "warn",
       ...peerFlags,
@@ -131,6 +135,7 @@ async function announce() {
         log(`  server ${s.id}  ${serverUrls[i]}  (peer port ${s.peerPort})  ${role}`);
       });
       log(`  console   http://${host}:${consolePort}`);
+      log(`  ZooKeeper clients: ${servers.map((s) => `${host}:${s.zkPort}`).join(",")}`);
       log(`  leader: server ${servers[leaderIndex]?.id}`);
       log("press Ctrl-C to stop");
       return;

@@ -46,7 +46,7 @@ function countReport(file) {
 }
 
 installIfMissing();
-if (run("bash", ["scripts/ensure-chromium.sh"]) !== 0) process.exit(1);
+if (run("bash", ["scripts/ensure-test-packages.sh"]) !== 0) process.exit(1);
 for (const suite of suites) rmSync(suite.report, { force: true });
 
 let passed = 0;

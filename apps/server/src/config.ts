@@ -53,6 +53,16 @@ export interface ServerConfig {
   /** Interval of WebSocket pings; a socket that has not answered the previous one is closed. */
   readonly webSocketPingMs: number;
   readonly pendingRequestsMax: number;
+  /** ZooKeeper wire port (docs/zookeeper-compat.md); 0 turns it off. */
+  readonly zkPort: number;
+  /** Address the ZooKeeper port listens on (default: clientHost). */
+  readonly zkHost: string;
+  /** ZooKeeper's jute.maxbuffer: the largest frame accepted on the ZooKeeper port. */
+  readonly zkMaxBufferBytes: number;
+  /** Connections one address may hold on the ZooKeeper port (ZooKeeper's maxClientCnxns). */
+  readonly zkConnectionsPerAddressMax: number;
+  /** Four-letter words answered on the ZooKeeper port: a comma-separated list, or `*` for all. */
+  readonly zkFourLetterWords: string;
   readonly watchesPerSessionMax: number;
   /** A watch stream idle this long gets a Progress event with the last applied zxid (docs/api.md). */
   readonly watchProgressMs: number;
@@ -225,6 +235,41 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<ms>",
     defaultText: "5000",
     help: "WebSocket ping interval; a socket that has not answered the previous ping is closed",
+  },
+  {
+    key: "zkPort",
+    kind: "int",
+    value: "<port>",
+    defaultText: "2181",
+    help: "ZooKeeper wire protocol port for existing ZooKeeper clients; 0 turns it off",
+  },
+  {
+    key: "zkHost",
+    kind: "string",
+    value: "<host>",
+    defaultText: "the client host",
+    help: "address the ZooKeeper port listens on",
+  },
+  {
+    key: "zkMaxBufferBytes",
+    kind: "int",
+    value: "<bytes>",
+    defaultText: String(0xfffff),
+    help: "largest frame on the ZooKeeper port (ZooKeeper's jute.maxbuffer); a bigger one closes the connection",
+  },
+  {
+    key: "zkConnectionsPerAddressMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "256",
+    help: "ZooKeeper-port connections one client address may hold (ZooKeeper's maxClientCnxns)",
+  },
+  {
+    key: "zkFourLetterWords",
+    kind: "string",
+    value: "<list>",
+    defaultText: "*",
+    help: "four-letter words answered on the ZooKeeper port: comma-separated, or * for all",
   },
   {
     key: "pendingRequestsMax",
@@ -610,6 +655,15 @@ const mergedSchema = z.object({
   webSocketsPerAddressMax: intIn(1, 1_000_000).default(256),
   webSocketPingMs: intIn(100, 600_000).default(5000),
   pendingRequestsMax: intIn(1, 1_000_000).default(1000),
+  zkPort: intIn(0, 65_535).default(2181),
+  zkHost: hostSchema.optional(),
+  // Frames carry a header and the path beside the data, so ZooKeeper's default refuses data of exactly 1 MiB.
+  zkMaxBufferBytes: intIn(1 * KiB, PEER_MESSAGE_BYTES_MAX).default(0xfffff),
+  zkConnectionsPerAddressMax: intIn(1, 1_000_000).default(256),
+  zkFourLetterWords: z
+    .string()
+    .regex(/^(\*|[a-z]{4}(,[a-z]{4})*)$/, { error: "must be * or comma-separated four-letter words" })
+    .default("*"),
   watchesPerSessionMax: intIn(1, WATCHES_PER_SESSION_MAX_CEILING).default(WATCHES_PER_SESSION_MAX_DEFAULT),
   watchProgressMs: intIn(10, 600_000).default(WATCH_PROGRESS_MS_DEFAULT),
   peerFrameBytesMax: intIn(64 * KiB, PEER_MESSAGE_BYTES_MAX).default(PEER_MESSAGE_BYTES_MAX),
@@ -673,6 +727,7 @@ function resolve(
     peerHost,
     peerPort,
     clientPort,
+    zkHost: merged.zkHost ?? merged.clientHost,
     peers: [...peers].sort((a, b) => a.id - b.id).map((peer) => Object.freeze({ ...peer })),
     minSessionTimeoutMs: merged.minSessionTimeoutMs ?? Math.max(2 * merged.tickMs, minSessionTimeoutFloorMs),
     maxSessionTimeoutMs: merged.maxSessionTimeoutMs ?? Math.max(20 * merged.tickMs, maxSessionTimeoutFloorMs),
@@ -703,6 +758,9 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
   }
   if (config.clientPort === config.peerPort) {
     problems.push(`clientPort and peerPort collide (both ${config.clientPort})`);
+  }
+  if (config.zkPort !== 0 && (config.zkPort === config.clientPort || config.zkPort === config.peerPort)) {
+    problems.push(`zkPort ${config.zkPort} collides with the client or peer port (use --zk-port 0 to turn it off)`);
   }
   if (config.initLimitTicks < config.syncLimitTicks) {
     problems.push(

@@ -44,6 +44,14 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
 
   constructor(private readonly deps: ServerStatusDeps) {}
 
+  /** srst: the latency summary starts over. */
+  resetLatency(): void {
+    this.latencyCount = 0;
+    this.latencySumMs = 0;
+    this.latencyMinMs = Number.POSITIVE_INFINITY;
+    this.latencyMaxMs = 0;
+  }
+
   recordLatencyMs(ms: number): void {
     this.latencyCount += 1;
     this.latencySumMs += ms;

@@ -17,6 +17,7 @@ import { createServerMetrics } from "./ops/metrics.js";
 import { PeerNetwork } from "./peer/peer-network.js";
 import { ReplicaHost } from "./replica-host.js";
 import { ServerStatusReader } from "./server-status.js";
+import { startZkPort, type ZkPort } from "./zk/zk-port.js";
 
 export interface RunningServer {
   readonly host: ReplicaHost;
@@ -77,16 +78,32 @@ export async function startServer(options: {
     webSocketPingMs: config.webSocketPingMs,
     watchStreamsMax: config.watchesPerSessionMax,
   });
+  const zkPort: ZkPort | undefined =
+    config.zkPort === 0
+      ? undefined
+      : await startZkPort({
+          config,
+          host,
+          logger,
+          attachments: coordinator.attachments,
+          connections,
+          status: () => status.status(),
+          recordCall: (op, latencyMs, failed) => coordinator.recordCall(op, latencyMs, failed),
+          resetServerStats: () => status.resetLatency(),
+          clock,
+          version,
+        });
   // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
   // so /metrics scrapes see current values without a hook in every code path that changes them.
   const gaugeTimer = setInterval(() => status.refreshGauges(), 1000);
-  logger.info({ clientPort: config.clientPort, peerPort: config.peerPort }, "serving");
+  logger.info({ clientPort: config.clientPort, peerPort: config.peerPort, zkPort: zkPort?.port ?? 0 }, "serving");
 
   return {
     host,
     stop: async () => {
       clearInterval(gaugeTimer);
       host.stop();
+      await zkPort?.close();
       await clientServer.close();
       await network.close();
       store.close();

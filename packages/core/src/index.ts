@@ -57,3 +57,4 @@ export type { Envelope, ForwardedRequest, PeerMessage, PeerState } from "./zab/m
 export type { Ready, ReplicaEvent, Reply } from "./zab/ready.js";
 export { Replica, type ReplicaInput, type ReplicaOptions } from "./zab/replica.js";
 export { ManifestChecksum, manifestChecksum, snapshotHeaderOf } from "./zab/snapshot-manifest.js";
+export * from "./zkwire/index.js";

@@ -37,6 +37,8 @@ export interface Member {
   readonly clientUrl: string;
   readonly peerPort: number;
   readonly clientPort: number;
+  /** The ZooKeeper wire port (docs/zookeeper-compat.md): `127.0.0.1:<zkPort>` is a ZooKeeper connect string. */
+  readonly zkPort: number;
   readonly dataDir: string;
   process: ChildProcess | undefined;
 }
@@ -66,17 +68,18 @@ export class Ensemble {
       nodeArgs: options.nodeArgs ?? [],
     };
     const count = full.voters + full.observers;
-    const ports = await freePorts(count * 2);
+    const ports = await freePorts(count * 3);
     const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
     const members: Member[] = [];
     for (let index = 0; index < count; index++) {
-      const clientPort = ports[index * 2 + 1] as number;
+      const clientPort = ports[index * 3 + 1] as number;
       members.push({
         id: index + 1,
         role: index < full.voters ? "voter" : "observer",
         clientUrl: `http://127.0.0.1:${clientPort}`,
-        peerPort: ports[index * 2] as number,
+        peerPort: ports[index * 3] as number,
         clientPort,
+        zkPort: ports[index * 3 + 2] as number,
         dataDir: join(rootDir, `server-${index + 1}`),
         process: undefined,
       });
@@ -123,6 +126,8 @@ export class Ensemble {
       "127.0.0.1",
       "--peer-port",
       String(member.peerPort),
+      "--zk-port",
+      String(member.zkPort),
       ...this.timingArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",

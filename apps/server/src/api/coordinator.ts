@@ -410,6 +410,16 @@ export class KeelCoordinator implements Coordinator {
     });
   }
 
+  /** Counts a call served outside tRPC (the ZooKeeper port) in the same metrics as the API's own. */
+  recordCall(op: string, latencyMs: number, failed: boolean): void {
+    const { metrics } = this.deps;
+    metrics.requestsTotal.inc({ op });
+    metrics.requestDurationSeconds.observe({ op }, latencyMs / 1000);
+    if (failed) metrics.requestErrorsTotal.inc({ op, code: "ZK" });
+    this.deps.status.recordLatencyMs(latencyMs);
+    this.opStats.record(op, latencyMs, failed, this.deps.clock());
+  }
+
   private async instrument<T>(op: string, call: () => Promise<T>): Promise<T> {
     const { metrics } = this.deps;
     metrics.requestsTotal.inc({ op });

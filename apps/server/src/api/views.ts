@@ -114,7 +114,7 @@ export function secretOf(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "hex"));
 }
 
-/** A sequential create's suffix (core's sequentialSuffix: `%010d` of the parent's cversion, sign included). */
+/** A sequential create's suffix (core's sequentialSuffix: `%010d` of the number of children created before, sign included). */
 const SEQUENTIAL_SUFFIX = /(?:\d{10}|-\d{9})$/;
 
 /**

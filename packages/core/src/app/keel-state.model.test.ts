@@ -26,6 +26,8 @@ interface MNode {
   mtime: number;
   version: number;
   cversion: number;
+  /** Children ever created under this node: ZooKeeper's sequential number, kept directly as the oracle. */
+  created: number;
   children: Set<string>;
 }
 
@@ -37,10 +39,15 @@ class Model {
   sessions = new Set<bigint>();
 
   constructor() {
-    for (const path of ["/", "/zookeeper", "/keel"])
+    for (const path of ["/", "/zookeeper", "/keel", "/zookeeper/config", "/zookeeper/quota"])
       this.nodes.set(path, node(new Uint8Array(0), "persistent", 0n, 0n, 0));
     const root = this.nodes.get("/") as MNode;
     root.children = new Set(["zookeeper", "keel"]);
+    const system = this.nodes.get("/zookeeper") as MNode;
+    system.children = new Set(["config", "quota"]);
+    // Genesis children were never created: ZooKeeper reports such a parent's cversion as −(their count).
+    root.cversion = -2;
+    system.cversion = -2;
   }
 
   clone(): Model {
@@ -102,12 +109,13 @@ class Model {
         if (kind === "ephemeral" && session === 0n) return { code: "BADARGUMENTS" };
         const parent = this.nodes.get(parentPath(op.path));
         if (parent === undefined) return { code: "NONODE" };
-        const path = modeIsSequential(op.kind) ? op.path + sequentialSuffix(parent.cversion) : op.path;
+        const path = modeIsSequential(op.kind) ? op.path + sequentialSuffix(parent.created) : op.path;
         if (this.nodes.has(path)) return { code: "NODEEXISTS" };
         if (parent.kind === "ephemeral") return { code: "NOCHILDRENFOREPHEMERALS" };
         this.nodes.set(path, node(op.data, kind, kind === "ephemeral" ? session : 0n, zxid, now));
         parent.children.add(baseName(path));
         parent.cversion++;
+        parent.created++;
         parent.pzxid = zxid;
         return { code: "OK", path };
       }
@@ -153,6 +161,7 @@ function node(data: Uint8Array, kind: string, owner: bigint, zxid: bigint, now: 
     mtime: now,
     version: 0,
     cversion: 0,
+    created: 0,
     children: new Set(),
   };
 }

@@ -42,20 +42,22 @@ describe("create", () => {
     expect(s.pzxid).toBe(applied.zxid);
     expect(s.ctime).toBe(d.nowMs);
     const root = stat(d, "/");
-    expect(root.cversion).toBe(1);
+    expect(root.cversion).toBe(-1); // genesis -2 (zookeeper and keel were never created), +1 for /a
     expect(root.pzxid).toBe(applied.zxid);
     expect(root.numChildren).toBe(3); // /zookeeper, /keel, /a
     expect(applied.changes).toEqual([{ type: "created", path: "/a" }]);
   });
 
-  it("names sequential nodes from the parent's cversion, 10 digits", () => {
+  it("numbers sequential nodes by children created under the parent (deletes do not count), 10 digits", () => {
     const d = new TestDriver();
     d.submit(create("/q"));
     expect(createdPath(d.result(create("/q/n-", "persistentSequential")))).toBe("/q/n-0000000000");
     d.submit(create("/q/x"));
     d.submit({ type: "delete", path: "/q/x", version: -1 });
-    expect(createdPath(d.result(create("/q/n-", "persistentSequential")))).toBe("/q/n-0000000003");
-    expect(createdPath(d.result(create("/q/", "persistentSequential")))).toBe("/q/0000000004");
+    // Two creates before (n-0, x) and a delete: ZooKeeper names the third child 2, where cversion is 3.
+    expect(createdPath(d.result(create("/q/n-", "persistentSequential")))).toBe("/q/n-0000000002");
+    expect(createdPath(d.result(create("/q/", "persistentSequential")))).toBe("/q/0000000003");
+    expect(createdPath(d.result(create("/r-", "persistentSequential")))).toBe("/r-0000000001"); // /q was the root's first
   });
 
   it("reports NONODE, NODEEXISTS, NOCHILDRENFOREPHEMERALS, BADARGUMENTS, INVALIDACL", () => {
@@ -109,7 +111,8 @@ describe("/zookeeper is read-only", () => {
       expect(code, JSON.stringify(request.type)).toBe("BADARGUMENTS");
     }
     expect(d.state.exists("/zookeeper")).not.toBeNull();
-    expect(d.state.children("/zookeeper")).toMatchObject({ children: [] });
+    // ZooKeeper's own nodes are there, as in ZooKeeper: /zookeeper/config and /zookeeper/quota.
+    expect(d.state.children("/zookeeper")).toMatchObject({ children: ["config", "quota"], stat: { cversion: -2 } });
     // The check-only multi is a read: allowed.
     expect(d.result({ type: "multi", ops: [{ type: "check", path: "/zookeeper", version: -1 }] }).type).toBe("multi");
     // /zookeeperish is an ordinary path.
@@ -343,7 +346,7 @@ describe("reads and history", () => {
     const children = d.state.children("/r");
     expect(!isKeelError(children) && children.children).toEqual(["a", "b", "c"]);
     expect(!isKeelError(children) && children.stat.numChildren).toBe(3);
-    expect(d.state.getAllChildrenNumber("/")).toBe(6);
+    expect(d.state.getAllChildrenNumber("/")).toBe(8); // zookeeper, its config and quota, keel, r and three
     expect(d.state.getEphemerals(s, "/r/b")).toEqual(["/r/b"]);
     expect(isKeelError(d.state.get("/nope")) && (d.state.get("/nope") as Error).message).toContain("NONODE");
     expect(isKeelError(d.state.exists("bad"))).toBe(true);

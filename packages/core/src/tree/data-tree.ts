@@ -11,7 +11,7 @@ import { assert, unreachable } from "../assert.js";
 import { keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
 import { type SessionRecord, SessionTable } from "../sessions/session-table.js";
-import { type Acl, aclKey, OPEN_ACL_UNSAFE } from "./acl.js";
+import { type Acl, aclKey, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from "./acl.js";
 import { deleteOpCause, type SessionEndReason, sessionEndCause } from "./delete-cause.js";
 import { baseName, int32Add, parentPath, validatePath } from "./path.js";
 import type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
@@ -21,6 +21,11 @@ import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
 
 /** System roots every tree starts with (docs/data-model.md §1); clients cannot delete them. */
 export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
+/** ZooKeeper's own nodes under /zookeeper (read-only, like all of /zookeeper: prepare-ops.ts SYSTEM_ROOT). */
+export const SYSTEM_NODES: readonly { readonly path: string; readonly acl: Acl }[] = [
+  { path: "/zookeeper/config", acl: READ_ACL_UNSAFE },
+  { path: "/zookeeper/quota", acl: OPEN_ACL_UNSAFE },
+];
 
 export class DataTree implements SnapshotSourceTree, CaptureSource {
   private readonly nodes = new Map<string, Znode>();
@@ -45,9 +50,19 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
       "/",
       new Znode(EMPTY_DATA, this.internAcl(OPEN_ACL_UNSAFE), "persistent", SESSION_NONE, 0, ZXID_ZERO, 0),
     );
-    // Like ZooKeeper's /zookeeper, the reserved roots exist from the start without bumping the root's cversion.
+    // Like ZooKeeper's /zookeeper, the genesis nodes exist from the start without being created by
+    // a txn. ZooKeeper reports cversion as 2 × children created − children present, so a parent
+    // whose children were there from the start reports minus their count (its /zookeeper shows -2),
+    // and its sequential suffix, the count of children created so far, is (cversion + numChildren) / 2
+    // (path.ts sequentialNumber). Keel starts every genesis parent the same way.
     for (const path of RESERVED_ROOTS)
       this.restoreNode(path, this.newNode(EMPTY_DATA, OPEN_ACL_UNSAFE, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0));
+    for (const { path, acl } of SYSTEM_NODES)
+      this.restoreNode(path, this.newNode(EMPTY_DATA, acl, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0));
+    for (const parent of ["/", "/zookeeper"]) {
+      const node = this.nodes.get(parent) as Znode;
+      node.cversion = -node.numChildren;
+    }
   }
 
   get lastAppliedZxid(): Zxid {

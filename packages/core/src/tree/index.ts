@@ -31,6 +31,7 @@ export {
   isWithin,
   type PathOptions,
   parentPath,
+  sequentialNumber,
   sequentialSuffix,
   validateData,
   validatePath,

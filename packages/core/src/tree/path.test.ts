@@ -2,7 +2,15 @@
 // the sequential-suffix rule (validated after the suffix), and the path helpers.
 import { describe, expect, it } from "vitest";
 import { PATH_BYTES_MAX, PATH_DEPTH_MAX } from "../limits.js";
-import { baseName, isWithin, parentPath, sequentialSuffix, validateData, validatePath } from "./path.js";
+import {
+  baseName,
+  isWithin,
+  parentPath,
+  sequentialNumber,
+  sequentialSuffix,
+  validateData,
+  validatePath,
+} from "./path.js";
 
 describe("validatePath", () => {
   it.each(["/", "/a", "/a/b", "/a.b/..c/...", "/ünïcode/雪", "/a b"])("accepts %s", (path) => {
@@ -65,5 +73,20 @@ describe("path helpers", () => {
     expect(sequentialSuffix(2147483647)).toBe("2147483647");
     expect(sequentialSuffix(-5)).toBe("-000000005");
     expect(sequentialSuffix(-2147483648)).toBe("-2147483648");
+  });
+
+  it("numbers sequential children by children created, as ZooKeeper does (deletes do not count)", () => {
+    // [cversion, numChildren, expected]: 4 creates then 2 deletes → cversion 6, 2 left → next is 4.
+    const cases: [number, number, number][] = [
+      [0, 0, 0],
+      [4, 4, 4],
+      [6, 2, 4],
+      [7, 3, 5],
+      [-2, 2, 0], // a genesis parent (the root: zookeeper and keel were never created)
+      [-1, 3, 1], // the root after one create
+    ];
+    for (const [cversion, numChildren, expected] of cases) {
+      expect(sequentialNumber({ cversion, numChildren })).toBe(expected);
+    }
   });
 });

@@ -100,13 +100,24 @@ export function isWithin(path: string, ancestor: string): boolean {
 }
 
 /**
- * The sequential suffix: the parent's cversion as `%010d` (docs/data-model.md §2). cversion is a signed
- * 32-bit counter, so after 2147483647 it wraps negative and ZooKeeper prints e.g. `-2147483648`;
- * Keel keeps Java's `%010d` (sign counted in the width) rather than inventing its own.
+ * The number a sequential create appends under a parent: how many children were ever created
+ * under it, as ZooKeeper numbers them (docs/data-model.md §2). cversion counts child creates and
+ * deletes and numChildren is creates minus deletes, so creates = (cversion + numChildren) / 2;
+ * genesis parents start at cversion = −(children present), as ZooKeeper reports them. So numbers
+ * are unique, increasing and, under a parent whose children are all sequential, gap-free.
  */
-export function sequentialSuffix(parentCversion: number): string {
-  if (parentCversion < 0) return `-${String(-parentCversion).padStart(9, "0")}`;
-  return String(parentCversion).padStart(10, "0");
+export function sequentialNumber(parent: { readonly cversion: number; readonly numChildren: number }): number {
+  return int32Add(Math.floor((parent.cversion + parent.numChildren) / 2), 0);
+}
+
+/**
+ * The sequential suffix: `%010d` of the sequential number. The counter is a signed 32-bit int, so
+ * after 2147483647 it wraps negative and ZooKeeper prints e.g. `-2147483648`; Keel keeps Java's
+ * `%010d` (sign counted in the width) rather than inventing its own.
+ */
+export function sequentialSuffix(sequence: number): string {
+  if (sequence < 0) return `-${String(-sequence).padStart(9, "0")}`;
+  return String(sequence).padStart(10, "0");
 }
 
 /** Adds to a signed 32-bit counter with Java's wrap-around, as ZooKeeper's int versions do. */

@@ -11,7 +11,7 @@ import { SESSION_NONE, type SessionId } from "../ids.js";
 import { FORCE_RELEASE_REASON_BYTES_MAX, TTL_MS_MAX } from "../limits.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, fixupAcl, PERMS, type Perm } from "./acl.js";
 import { RESERVED_ROOTS } from "./data-tree.js";
-import { int32Add, parentPath, sequentialSuffix, validateData, validatePath } from "./path.js";
+import { int32Add, parentPath, sequentialNumber, sequentialSuffix, validateData, validatePath } from "./path.js";
 import type { NodeSink } from "./pending-changes.js";
 import type { CreateRequest, MultiOpRequest } from "./request.js";
 import type { TxnOp } from "./txn.js";
@@ -95,7 +95,7 @@ function prepareCreate(request: CreateRequest, ctx: OpContext): TxnOp | KeelErro
   const parent = ctx.nodes.view(parentName);
   if (parent === undefined) return keelError("NONODE", `parent ${parentName} does not exist`, request.path);
   if (!allowed(parent, PERMS.CREATE, ctx)) return noAuth("CREATE", parentName);
-  const path = sequential ? request.path + sequentialSuffix(parent.cversion) : request.path;
+  const path = sequential ? request.path + sequentialSuffix(sequentialNumber(parent)) : request.path;
   if (ctx.nodes.view(path) !== undefined) return keelError("NODEEXISTS", `${path} already exists`, path);
   if (parent.kind === "ephemeral") {
     return keelError("NOCHILDRENFOREPHEMERALS", `parent ${parentName} is ephemeral`, path);

@@ -84,6 +84,25 @@ export class WatchTable {
     return removed ? undefined : keelError("NOWATCHER", `no ${type} watch on ${path} for watcher ${watcher}`, path);
   }
 
+  /** checkWatches: whether `remove(watcher, path, type)` would remove something, without removing it. */
+  has(watcher: WatcherId, path: string, type: RemoveWatchType): boolean {
+    const holds = (registry: Registry) => registry.get(path)?.has(watcher) === true;
+    if (type !== "data" && holds(this.child)) return true;
+    if (type !== "children" && holds(this.data)) return true;
+    return type === "any" && (holds(this.persistent) || holds(this.recursive));
+  }
+
+  /** Paths `watcher` holds a data/exist watch on, and child watches on (ZooKeeper's wchc). */
+  pathsOf(watcher: WatcherId): { data: string[]; child: string[] } {
+    const of = (registry: Registry) => [...registry].filter(([, set]) => set.has(watcher)).map(([path]) => path);
+    return { data: of(this.data), child: of(this.child) };
+  }
+
+  /** Data/exist watch paths with their watchers: ZooKeeper's wchs/wchp count these only. */
+  dataWatchPaths(): ReadonlyMap<string, ReadonlySet<WatcherId>> {
+    return this.data;
+  }
+
   /** Drops every watch of a watcher (its connection closed). */
   removeWatcher(watcher: WatcherId): void {
     if (!this.countByWatcher.has(watcher)) return;
