@@ -5,7 +5,7 @@
  */
 import { type HolderMetadata, parseHolderMetadata } from "./holder-metadata.js";
 import { compareSlots, type QueueRule, type QueueSlot, type Standing, standingOf } from "./queue-rules.js";
-import { parseSequential, QUEUE_RECIPES, recipeDir } from "./recipe-paths.js";
+import { isQueuePrefix, parseSequential, recipeDir } from "./recipe-paths.js";
 
 /** One child of a recipe instance: structurally what `node.children` with stats plus `node.get` give. */
 export interface RecipeChild {
@@ -70,11 +70,10 @@ function contenderOf(dir: string, child: RecipeChild, slot: QueueSlot): Contende
 /** The recipe instance's queue, split into holders, waiters (with their blockers) and the unknown. */
 export function queueStandings(rule: QueueRule, name: string, children: readonly RecipeChild[]): QueueStandings {
   const dir = recipeDir(rule.recipe, name);
-  const prefixes = QUEUE_RECIPES[rule.recipe].prefixes;
   const queue: Contender[] = [];
   for (const child of children) {
     const parsed = parseSequential(child.name);
-    if (parsed === undefined || !prefixes.includes(parsed.prefix)) continue;
+    if (parsed === undefined || !isQueuePrefix(rule.recipe, parsed.prefix)) continue;
     queue.push(contenderOf(dir, child, { name: child.name, ...parsed }));
   }
   queue.sort(compareSlots);

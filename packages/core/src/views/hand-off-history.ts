@@ -15,7 +15,13 @@
  * the others show as queued and withdrawn, a lower bound on who held.
  */
 import { compareSlots, type QueueRule, type QueueSlot, standingOf, validPermits } from "./queue-rules.js";
-import { parseRecipeNodePath, parseSequential, QUEUE_RECIPES, type QueueRecipe } from "./recipe-paths.js";
+import {
+  isQueuePrefix,
+  parseRecipeNodePath,
+  parseSequential,
+  QUEUE_RECIPES,
+  type QueueRecipe,
+} from "./recipe-paths.js";
 
 /** Why a node went, as the audit feed reports it (the api's DeleteCauseView, structurally). */
 export interface AuditCause {
@@ -108,7 +114,7 @@ class QueueReplay {
     const dir = `${QUEUE_RECIPES[recipe].root}/${parsed.name}`;
     if (parsed.recipe !== recipe || (this.dir !== undefined && this.dir !== dir)) return undefined;
     const sequential = parseSequential(parsed.child);
-    if (sequential === undefined || !QUEUE_RECIPES[recipe].prefixes.includes(sequential.prefix)) return undefined;
+    if (sequential === undefined || !isQueuePrefix(recipe, sequential.prefix)) return undefined;
     this.recipe = recipe;
     this.dir = dir;
     return { name: parsed.child, ...sequential };

@@ -42,6 +42,22 @@ export const QUEUE_RECIPES: Readonly<Record<QueueRecipe, { root: string; prefixe
   election: { root: ELECTIONS_ROOT, prefixes: [CANDIDATE_PREFIX] },
 };
 
+/**
+ * Node names ZooKeeper clients' own recipes use, so locks and elections they keep under Keel's
+ * recipe roots show like the SDK's (docs/zookeeper-compat.md, "One model"): kazoo's Lock and
+ * Election name nodes `<uuid>__lock__<seq>`, Curator's InterProcessMutex and LeaderSelector
+ * `_c_<uuid>-lock-<seq>`, its LeaderLatch `_c_<uuid>-latch-<seq>`. Each orders by sequence alone.
+ */
+const ZOOKEEPER_CLIENT_PREFIXES: Readonly<Partial<Record<QueueRecipe, RegExp>>> = {
+  lock: /(?:__lock__|-lock-)$/,
+  election: /(?:__lock__|-lock-|-latch-)$/,
+};
+
+/** Whether a sequential node with `prefix` takes part in `recipe`'s queue. */
+export function isQueuePrefix(recipe: QueueRecipe, prefix: string): boolean {
+  return QUEUE_RECIPES[recipe].prefixes.includes(prefix) || ZOOKEEPER_CLIENT_PREFIXES[recipe]?.test(prefix) === true;
+}
+
 /** The directory of one recipe instance, e.g. /keel/locks/jobs. */
 export function recipeDir(recipe: QueueRecipe, name: string): string {
   return `${QUEUE_RECIPES[recipe].root}/${name}`;

@@ -13,6 +13,15 @@ const blockerOf = (waiter: Waiter): string =>
   waiter.waitsFor.type === "node" ? waiter.waitsFor.node.slice(waiter.waitsFor.node.lastIndexOf("/") + 1) : "queue";
 
 describe("lockView", () => {
+  it("shows locks taken by ZooKeeper clients' recipes (kazoo, Curator) by their sequence", () => {
+    // kazoo's Lock names its nodes <uuid>__lock__<seq>; Curator's InterProcessMutex _c_<uuid>-lock-<seq>.
+    const kazoo = seq("4b7f0c2e__lock__", 4);
+    const curator = seq("_c_9d1e-lock-", 2);
+    const view = lockView("jobs", shuffled([child(kazoo, "21", "worker-1"), child(curator, "22", undefined)]));
+    expect(view.holder).toMatchObject({ name: curator, sessionId: "22", sequence: 2 });
+    expect(view.waiters.map((waiter) => [waiter.name, waiter.sessionId])).toEqual([[kazoo, "21"]]);
+  });
+
   it("gives the holder's node, session, time, fencing token and metadata", () => {
     const view = lockView("jobs", [child(seq("lock-", 3), "10", holderJson("c1", { label: "nightly" }), 2000)]);
     expect(view.holder).toEqual({
@@ -44,7 +53,7 @@ describe("lockView", () => {
     },
     {
       case: "strays and other prefixes take no part",
-      names: ["notes", "lock-42", seq("read-", 1), seq("_c_abc-lock-", 2), seq("lock-", 5), seq("lock-", 8)],
+      names: ["notes", "lock-42", seq("read-", 1), seq("_c_abc-block", 2), seq("lock-", 5), seq("lock-", 8)],
       holder: 5,
       waiters: ["lock-0000000008>lock-0000000005"],
     },
