@@ -109,6 +109,14 @@ export class Election {
     this.outOfElection.set(from, n);
     if (n.electionEpoch === ctx.electionEpoch && !this.observer) {
       this.received.set(from, n.vote);
+      // A peer that already follows this replica in this round counts toward its quorum, as a
+      // LOOKING vote would: ZooKeeper's checkLeader asks for no LEADING announcement when the
+      // leader is the replica itself. Without it, a lost LOOKING vote leaves the leader-to-be
+      // LOOKING while its follower waits out initLimit (testdata/regressions/lost-vote-for-the-winner.txt).
+      if (n.vote.leader === ctx.self) {
+        this.checkQuorum();
+        return;
+      }
       // ZooKeeper's recvset check: this round's votes, this replica's own included, back the leader.
       // Without it, a voter whose round-mates decided while it was still counting never joins
       // them: the out-of-election set below holds only the peers that already decided, so the
