@@ -279,3 +279,23 @@ describe("four-letter words", () => {
     expect(await fourLetterWord(follower.zkPort, "srvr")).toContain("Mode: follower\n");
   });
 });
+
+describe("when a member stops serving", () => {
+  it("closes its ZooKeeper connections at once, and the session lives on at a serving member", async () => {
+    const leader = await ensemble.waitForLeader();
+    const followerId = (ensemble.members.find((m) => m.id !== leader) as { id: number }).id;
+    const { client, response } = await session(followerId, { timeOut: 30_000 });
+    await client.reply(client.send(create("/survivor", "", 1)));
+    await ensemble.kill(leader);
+    // The follower lost its leader: it closes its client connections instead of serving stale
+    // data (long before the 30 s session timeout, which bounds this wait through the test timeout).
+    await client.waitClosed();
+    const newLeader = await ensemble.waitForLeader({
+      ids: ensemble.members.filter((m) => m.id !== leader).map((m) => m.id),
+    });
+    const { client: moved } = await session(newLeader, { sessionId: response.sessionId, passwd: response.passwd });
+    const node = await moved.reply(moved.send({ op: "exists", path: "/survivor", watch: false }));
+    expect(node.header.err).toBe(0);
+    expect(node.response).toMatchObject({ stat: { ephemeralOwner: response.sessionId } });
+  });
+});
