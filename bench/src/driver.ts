@@ -22,7 +22,8 @@ export interface Driver {
   describe(): string;
 }
 
-export type Transport = "ws" | "http";
+/** Keel's call paths: its WebSocket API, plain HTTP, or its ZooKeeper port with ZooKeeper's own client. */
+export type Transport = "ws" | "http" | "zk";
 
 export interface ConnectOptions {
   /** Which member to talk to (index into the cluster); default 0. */

@@ -1,7 +1,9 @@
 /**
  * Keel: real `apps/server` processes started through testkit's Ensemble (free 127.0.0.1 ports,
- * temp data dirs, the server's default 50 ms tick), driven only through the public tRPC API
- * (docs/api.md) over WebSocket (the default here) or plain HTTP.
+ * temp data dirs, the server's default 50 ms tick), driven through the public tRPC API
+ * (docs/api.md) over WebSocket (the default here) or plain HTTP, or through its ZooKeeper port with
+ * the very client the ZooKeeper driver uses (node-zookeeper-client): the same client and protocol
+ * on both sides of that comparison.
  */
 import type { AppRouter } from "@keel/api";
 import { Ensemble } from "@keel/testkit";
@@ -10,6 +12,7 @@ import { onCleanup, trackPid } from "../cleanup.js";
 import type { Cluster, ConnectOptions, Driver, KvClient, LockContender, StartOptions } from "../driver.js";
 import { httpMutation, httpQuery, keelCodeOf, keelWs } from "./keel-api.js";
 import { KeelLock } from "./keel-lock.js";
+import { openClient, ZkKv } from "./zookeeper.js";
 
 /** Keel's data is UTF-8 text or base64; the bench's values are ASCII, so they go as text. */
 const asText = (value: Buffer): string => value.toString("latin1");
@@ -132,14 +135,23 @@ export class KeelCluster implements Cluster {
     this.ensemble.members[index]?.process?.kill(signal);
   }
 
-  private url(node: number): string {
+  private member(node: number) {
     const member = this.ensemble.members[node % this.ensemble.members.length];
     if (!member) throw new Error("no such member");
-    return member.clientUrl;
+    return member;
+  }
+
+  private url(node: number): string {
+    return this.member(node).clientUrl;
+  }
+
+  private zkPort(node: number): number {
+    return this.member(node).zkPort;
   }
 
   async connect(options: ConnectOptions = {}): Promise<KvClient> {
     const url = this.url(options.node ?? 0);
+    if (options.transport === "zk") return new ZkKv(await openClient(this.zkPort(options.node ?? 0)));
     return options.transport === "http" ? new KeelHttpKv(url) : new KeelWsKv(url);
   }
 
@@ -162,7 +174,7 @@ export const keelDriver: Driver = {
   },
 
   describe() {
-    return "Keel (apps/server via testkit), server defaults (tick 50 ms, syncLimit 400 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (wsLink + ws), plus raw HTTP rows";
+    return "Keel (apps/server via testkit), server defaults (tick 50 ms, syncLimit 400 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (wsLink + ws), plus rows via its ZooKeeper port (node-zookeeper-client 1.1.3, as for ZooKeeper) and via raw HTTP";
   },
 
   async start(options: StartOptions): Promise<Cluster> {

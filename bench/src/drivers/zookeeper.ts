@@ -55,7 +55,8 @@ function isZkCode(error: unknown, code: number): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
 
-async function openClient(port: number): Promise<zookeeper.Client> {
+/** A node-zookeeper-client session on `port` (ZooKeeper's, or Keel's ZooKeeper port: drivers/keel.ts). */
+export async function openClient(port: number): Promise<zookeeper.Client> {
   const client = zookeeper.createClient(`127.0.0.1:${port}`, {
     sessionTimeout: sessionTimeoutMs,
     retries: 0,
@@ -72,7 +73,7 @@ async function openClient(port: number): Promise<zookeeper.Client> {
   return client;
 }
 
-class ZkKv implements KvClient {
+export class ZkKv implements KvClient {
   constructor(private readonly client: zookeeper.Client) {}
 
   async ensure(key: string, value: Buffer): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Key-value workloads: sequential write latency (one client, one write at a time) and write/read
- * throughput (8 connections × 32 outstanding), 1 KiB values. Keel runs each twice, over its
- * WebSocket path (the row compared) and its plain HTTP path (rows marked "via HTTP").
+ * throughput (8 connections × 32 outstanding), 1 KiB values. Keel runs each three times: over its
+ * WebSocket path (the row compared), over its ZooKeeper port with ZooKeeper's own Node client
+ * (rows marked "via ZooKeeper protocol") and over plain HTTP (rows marked "via HTTP").
  */
 import type { Cluster, KvClient, Transport } from "../driver.js";
 import type { Figure } from "../report.js";
@@ -13,10 +14,11 @@ const connectionsCount = 8;
 const outstanding = 32;
 
 function transportsOf(context: WorkloadContext): Transport[] {
-  return context.system === "keel" ? ["ws", "http"] : ["ws"];
+  return context.system === "keel" ? ["ws", "zk", "http"] : ["ws"];
 }
 
-const suffix = (transport: Transport): string => (transport === "http" ? " via HTTP" : "");
+const SUFFIXES: Record<Transport, string> = { ws: "", http: " via HTTP", zk: " via ZooKeeper protocol" };
+const suffix = (transport: Transport): string => SUFFIXES[transport];
 
 const withSuffix = (figures: Figure[], s: string): Figure[] =>
   figures.map((f) => ({ ...f, metric: `${f.metric}${s}` }));
