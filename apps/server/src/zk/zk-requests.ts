@@ -17,7 +17,6 @@ import {
   type KeelError,
   keelError,
   type MultiOpRequest,
-  type NodeKind,
   type OpResult,
   type SessionId,
   validatePath,
@@ -220,23 +219,18 @@ export class ZkRequests {
     switch (result.type) {
       case "create": {
         if (op?.op === "create") return { op: "create", path: result.path };
-        return { op: "create2", path: result.path, stat: zkStat(result.stat, ...createdKind(op)) };
+        return { op: "create2", path: result.path, stat: zkStat(result.stat) };
       }
       case "delete":
         return { op: "delete" };
       case "setData":
       case "setACL":
-        return { op: "setData", stat: this.statOf(result.path, result.stat) };
+        return { op: "setData", stat: zkStat(result.stat) };
       case "check":
         return { op: "check" };
       case "error":
         return { op: "error", err: zkMultiCode(result.code) };
     }
-  }
-
-  private statOf(path: string, stat: Parameters<typeof zkStat>[0]): ZkStat {
-    const kind = this.host.state.kindOf(path);
-    return zkStat(stat, kind?.kind ?? "persistent", kind?.ttlMs ?? 0);
   }
 
   /** A result that does not fit the request: a bug, answered as ZooKeeper answers a server fault. */
@@ -272,7 +266,7 @@ export class ZkRequests {
           const refused = watches.addOneShot(caller.watcher, request.path, "data");
           if (refused) return error(zkErrorOf(refused));
         }
-        return answer({ op: "stat", stat: this.statOf(request.path, stat) });
+        return answer({ op: "stat", stat: zkStat(stat) });
       }
       case "getData": {
         const node = this.getData(request.path, caller.auth);
@@ -299,7 +293,7 @@ export class ZkRequests {
         if (validatePath(request.path) !== undefined) return error(ERROR_CODES.NONODE);
         const node = state.getACL(request.path, caller.auth);
         if (isKeelError(node)) return error(node.wireCode);
-        return answer({ op: "getACL", acl: zkAclOf(node.acl), stat: this.statOf(request.path, node.stat) });
+        return answer({ op: "getACL", acl: zkAclOf(node.acl), stat: zkStat(node.stat) });
       }
       case "getAllChildrenNumber": {
         if (validatePath(request.path) !== undefined) return error(ERROR_CODES.NONODE);
@@ -365,14 +359,14 @@ export class ZkRequests {
     if (validatePath(path) !== undefined) return ERROR_CODES.NONODE;
     const node = this.host.state.get(path, auth);
     if (isKeelError(node)) return node.wireCode;
-    return { data: node.data, stat: zkStat(node.stat, node.kind, node.ttlMs) };
+    return { data: node.data, stat: zkStat(node.stat) };
   }
 
   private getChildren(path: string, auth: readonly AuthId[]): number | { children: readonly string[]; stat: ZkStat } {
     if (validatePath(path) !== undefined) return ERROR_CODES.NONODE;
     const listing = this.host.state.children(path, auth);
     if (isKeelError(listing)) return listing.wireCode;
-    return { children: listing.children, stat: this.statOf(path, listing.stat) };
+    return { children: listing.children, stat: zkStat(listing.stat) };
   }
 
   /**
@@ -417,13 +411,3 @@ export class ZkRequests {
 
 /** removeWatches / checkWatches WatcherType: 1 Children, 2 Data, 3 Any. */
 const WATCHER_TYPES: Readonly<Record<number, "children" | "data" | "any">> = { 1: "children", 2: "data", 3: "any" };
-
-/** The kind a create op made, for its Stat's ephemeralOwner marker. */
-function createdKind(op: ZkWriteOp | undefined): [NodeKind, number] {
-  if (op === undefined || !("flags" in op)) return ["persistent", 0];
-  const mode = createModeOfFlags(op.flags);
-  if (mode === "container") return ["container", 0];
-  if ((mode === "ttl" || mode === "ttlSequential") && op.op === "createTTL") return ["ttl", Number(op.ttl)];
-  // Ephemerals carry their owner in the Stat already.
-  return ["persistent", 0];
-}

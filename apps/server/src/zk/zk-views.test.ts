@@ -17,16 +17,9 @@ const stat: Stat = {
 };
 
 describe("Keel values as ZooKeeper clients see them", () => {
-  it.each([
-    ["persistent", 0, 0n],
-    ["container", 0, -(1n << 63n)], // 0x8000000000000000
-    ["ttl", 60_000, BigInt.asIntN(64, 0xff00_0000_0000_0000n | 60_000n)],
-  ] as const)("encodes a %s node's ephemeralOwner as ZooKeeper does", (kind, ttlMs, owner) => {
-    expect(zkStat(stat, kind, ttlMs)).toMatchObject({ ephemeralOwner: owner, ctime: 1000n, mtime: 2000n, pzxid: 7n });
-  });
-
-  it("keeps an ephemeral's owner", () => {
-    expect(zkStat({ ...stat, ephemeralOwner: 42n as SessionId }, "ephemeral", 0).ephemeralOwner).toBe(42n);
+  it("reports ZooKeeper's Stat, with ephemeralOwner 0 for every non-ephemeral (as ZooKeeper shows containers and TTL nodes)", () => {
+    expect(zkStat(stat)).toMatchObject({ ephemeralOwner: 0n, ctime: 1000n, mtime: 2000n, pzxid: 7n, numChildren: 1 });
+    expect(zkStat({ ...stat, ephemeralOwner: 42n as SessionId }).ephemeralOwner).toBe(42n);
   });
 
   it("maps create flags 0–6 and nothing else", () => {

@@ -1,7 +1,6 @@
 /**
  * Keel's values as a ZooKeeper client sees them (docs/zookeeper-wire.md, docs/zookeeper-compat.md):
- * Stats with ZooKeeper's ephemeralOwner markers for containers and TTL nodes, create flags to
- * Keel's create modes, ACLs, and Keel's error codes as ZooKeeper's numbers.
+ * Stats, create flags to Keel's create modes, ACLs, and Keel's error codes as ZooKeeper's numbers.
  */
 import {
   type Acl,
@@ -9,19 +8,18 @@ import {
   ERROR_CODES,
   isKeelError,
   type KeelErrorCode,
-  type NodeKind,
   type Stat,
   type ZkAcl,
   type ZkStat,
   zookeeperWireCode,
 } from "@keel/core";
 
-/** ephemeralOwner of a container node: Long.MIN_VALUE. */
-const CONTAINER_OWNER = -(1n << 63n);
-/** ephemeralOwner of a TTL node: high byte 0xFF, then the TTL in its low 40 bits. */
-const TTL_OWNER_MARK = 0xffn << 56n;
-
-export function zkStat(stat: Stat, kind: NodeKind, ttlMs: number): ZkStat {
+/**
+ * ZooKeeper's Stat as its clients see it. ZooKeeper marks container and TTL nodes inside
+ * ephemeralOwner internally but reports 0 for them to clients (DataTree's client ephemeral owner),
+ * which is what Keel's Stat holds for every non-ephemeral node already.
+ */
+export function zkStat(stat: Stat): ZkStat {
   return {
     czxid: stat.czxid,
     mzxid: stat.mzxid,
@@ -30,22 +28,11 @@ export function zkStat(stat: Stat, kind: NodeKind, ttlMs: number): ZkStat {
     version: stat.version,
     cversion: stat.cversion,
     aversion: stat.aversion,
-    ephemeralOwner: ephemeralOwnerOf(stat, kind, ttlMs),
+    ephemeralOwner: stat.ephemeralOwner,
     dataLength: stat.dataLength,
     numChildren: stat.numChildren,
     pzxid: stat.pzxid,
   };
-}
-
-function ephemeralOwnerOf(stat: Stat, kind: NodeKind, ttlMs: number): bigint {
-  switch (kind) {
-    case "container":
-      return CONTAINER_OWNER;
-    case "ttl":
-      return BigInt.asIntN(64, TTL_OWNER_MARK | BigInt(ttlMs));
-    default:
-      return stat.ephemeralOwner;
-  }
 }
 
 /** CreateMode flags 0–6 (docs/zookeeper-wire.md, "Create modes"); undefined for any other value. */

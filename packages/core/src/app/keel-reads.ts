@@ -65,12 +65,6 @@ export class KeelReads {
     return this.tree.node(path)?.stat() ?? null;
   }
 
-  /** A node's kind and TTL, with no ACL check (exists needs none), or undefined when it is missing. */
-  kindOf(path: string): { readonly kind: NodeKind; readonly ttlMs: number } | undefined {
-    const node = this.tree.node(path);
-    return node === undefined ? undefined : { kind: node.kind, ttlMs: node.ttlMs };
-  }
-
   /** getChildren2: sorted names and the parent's Stat. */
   children(path: string, auth: readonly AuthId[] = []): NodeChildren | KeelError {
     const node = this.readable(path, auth);
