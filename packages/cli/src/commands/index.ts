@@ -14,6 +14,7 @@ import { setCommand } from "./set.js";
 import { snapshotCommand } from "./snapshot.js";
 import { statCommand } from "./stat.js";
 import { watchCommand } from "./watch.js";
+import { zkImportCommand } from "./zk-import.js";
 
 export const COMMANDS: readonly Command[] = [
   getCommand,
@@ -29,5 +30,6 @@ export const COMMANDS: readonly Command[] = [
   sessionsCommand,
   locksCommand,
   snapshotCommand,
+  zkImportCommand,
   completionCommand,
 ];
