@@ -49,6 +49,16 @@ import type { ZkSessions } from "./zk-sessions.js";
 export const ZK_OUTSTANDING_PER_CONNECTION_MAX = 1000;
 /** Reply bytes queued for a client that does not read before it is closed (a few max-size replies). */
 export const ZK_SEND_BACKLOG_BYTES_MAX = 16 * 1024 * 1024;
+/**
+ * Write errors that leave the outcome unknown (no leader, a timeout, a fault). ZooKeeper clients
+ * know these only as their own ConnectionLoss, so the connection closes instead of answering.
+ */
+const OUTCOME_UNKNOWN: ReadonlySet<number> = new Set([
+  ERROR_CODES.CONNECTIONLOSS,
+  ERROR_CODES.OPERATIONTIMEOUT,
+  ERROR_CODES.SYSTEMERROR,
+]);
+
 /** A new connection must send its ConnectRequest (or a four-letter word) within this time. */
 export const ZK_HANDSHAKE_TIMEOUT_MS = 10_000;
 
@@ -457,13 +467,21 @@ export class ZkConnection implements PacedWorker {
             return;
           }
           continue;
-        case "write":
-          this.reply(head.xid, head.request, head.answer as ZkAnswer, head.receivedAt);
+        case "write": {
+          const answer = head.answer as ZkAnswer;
+          if (OUTCOME_UNKNOWN.has(answer.err)) {
+            // A ZooKeeper server never answers "maybe": it closes, and the client's ConnectionLoss
+            // means exactly that (it resumes its session elsewhere and checks before retrying).
+            this.close(`a write's outcome is unknown (error ${answer.err}); the client must check and retry`);
+            return;
+          }
+          this.reply(head.xid, head.request, answer, head.receivedAt);
           if (head.request.op === "closeSession") {
             this.close("the client closed its session");
             return;
           }
           continue;
+        }
         case "read": {
           this.readsWaiting -= 1;
           const caller = {

@@ -103,6 +103,7 @@ export class ZkRequests {
       });
       return this.answerOf(request, applied);
     } catch (error) {
+      if (!isKeelError(error)) this.onFault(`a ZooKeeper-port write failed: ${String(error)}`);
       return this.failed(error);
     }
   }
