@@ -240,6 +240,12 @@ describe("requests", () => {
     const http = httpClient(ensemble.member(3).clientUrl);
     const node = await http.node.get.query({ path: "/shared/eph", linearizable: true });
     expect(node.stat.ephemeralOwner).toBe(response.sessionId.toString());
+    // The console's session list shows the wire session, attached to the member it is connected to.
+    const listed = (await httpClient(ensemble.member(1).clientUrl).session.list.query({})).sessions.find(
+      (entry) => entry.sessionId === response.sessionId.toString(),
+    );
+    expect(listed).toMatchObject({ ephemerals: 1, attached: { serverId: 1 } });
+    expect(listed?.clientAddress).toMatch(/^127\.0\.0\.1:\d+$/);
     await http.node.create.mutate({ path: "/shared/from-http", data: "x" });
     const sync = client.send({ op: "sync", path: "/shared" });
     await client.reply(sync);
