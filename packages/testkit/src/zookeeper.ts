@@ -15,6 +15,8 @@ import { freePorts } from "./ports.js";
 
 const zookeeperJar = "/usr/share/java/zookeeper.jar";
 const zookeeperConfDir = "/etc/zookeeper/conf";
+// The jar names slf4j in its manifest but no binding: without these two the server logs nothing.
+const loggingJars = ["/usr/share/java/slf4j-log4j12.jar", "/usr/share/java/log4j-1.2.jar"];
 const startTimeoutMs = 60_000;
 const logTailLines = 30;
 
@@ -106,7 +108,7 @@ function spawnServer(rootDir: string, member: PeerPorts, members: readonly PeerP
     [
       "-Xmx256m",
       "-cp",
-      `${zookeeperConfDir}:${zookeeperJar}`,
+      [zookeeperConfDir, zookeeperJar, ...loggingJars].join(":"),
       `-Dzookeeper.log.dir=${dir}`,
       "-Dzookeeper.root.logger=INFO,CONSOLE",
       "-Dzookeeper.extendedTypesEnabled=true",

@@ -78,7 +78,11 @@ describe("input errors on a real server", () => {
 describe("/zookeeper", () => {
   it("can be read but not created under, set, re-ACLed or deleted", async () => {
     const client = httpClient(leaderUrl);
-    expect((await client.node.children.query({ path: "/zookeeper" })).children).toEqual([]);
+    // ZooKeeper's own nodes are there, as in ZooKeeper.
+    expect((await client.node.children.query({ path: "/zookeeper" })).children).toEqual([
+      { name: "config" },
+      { name: "quota" },
+    ]);
     expect((await client.node.exists.query({ path: "/zookeeper" })).stat).not.toBeNull();
     await expectKeelError(client.node.create.mutate({ path: "/zookeeper/config" }), "BADARGUMENTS");
     await expectKeelError(client.node.set.mutate({ path: "/zookeeper", data: "x" }), "BADARGUMENTS");

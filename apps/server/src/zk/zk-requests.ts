@@ -93,6 +93,8 @@ export class ZkRequests {
       if (request.op === "multi" && request.ops.length === 0) {
         return { err: 0, zxid: this.lastZxid, response: { op: "multi", results: [] } };
       }
+      const refused = malformedPathError(request, (path) => this.exists(path));
+      if (refused !== undefined) return { err: refused, zxid: this.lastZxid };
       const clientRequest = this.clientRequest(request);
       if (isKeelError(clientRequest)) return this.failed(clientRequest);
       const applied = await this.host.submit({
@@ -240,6 +242,12 @@ export class ZkRequests {
     return { err: ERROR_CODES.SYSTEMERROR, zxid };
   }
 
+  /** Whether a node is at exactly this path (any text: a malformed path is simply no node). */
+  private exists(path: string): boolean {
+    const stat = validatePath(path) === undefined ? this.host.state.exists(path) : null;
+    return stat !== null && !isKeelError(stat);
+  }
+
   private failed(error: unknown): ZkAnswer {
     return { err: zkErrorOf(error), zxid: this.lastZxid };
   }
@@ -251,6 +259,8 @@ export class ZkRequests {
     const answer = (response?: ZkResponse): ZkAnswer => (response ? { err: 0, zxid, response } : { err: 0, zxid });
     const error = (code: number): ZkAnswer => ({ err: code, zxid });
     const { state, watches } = this.host;
+    if ("path" in request && request.path === "" && PATH_READS.has(request.op))
+      return error(ERROR_CODES.MARSHALLINGERROR);
     switch (request.op) {
       case "exists": {
         if (validatePath(request.path) !== undefined) return error(ERROR_CODES.NONODE);
@@ -408,6 +418,48 @@ export class ZkRequests {
     }
     return events;
   }
+}
+
+/** Reads whose empty path ZooKeeper fails to decode (MARSHALLINGERROR) rather than look up. */
+const PATH_READS: ReadonlySet<ZkRequest["op"]> = new Set([
+  "exists",
+  "getData",
+  "getChildren",
+  "getChildren2",
+  "getACL",
+  "getAllChildrenNumber",
+]);
+
+/**
+ * What ZooKeeper's server answers for a malformed path in a create or delete, where its order of
+ * checks shows (docs/zookeeper-compat.md, "Malformed paths"): an empty path fails to decode; a path
+ * without a slash is BADARGUMENTS; a create whose parent (the text before the last slash) is no
+ * node, and a delete of a path that is no node, are NONODE before the path is validated. Anything
+ * else goes to Keel's own validation, which answers as ZooKeeper does (BADARGUMENTS).
+ */
+function malformedPathError(request: ZkRequest, exists: (path: string) => boolean): number | undefined {
+  if (
+    request.op !== "delete" &&
+    !(
+      request.op === "create" ||
+      request.op === "create2" ||
+      request.op === "createContainer" ||
+      request.op === "createTTL"
+    )
+  ) {
+    return undefined;
+  }
+  const { path } = request;
+  if (path === "") return ERROR_CODES.MARSHALLINGERROR;
+  const slash = path.lastIndexOf("/");
+  if (slash < 0 || path.includes("\u0000")) return ERROR_CODES.BADARGUMENTS;
+  if (validatePath(path, { sequential: isSequentialCreate(request) }) === undefined) return undefined;
+  if (request.op === "delete") return ERROR_CODES.NONODE;
+  return exists(slash === 0 ? "/" : path.slice(0, slash)) ? undefined : ERROR_CODES.NONODE;
+}
+
+function isSequentialCreate(request: ZkRequest): boolean {
+  return "flags" in request && (request.flags === 2 || request.flags === 3 || request.flags === 6);
 }
 
 /** removeWatches / checkWatches WatcherType: 1 Children, 2 Data, 3 Any. */

@@ -235,7 +235,7 @@ function compareTrees(state: KeelState, model: Model): void {
       mtime: m.mtime,
       version: m.version,
       cversion: m.cversion,
-      aversion: 0,
+      aversion: path === "/zookeeper/config" ? -1 : 0, // as ZooKeeper creates it
       ephemeralOwner: m.owner,
       dataLength: m.data.length,
       numChildren: m.children.size,

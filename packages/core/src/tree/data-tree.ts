@@ -22,9 +22,10 @@ import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
 /** System roots every tree starts with (docs/data-model.md §1); clients cannot delete them. */
 export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
 /** ZooKeeper's own nodes under /zookeeper (read-only, like all of /zookeeper: prepare-ops.ts SYSTEM_ROOT). */
-export const SYSTEM_NODES: readonly { readonly path: string; readonly acl: Acl }[] = [
-  { path: "/zookeeper/config", acl: READ_ACL_UNSAFE },
-  { path: "/zookeeper/quota", acl: OPEN_ACL_UNSAFE },
+export const SYSTEM_NODES: readonly { readonly path: string; readonly acl: Acl; readonly aversion: number }[] = [
+  // ZooKeeper creates /zookeeper/config with aversion -1 (its clients see it so).
+  { path: "/zookeeper/config", acl: READ_ACL_UNSAFE, aversion: -1 },
+  { path: "/zookeeper/quota", acl: OPEN_ACL_UNSAFE, aversion: 0 },
 ];
 
 export class DataTree implements SnapshotSourceTree, CaptureSource {
@@ -57,8 +58,11 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     // (path.ts sequentialNumber). Keel starts every genesis parent the same way.
     for (const path of RESERVED_ROOTS)
       this.restoreNode(path, this.newNode(EMPTY_DATA, OPEN_ACL_UNSAFE, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0));
-    for (const { path, acl } of SYSTEM_NODES)
-      this.restoreNode(path, this.newNode(EMPTY_DATA, acl, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0));
+    for (const { path, acl, aversion } of SYSTEM_NODES) {
+      const node = this.newNode(EMPTY_DATA, acl, "persistent", SESSION_NONE, 0, ZXID_ZERO, 0);
+      node.aversion = aversion;
+      this.restoreNode(path, node);
+    }
     for (const parent of ["/", "/zookeeper"]) {
       const node = this.nodes.get(parent) as Znode;
       node.cversion = -node.numChildren;
