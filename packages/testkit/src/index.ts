@@ -14,4 +14,4 @@ export {
 } from "./clients.js";
 export { Ensemble, type EnsembleOptions, type Member } from "./ensemble.js";
 export { freePort, freePorts } from "./ports.js";
-export { fourLetterWord, startZooKeeper, type ZooKeeperEnsemble, type ZooKeeperMember } from "./zookeeper.js";
+export { fourLetterWord, startZooKeeper, ZooKeeperEnsemble, type ZooKeeperMember } from "./zookeeper.js";

@@ -25,25 +25,9 @@ export interface ZooKeeperMember {
   readonly clientPort: number;
 }
 
-export interface ZooKeeperEnsemble {
-  /** `127.0.0.1:<port>[,…]`: every member, as a ZooKeeper client expects it. */
-  readonly connectString: string;
-  readonly members: readonly ZooKeeperMember[];
-  /** Kills every JVM this call started and removes the temp directory. */
-  stop(): Promise<void>;
-  /** The last lines of every member's log, for failure messages. */
-  logTail(): string;
-}
-
 interface PeerPorts extends ZooKeeperMember {
   readonly quorumPort: number;
   readonly electionPort: number;
-}
-
-interface ServerProcess {
-  readonly member: PeerPorts;
-  readonly dir: string;
-  readonly child: ChildProcess;
 }
 
 /** zoo.cfg of one member; a single member means standalone (no server.N lines). */
@@ -92,93 +76,152 @@ async function serverMode(port: number): Promise<string | undefined> {
   return /Mode: (\w+)/.exec(await fourLetterWord(port, "srvr"))?.[1];
 }
 
-function spawnServer(rootDir: string, member: PeerPorts, members: readonly PeerPorts[]): ServerProcess {
-  const dir = join(rootDir, `server-${member.id}`);
-  const dataDir = join(dir, "data");
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dir, "zoo.cfg"), zooCfg(dataDir, member, members));
-  writeFileSync(join(dataDir, "myid"), `${member.id}\n`);
-  const log = openSync(join(dir, "server.log"), "a");
-  const mainClass =
-    members.length === 1
-      ? "org.apache.zookeeper.server.ZooKeeperServerMain"
-      : "org.apache.zookeeper.server.quorum.QuorumPeerMain";
-  const child = spawn(
-    "java",
-    [
-      "-Xmx256m",
-      "-cp",
-      [zookeeperConfDir, zookeeperJar, ...loggingJars].join(":"),
-      `-Dzookeeper.log.dir=${dir}`,
-      "-Dzookeeper.root.logger=INFO,CONSOLE",
-      "-Dzookeeper.extendedTypesEnabled=true",
-      mainClass,
-      join(dir, "zoo.cfg"),
-    ],
-    { stdio: ["ignore", log, log], cwd: dir },
-  );
-  // A missing java shows up as the start timeout with this in the log tail.
-  child.on("error", (error) =>
-    writeFileSync(join(dir, "server.log"), `spawn failed: ${error.message}\n`, { flag: "a" }),
-  );
-  return { member, dir, child };
-}
+/**
+ * A running Debian ZooKeeper: its members can be killed (SIGKILL) and started again, so the same
+ * client programs run against the reference server and against Keel.
+ */
+export class ZooKeeperEnsemble {
+  private readonly processes = new Map<number, ChildProcess>();
 
-async function stopServers(rootDir: string, servers: readonly ServerProcess[]): Promise<void> {
-  await Promise.all(
-    servers.map(async ({ child }) => {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGKILL");
-      await exited;
-    }),
-  );
-  rmSync(rootDir, { recursive: true, force: true });
-}
+  private constructor(
+    private readonly ports: readonly PeerPorts[],
+    private readonly rootDir: string,
+  ) {}
 
-function tailOf(servers: readonly ServerProcess[]): string {
-  return servers
-    .map(({ member, dir }) => {
-      let text = "";
-      try {
-        text = readFileSync(join(dir, "server.log"), "utf8");
-      } catch {
-        text = "(no log)";
+  /** Writes every member's config and starts them (use `startZooKeeper`, which also waits). */
+  static async create(nodes: 1 | 3): Promise<ZooKeeperEnsemble> {
+    const ports = await freePorts(nodes * 3);
+    const members: PeerPorts[] = Array.from({ length: nodes }, (_, index) => ({
+      id: index + 1,
+      clientPort: ports[index * 3] as number,
+      quorumPort: ports[index * 3 + 1] as number,
+      electionPort: ports[index * 3 + 2] as number,
+    }));
+    const ensemble = new ZooKeeperEnsemble(members, mkdtempSync(join(tmpdir(), "keel-zookeeper-")));
+    for (const member of members) {
+      const dataDir = join(ensemble.dirOf(member.id), "data");
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(join(ensemble.dirOf(member.id), "zoo.cfg"), zooCfg(dataDir, member, members));
+      writeFileSync(join(dataDir, "myid"), `${member.id}\n`);
+      ensemble.startMember(member.id);
+    }
+    return ensemble;
+  }
+
+  get members(): readonly ZooKeeperMember[] {
+    return this.ports.map(({ id, clientPort }) => ({ id, clientPort }));
+  }
+
+  /** `127.0.0.1:<port>[,…]`: every member, as a ZooKeeper client expects it. */
+  get connectString(): string {
+    return this.ports.map((m) => `127.0.0.1:${m.clientPort}`).join(",");
+  }
+
+  member(id: number): ZooKeeperMember {
+    const member = this.members.find((m) => m.id === id);
+    if (member === undefined) throw new Error(`no zookeeper member ${id}`);
+    return member;
+  }
+
+  private dirOf(id: number): string {
+    return join(this.rootDir, `server-${id}`);
+  }
+
+  startMember(id: number): void {
+    if (this.isRunning(id)) throw new Error(`zookeeper member ${id} is already running`);
+    const dir = this.dirOf(id);
+    const log = openSync(join(dir, "server.log"), "a");
+    const mainClass =
+      this.ports.length === 1
+        ? "org.apache.zookeeper.server.ZooKeeperServerMain"
+        : "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+    const child = spawn(
+      "java",
+      [
+        "-Xmx256m",
+        "-cp",
+        [zookeeperConfDir, zookeeperJar, ...loggingJars].join(":"),
+        `-Dzookeeper.log.dir=${dir}`,
+        "-Dzookeeper.root.logger=INFO,CONSOLE",
+        "-Dzookeeper.extendedTypesEnabled=true",
+        mainClass,
+        join(dir, "zoo.cfg"),
+      ],
+      { stdio: ["ignore", log, log], cwd: dir },
+    );
+    // A missing java shows up as the start timeout with this in the log tail.
+    child.on("error", (error) =>
+      writeFileSync(join(dir, "server.log"), `spawn failed: ${error.message}\n`, { flag: "a" }),
+    );
+    this.processes.set(id, child);
+  }
+
+  isRunning(id: number): boolean {
+    const child = this.processes.get(id);
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  async kill(id: number): Promise<void> {
+    const child = this.processes.get(id);
+    if (child === undefined || !this.isRunning(id) || child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+  }
+
+  /**
+   * Waits until every running member serves (standalone, or leader and followers); returns the
+   * leader's id (1 when standalone).
+   */
+  async waitForLeader(timeoutMs = startTimeoutMs): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const serving = new Set(this.ports.length === 1 ? ["standalone"] : ["leader", "follower"]);
+    for (;;) {
+      const running = this.ports.filter((m) => this.isRunning(m.id));
+      const modes = await Promise.all(running.map((m) => serverMode(m.clientPort)));
+      const leaderIndex = modes.findIndex((mode) => mode === "leader" || mode === "standalone");
+      if (leaderIndex >= 0 && modes.every((mode) => mode !== undefined && serving.has(mode))) {
+        return (running[leaderIndex] as PeerPorts).id;
       }
-      return `--- zookeeper ${member.id} ---\n${text.split("\n").slice(-logTailLines).join("\n")}`;
-    })
-    .join("\n");
+      if (running.length === 0 || Date.now() > deadline) {
+        throw new Error(
+          `zookeeper: no leader with every running member serving (modes ${JSON.stringify(modes)})\n${this.logTail()}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** The last lines of every member's log, for failure messages. */
+  logTail(): string {
+    return this.ports
+      .map(({ id }) => {
+        let text = "";
+        try {
+          text = readFileSync(join(this.dirOf(id), "server.log"), "utf8");
+        } catch {
+          text = "(no log)";
+        }
+        return `--- zookeeper ${id} ---\n${text.split("\n").slice(-logTailLines).join("\n")}`;
+      })
+      .join("\n");
+  }
+
+  /** Kills every JVM it started and removes its temp directory. */
+  async stop(): Promise<void> {
+    await Promise.all(this.ports.map((m) => this.kill(m.id)));
+    rmSync(this.rootDir, { recursive: true, force: true });
+  }
 }
 
 /** Starts Debian's ZooKeeper with `nodes` members and waits until every member serves. */
 export async function startZooKeeper(options: { nodes: 1 | 3 }): Promise<ZooKeeperEnsemble> {
-  const ports = await freePorts(options.nodes * 3);
-  const members: PeerPorts[] = Array.from({ length: options.nodes }, (_, index) => ({
-    id: index + 1,
-    clientPort: ports[index * 3] as number,
-    quorumPort: ports[index * 3 + 1] as number,
-    electionPort: ports[index * 3 + 2] as number,
-  }));
-  const rootDir = mkdtempSync(join(tmpdir(), "keel-zookeeper-"));
-  const servers = members.map((member) => spawnServer(rootDir, member, members));
-  const serving = new Set(options.nodes === 1 ? ["standalone"] : ["leader", "follower"]);
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    const modes = await Promise.all(members.map((m) => serverMode(m.clientPort)));
-    if (modes.every((mode) => mode !== undefined && serving.has(mode))) break;
-    const exited = servers.find(({ child }) => child.exitCode !== null || child.signalCode !== null);
-    if (exited || Date.now() > deadline) {
-      const tail = tailOf(servers);
-      await stopServers(rootDir, servers);
-      const why = exited ? `member ${exited.member.id} exited` : `not serving after ${startTimeoutMs} ms`;
-      throw new Error(`startZooKeeper: ${why} (modes ${JSON.stringify(modes)})\n${tail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const ensemble = await ZooKeeperEnsemble.create(options.nodes);
+  try {
+    await ensemble.waitForLeader();
+  } catch (error) {
+    await ensemble.stop();
+    throw error;
   }
-  return {
-    connectString: members.map((m) => `127.0.0.1:${m.clientPort}`).join(","),
-    members: members.map(({ id, clientPort }) => ({ id, clientPort })),
-    stop: () => stopServers(rootDir, servers),
-    logTail: () => tailOf(servers),
-  };
+  return ensemble;
 }

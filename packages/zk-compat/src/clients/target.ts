@@ -3,8 +3,7 @@
  * port), or Debian's ZooKeeper with ZK_COMPAT_TARGET=zookeeper, so a failing client program can be
  * checked against the reference server before the server is blamed.
  */
-import { Ensemble } from "@keel/testkit";
-import { ZooKeeperQuorum } from "./zookeeper-quorum.js";
+import { Ensemble, startZooKeeper, type ZooKeeperEnsemble } from "@keel/testkit";
 
 export interface Target {
   readonly kind: "keel" | "zookeeper";
@@ -49,7 +48,7 @@ function keelTarget(ensemble: Ensemble): Target {
   };
 }
 
-function zookeeperTarget(quorum: ZooKeeperQuorum): Target {
+function zookeeperTarget(quorum: ZooKeeperEnsemble): Target {
   const hostOf = (id: number) => `127.0.0.1:${quorum.member(id).clientPort}`;
   const memberIds = quorum.members.map((m) => m.id);
   return {
@@ -62,7 +61,7 @@ function zookeeperTarget(quorum: ZooKeeperQuorum): Target {
     kill: (id) => quorum.kill(id),
     restart: (id) => quorum.startMember(id),
     keel: undefined,
-    close: () => quorum.close(),
+    close: () => quorum.stop(),
   };
 }
 
@@ -74,7 +73,7 @@ export function targetKind(): "keel" | "zookeeper" {
 export async function startTarget(kind: "keel" | "zookeeper" = targetKind()): Promise<Target> {
   const target =
     kind === "zookeeper"
-      ? zookeeperTarget(await ZooKeeperQuorum.start())
+      ? zookeeperTarget(await startZooKeeper({ nodes: 3 }))
       : keelTarget(await Ensemble.start({ voters: 3 }));
   try {
     await target.waitForLeader();
