@@ -420,6 +420,16 @@ export class ZkRequests {
   }
 }
 
+type CreateOrDelete = Extract<ZkRequest, { op: "create" | "create2" | "createContainer" | "createTTL" | "delete" }>;
+const CREATE_OR_DELETE: ReadonlySet<ZkRequest["op"]> = new Set([
+  "create",
+  "create2",
+  "createContainer",
+  "createTTL",
+  "delete",
+]);
+const isCreateOrDelete = (request: ZkRequest): request is CreateOrDelete => CREATE_OR_DELETE.has(request.op);
+
 /** Reads whose empty path ZooKeeper fails to decode (MARSHALLINGERROR) rather than look up. */
 const PATH_READS: ReadonlySet<ZkRequest["op"]> = new Set([
   "exists",
@@ -438,17 +448,7 @@ const PATH_READS: ReadonlySet<ZkRequest["op"]> = new Set([
  * else goes to Keel's own validation, which answers as ZooKeeper does (BADARGUMENTS).
  */
 function malformedPathError(request: ZkRequest, exists: (path: string) => boolean): number | undefined {
-  if (
-    request.op !== "delete" &&
-    !(
-      request.op === "create" ||
-      request.op === "create2" ||
-      request.op === "createContainer" ||
-      request.op === "createTTL"
-    )
-  ) {
-    return undefined;
-  }
+  if (!isCreateOrDelete(request)) return undefined;
   const { path } = request;
   if (path === "") return ERROR_CODES.MARSHALLINGERROR;
   const slash = path.lastIndexOf("/");
