@@ -133,8 +133,19 @@ export class Replica {
     if (from === ctx.self) return;
     if (message.type === "NOTIFICATION") {
       if (role.type === "LOOKING") role.election.onNotification(from, message);
-      else if (message.state === "LOOKING") ctx.send(from, notificationOf(ctx));
+      else if (role.type !== "LEADING" && from === role.learner.leader && !leadsFor(message, ctx.electionEpoch)) {
+        // The peer this replica chose to follow is not leading (it follows someone else, or it is
+        // electing again in a newer round): waiting for it would last until initLimit
+        // (testdata/regressions/follower-of-a-non-leader.txt).
+        ctx.stepDown(`the chosen leader ${from} is ${message.state.toLowerCase()}, not leading`);
+      } else if (message.state === "LOOKING") ctx.send(from, notificationOf(ctx));
       return;
+    }
+    if ((message.type === "FOLLOWERINFO" || message.type === "OBSERVERINFO") && role.type !== "LEADING") {
+      // A peer wants to follow this replica, which does not lead: tell it so (a LOOKING replica
+      // keeps the info for the case it leads after all; see below). Its learner then gives up
+      // instead of resending until initLimit.
+      if (role.type !== "LOOKING") ctx.send(from, notificationOf(ctx));
     }
     switch (role.type) {
       case "LOOKING":
@@ -342,4 +353,12 @@ export class Replica {
   get isObserver(): boolean {
     return isObserver(this.ctx.config, this.ctx.self);
   }
+}
+
+/**
+ * Whether a notification from a learner's chosen leader still allows it to lead: it says LEADING,
+ * or it is LOOKING in the round the learner decided in (a late resend of the election it won).
+ */
+function leadsFor(n: Extract<PeerMessage, { type: "NOTIFICATION" }>, electionEpoch: number): boolean {
+  return n.state === "LEADING" || (n.state === "LOOKING" && n.electionEpoch <= electionEpoch);
 }
