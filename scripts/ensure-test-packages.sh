@@ -4,9 +4,11 @@
 #   download cannot work on machines without internet access);
 # - zookeeper (zkCli.sh, and the server the differential test compares against), python3-kazoo,
 #   Curator's jars and a JDK (Curator's test program is compiled at test time) for the ZooKeeper
-#   wire compatibility suite (packages/zk-compat).
+#   wire compatibility suite (packages/zk-compat);
+# - iproute2 and iptables: the fault harness (packages/chaos) partitions real servers in network
+#   namespaces.
 set -euo pipefail
-needed=(chromium zookeeper python3-kazoo libcurator-framework-java libcurator-recipes-java openjdk-17-jdk-headless)
+needed=(chromium zookeeper python3-kazoo libcurator-framework-java libcurator-recipes-java openjdk-17-jdk-headless iproute2 iptables)
 missing=()
 for pkg in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

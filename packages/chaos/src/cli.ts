@@ -1,0 +1,89 @@
+/**
+ * `npm run chaos -w @keel/chaos -- --time 600 --nemesis all --seed S --nodes 3`: one chaos run
+ * against real servers. Prints the summary and the results folder. Exits 1 when the checker found
+ * an anomaly; 2 when it gave no verdict, the cluster did not heal, or the harness itself failed.
+ * Ctrl-C ends the run early (the history so far is checked and the processes cleaned up).
+ */
+import { parseArgs } from "node:util";
+import { runChaos } from "./harness/run.js";
+import { isNemesisKind, NEMESIS_KINDS, type NemesisKind } from "./harness/schedule.js";
+
+const USAGE = `usage: npm run chaos -w @keel/chaos -- [options]
+  --time SECONDS        workload time (default 600); the run lasts until each nemesis kind was injected once
+  --nemesis LIST        all | comma-separated kinds of ${NEMESIS_KINDS.join(", ")} (default all)
+  --seed N              replay a run's schedule and choices (default: a fresh seed, printed)
+  --nodes 3|5           ensemble size (default 3)
+  --concurrency N       client processes (default 5)
+  --keys N              registers /chaos/r0.. (default 3)
+  --results DIR         where to write report.json, history.json, summary.txt
+                        (default packages/chaos/results/<time>-<seed>/)`;
+
+function parseNemeses(value: string): NemesisKind[] {
+  if (value === "all") return [...NEMESIS_KINDS];
+  const kinds = value.split(",").map((name) => name.trim());
+  for (const kind of kinds) if (!isNemesisKind(kind)) throw new Error(`unknown nemesis "${kind}"`);
+  return kinds as NemesisKind[];
+}
+
+function parseInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      time: { type: "string" },
+      nemesis: { type: "string" },
+      seed: { type: "string" },
+      nodes: { type: "string" },
+      concurrency: { type: "string" },
+      keys: { type: "string" },
+      results: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const nodes = parseInteger("nodes", values.nodes, 3);
+  if (nodes !== 3 && nodes !== 5) throw new Error(`--nodes must be 3 or 5, got ${nodes}`);
+  const seedOption = values.seed === undefined ? {} : { seed: parseInteger("seed", values.seed, 0) };
+  const controller = new AbortController();
+  process.once("SIGINT", () => {
+    console.log(
+      "interrupted: stopping the faults and the workload, checking the history so far, cleaning up (Ctrl-C again quits at once)",
+    );
+    controller.abort();
+  });
+  const result = await runChaos({
+    ...seedOption,
+    timeMs: parseInteger("time", values.time, 600) * 1000,
+    nemeses: parseNemeses(values.nemesis ?? "all"),
+    nodes,
+    concurrency: parseInteger("concurrency", values.concurrency, 5),
+    keyCount: parseInteger("keys", values.keys, 3),
+    ...(values.results === undefined ? {} : { resultsDir: values.results }),
+    log: (line) => console.log(line),
+    signal: controller.signal,
+  });
+  console.log(`\n${result.summary}`);
+  if (result.resultsDir) console.log(`results: ${result.resultsDir}`);
+  if (result.report.verdict === "anomaly") return 1;
+  return result.report.verdict === "valid" && (result.report.healed || controller.signal.aborted) ? 0 : 2;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    console.error(USAGE);
+    process.exitCode = 2;
+  },
+);

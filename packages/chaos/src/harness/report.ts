@@ -1,0 +1,101 @@
+/**
+ * The run's report: what the workload did, what the nemesis did and how fast the cluster took
+ * writes again, and the checker's verdict. JSON for tools, a few lines of text for people.
+ */
+import { formatRegisterCheckResult, type RegisterCheckResult } from "../checkers/index.js";
+import type { History, Outcome, RegisterOp } from "../history.js";
+import { describeFault, type FaultRecord } from "./nemesis.js";
+import type { NemesisKind } from "./schedule.js";
+import { unreachable } from "./util.js";
+
+export type Verdict = "valid" | "anomaly" | "unknown";
+
+/** The checker's answer in one word: "unknown" when its search budget ran out before a verdict. */
+export function verdictOf(check: RegisterCheckResult): Verdict {
+  switch (check.type) {
+    case "valid":
+      return "valid";
+    case "invalid":
+      return "anomaly";
+    case "unknown":
+      return "unknown";
+    default:
+      return unreachable(check);
+  }
+}
+
+export type OperationCounts = Record<RegisterOp["f"], Record<Outcome, number>>;
+
+export interface RecoveryStats {
+  readonly faults: number;
+  /** Faults after which the workload got a write through within the nemesis's wait. */
+  readonly recovered: number;
+  readonly medianMs: number | undefined;
+  readonly maxMs: number | undefined;
+}
+
+export interface ChaosReport {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly nemeses: readonly NemesisKind[];
+  readonly timeMs: number;
+  readonly concurrency: number;
+  readonly keys: readonly string[];
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly operations: OperationCounts;
+  readonly faults: readonly FaultRecord[];
+  /** Whether the healed cluster answered the final reads (false after an abort, or when it never came back). */
+  readonly healed: boolean;
+  readonly recoveryByKind: Partial<Record<NemesisKind, RecoveryStats>>;
+  readonly verdict: Verdict;
+  readonly check: RegisterCheckResult;
+  readonly checkMs: number;
+}
+
+export function countOperations(history: History): OperationCounts {
+  const zero = (): Record<Outcome, number> => ({ ok: 0, fail: 0, unknown: 0 });
+  const counts: OperationCounts = { read: zero(), write: zero(), cas: zero() };
+  for (const operation of history) counts[operation.op.f][operation.outcome]++;
+  return counts;
+}
+
+export function recoveryByKind(faults: readonly FaultRecord[]): Partial<Record<NemesisKind, RecoveryStats>> {
+  const byKind: Partial<Record<NemesisKind, RecoveryStats>> = {};
+  for (const kind of new Set(faults.map((f) => f.kind))) {
+    const ofKind = faults.filter((f) => f.kind === kind);
+    const times = ofKind.flatMap((f) => (f.recoveryMs === undefined ? [] : [f.recoveryMs])).sort((a, b) => a - b);
+    byKind[kind] = { faults: ofKind.length, recovered: times.length, medianMs: median(times), maxMs: times.at(-1) };
+  }
+  return byKind;
+}
+
+function median(sorted: readonly number[]): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export function formatSummary(report: ChaosReport): string {
+  const ms = (value: number | undefined) => (value === undefined ? "-" : `${Math.round(value)} ms`);
+  const lines = [
+    `keel chaos: seed ${report.seed}, ${report.nodes} nodes, nemeses ${report.nemeses.join(",")}, ` +
+      `${report.concurrency} processes on ${report.keys.length} keys, ${Math.round(report.durationMs / 1000)} s`,
+    "operations (ok / fail / unknown):",
+  ];
+  for (const [f, counts] of Object.entries(report.operations)) {
+    lines.push(`  ${f.padEnd(6)} ${counts.ok} / ${counts.fail} / ${counts.unknown}`);
+  }
+  lines.push(`faults (${report.faults.length}):`);
+  for (const fault of report.faults) lines.push(`  ${describeFault(fault)}`);
+  lines.push("recovery (fault start → first acknowledged write invoked after it):");
+  for (const [kind, stats] of Object.entries(report.recoveryByKind)) {
+    lines.push(
+      `  ${kind.padEnd(13)} ${stats.recovered}/${stats.faults} recovered, median ${ms(stats.medianMs)}, max ${ms(stats.maxMs)}`,
+    );
+  }
+  if (!report.healed) lines.push("the cluster did not answer the final reads (aborted, or it never healed)");
+  lines.push(`check (${ms(report.checkMs)}): ${formatRegisterCheckResult(report.check)}`);
+  if (report.verdict !== "valid") lines.push(`replay with --seed ${report.seed}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,64 @@
+/**
+ * The nemesis's plan: which fault comes next, how long the cluster stays quiet before it and how
+ * long the fault lasts. Pure and seeded: the same seed and kinds give the same schedule (the
+ * target member is drawn here too, and resolved against the live cluster only for leader faults).
+ */
+import { Random } from "./random.js";
+
+export const NEMESIS_KINDS = ["kill", "kill-leader", "kill-all", "pause", "pause-leader"] as const;
+export type NemesisKind = (typeof NEMESIS_KINDS)[number];
+
+export function isNemesisKind(name: string): name is NemesisKind {
+  return (NEMESIS_KINDS as readonly string[]).includes(name);
+}
+
+export interface FaultPlan {
+  readonly kind: NemesisKind;
+  /** How long the healed cluster runs the workload undisturbed before this fault. */
+  readonly quietMs: number;
+  /** How long members stay down (kill) or stopped (pause) before they are restarted or continued. */
+  readonly faultMs: number;
+  /** In [0, 1): picks the member for `kill` and `pause` (index into the member list). */
+  readonly targetDraw: number;
+}
+
+/**
+ * A pause must outlast the leader's syncLimit (400–500 ms in tests) by far, so that the ensemble
+ * notices and, for the leader, elects another; kills are short or long downtimes alike.
+ */
+const FAULT_MS: Readonly<Record<NemesisKind, readonly [number, number]>> = {
+  kill: [500, 3000],
+  "kill-leader": [500, 3000],
+  "kill-all": [500, 2000],
+  pause: [2000, 5000],
+  "pause-leader": [2000, 5000],
+};
+const QUIET_MS: readonly [number, number] = [1500, 3000];
+
+/**
+ * An endless schedule. Kinds come in rounds, each round a fresh shuffle of every requested kind, so
+ * the first `kinds.length` faults inject each kind once whatever the seed.
+ */
+export function* faultSchedule(seed: number, kinds: readonly NemesisKind[]): Generator<FaultPlan, never> {
+  if (kinds.length === 0) throw new Error("faultSchedule needs at least one nemesis kind");
+  const random = new Random(seed);
+  for (;;) {
+    for (const kind of random.shuffled(kinds)) {
+      const [faultMin, faultMax] = FAULT_MS[kind];
+      yield {
+        kind,
+        quietMs: random.between(QUIET_MS[0], QUIET_MS[1]),
+        faultMs: random.between(faultMin, faultMax),
+        targetDraw: random.next(),
+      };
+    }
+  }
+}
+
+/** The first `count` faults of a schedule (for printing and tests). */
+export function firstFaults(seed: number, kinds: readonly NemesisKind[], count: number): FaultPlan[] {
+  const plans: FaultPlan[] = [];
+  const schedule = faultSchedule(seed, kinds);
+  while (plans.length < count) plans.push(schedule.next().value);
+  return plans;
+}
