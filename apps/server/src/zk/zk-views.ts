@@ -4,6 +4,7 @@
  */
 import {
   type Acl,
+  CREATE_MODES,
   type CreateMode,
   ERROR_CODES,
   isKeelError,
@@ -35,19 +36,9 @@ export function zkStat(stat: Stat): ZkStat {
   };
 }
 
-/** CreateMode flags 0–6 (docs/zookeeper-wire.md, "Create modes"); undefined for any other value. */
-const MODES_BY_FLAG: readonly CreateMode[] = [
-  "persistent",
-  "ephemeral",
-  "persistentSequential",
-  "ephemeralSequential",
-  "container",
-  "ttl",
-  "ttlSequential",
-];
-
+/** CreateMode flags 0–6 (docs/zookeeper-wire.md, "Create modes"): core's CREATE_MODES is in flag order. */
 export function createModeOfFlags(flags: number): CreateMode | undefined {
-  return MODES_BY_FLAG[flags];
+  return Number.isInteger(flags) && flags >= 0 ? CREATE_MODES[flags] : undefined;
 }
 
 export function aclOfZk(acl: readonly ZkAcl[]): Acl {
