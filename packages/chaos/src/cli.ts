@@ -5,12 +5,22 @@
  * Ctrl-C ends the run early (the history so far is checked and the processes cleaned up).
  */
 import { parseArgs } from "node:util";
+import { assertCanBuildNetworks } from "./harness/namespaced-backend.js";
 import { runChaos } from "./harness/run.js";
-import { isNemesisKind, NEMESIS_KINDS, type NemesisKind } from "./harness/schedule.js";
+import {
+  ALL_NEMESIS_KINDS,
+  isNemesisKind,
+  isNetworkNemesisKind,
+  NETWORK_NEMESIS_KINDS,
+  type NemesisKind,
+  PROCESS_NEMESIS_KINDS,
+} from "./harness/schedule.js";
 
 const USAGE = `usage: npm run chaos -w @keel/chaos -- [options]
   --time SECONDS        workload time (default 600); the run lasts until each nemesis kind was injected once
-  --nemesis LIST        all | comma-separated kinds of ${NEMESIS_KINDS.join(", ")} (default all)
+  --nemesis LIST        all | comma-separated kinds (default all) of
+                          process faults: ${PROCESS_NEMESIS_KINDS.join(", ")}
+                          network faults (root only): ${NETWORK_NEMESIS_KINDS.join(", ")}
   --seed N              replay a run's schedule and choices (default: a fresh seed, printed)
   --nodes 3|5           ensemble size (default 3)
   --concurrency N       client processes (default 5)
@@ -19,7 +29,7 @@ const USAGE = `usage: npm run chaos -w @keel/chaos -- [options]
                         (default packages/chaos/results/<time>-<seed>/)`;
 
 function parseNemeses(value: string): NemesisKind[] {
-  if (value === "all") return [...NEMESIS_KINDS];
+  if (value === "all") return [...ALL_NEMESIS_KINDS];
   const kinds = value.split(",").map((name) => name.trim());
   for (const kind of kinds) if (!isNemesisKind(kind)) throw new Error(`unknown nemesis "${kind}"`);
   return kinds as NemesisKind[];
@@ -52,6 +62,16 @@ async function main(): Promise<number> {
   }
   const nodes = parseInteger("nodes", values.nodes, 3);
   if (nodes !== 3 && nodes !== 5) throw new Error(`--nodes must be 3 or 5, got ${nodes}`);
+  const nemeses = parseNemeses(values.nemesis ?? "all");
+  if (nemeses.some(isNetworkNemesisKind)) {
+    try {
+      assertCanBuildNetworks();
+    } catch (error) {
+      // Not a harness failure worth a stack trace: say what to do instead.
+      console.error(`keel chaos: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   const seedOption = values.seed === undefined ? {} : { seed: parseInteger("seed", values.seed, 0) };
   const controller = new AbortController();
   process.once("SIGINT", () => {
@@ -63,7 +83,7 @@ async function main(): Promise<number> {
   const result = await runChaos({
     ...seedOption,
     timeMs: parseInteger("time", values.time, 600) * 1000,
-    nemeses: parseNemeses(values.nemesis ?? "all"),
+    nemeses,
     nodes,
     concurrency: parseInteger("concurrency", values.concurrency, 5),
     keyCount: parseInteger("keys", values.keys, 3),

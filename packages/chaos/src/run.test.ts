@@ -12,7 +12,7 @@ import { expect, it } from "vitest";
 import { formatRegisterCheckResult } from "./checkers/index.js";
 import { describeFault } from "./harness/nemesis.js";
 import { runChaos } from "./harness/run.js";
-import { NEMESIS_KINDS } from "./harness/schedule.js";
+import { PROCESS_NEMESIS_KINDS } from "./harness/schedule.js";
 
 /** Fixed, so a failure replays: `npm run chaos -w @keel/chaos -- --time 60 --seed 20261202`. */
 const SEED = 20261202;
@@ -25,7 +25,7 @@ it("a 60 s run under every nemesis stays linearizable and recovers after each fa
   const { report, history, summary } = await runChaos({
     seed: SEED,
     timeMs: 60_000,
-    nemeses: NEMESIS_KINDS,
+    nemeses: PROCESS_NEMESIS_KINDS,
     nodes: 3,
     resultsDir,
     log: (line) => console.log(line),
@@ -34,7 +34,7 @@ it("a 60 s run under every nemesis stays linearizable and recovers after each fa
 
   expect(report.verdict, formatRegisterCheckResult(report.check)).toBe("valid");
   expect(report.healed).toBe(true);
-  expect(new Set(report.faults.map((fault) => fault.kind))).toEqual(new Set(NEMESIS_KINDS));
+  expect(new Set(report.faults.map((fault) => fault.kind))).toEqual(new Set(PROCESS_NEMESIS_KINDS));
   for (const f of ["read", "write", "cas"] as const) expect(report.operations[f].ok, f).toBeGreaterThan(0);
   for (const fault of report.faults) {
     expect(fault.healedMs, describeFault(fault)).toBeDefined();

@@ -1,33 +1,54 @@
 /**
- * The ensemble under test: real `keel-server` processes from @keel/testkit, plus what the nemesis
- * did to them (which members are down, which are stopped), so that healing and cleanup know what
- * to undo. A SIGSTOPped process cannot exit on its own, so `close()` continues paused members first.
+ * The ensemble under test, on either backend (cluster-backend.ts), plus what the nemesis did to it
+ * (which members are down, which are stopped, whether the network is cut or delayed), so that
+ * healing and cleanup know what to undo. A SIGSTOPped process cannot exit on its own, so `close()`
+ * continues paused members first.
  */
-import { Ensemble } from "@keel/testkit";
+import { type ClusterBackend, startLocalBackend } from "./cluster-backend.js";
+import { startNamespacedBackend } from "./namespaced-backend.js";
+import type { Random } from "./random.js";
 
 export type MemberState = "up" | "down" | "paused";
 
 /** Generous for a busy 2-core machine: a restart replays SQLite and holds an election. */
 const LEADER_WAIT_MS = 120_000;
+/** The `delay` nemesis: one member's peer traffic, each way (lab.delay). */
+export const PEER_DELAY_MS = 20;
+export const PEER_DELAY_JITTER_MS = 10;
+
+export interface ChaosClusterOptions {
+  /** Run the members in a NetworkLab (root only) so that network faults are possible. */
+  readonly network: boolean;
+  /** Seeds the delay relay's jitter. */
+  readonly random: Random;
+  readonly log: (line: string) => void;
+}
 
 export class ChaosCluster {
   private readonly states = new Map<number, MemberState>();
+  /** Whether partition or delay rules may be in place. */
+  private networkFaulted = false;
 
-  private constructor(private readonly ensemble: Ensemble) {
-    for (const member of ensemble.members) this.states.set(member.id, "up");
+  private constructor(private readonly backend: ClusterBackend) {
+    for (const id of backend.memberIds) this.states.set(id, "up");
   }
 
-  static async start(nodes: number): Promise<ChaosCluster> {
+  static async start(nodes: number, options: ChaosClusterOptions): Promise<ChaosCluster> {
     if (nodes !== 3 && nodes !== 5) throw new Error(`nodes must be 3 or 5, got ${nodes}`);
-    return new ChaosCluster(await Ensemble.start({ voters: nodes }));
+    const backend = options.network ? await startNamespacedBackend(nodes, options) : await startLocalBackend(nodes);
+    return new ChaosCluster(backend);
   }
 
   get memberIds(): number[] {
-    return this.ensemble.members.map((m) => m.id);
+    return [...this.backend.memberIds];
+  }
+
+  get hasNetwork(): boolean {
+    return this.backend.lab !== undefined;
   }
 
   clientUrl(id: number): string {
-    return this.ensemble.member(id).clientUrl;
+    return this.backend.clientUrl(id);
   }
 
   stateOf(id: number): MemberState {
@@ -41,36 +62,62 @@ export class ChaosCluster {
     if (this.memberIds.some((id) => this.stateOf(id) === "paused")) {
       throw new Error("waitForLeader with a paused member would wait for a process that cannot answer");
     }
-    return this.ensemble.waitForLeader({ timeoutMs });
+    return this.backend.waitForLeader(timeoutMs);
   }
 
   /** kill -9: no chance to flush or say goodbye. */
   async kill(id: number): Promise<void> {
     if (this.stateOf(id) !== "up") throw new Error(`kill ${id}: member is ${this.stateOf(id)}`);
-    await this.ensemble.kill(id, "SIGKILL");
+    await this.backend.kill(id);
     this.states.set(id, "down");
   }
 
   restart(id: number): void {
     if (this.stateOf(id) !== "down") throw new Error(`restart ${id}: member is ${this.stateOf(id)}`);
-    this.ensemble.startMember(id);
+    this.backend.startMember(id);
     this.states.set(id, "up");
   }
 
   pause(id: number): void {
     if (this.stateOf(id) !== "up") throw new Error(`pause ${id}: member is ${this.stateOf(id)}`);
-    this.signal(id, "SIGSTOP");
+    this.backend.signal(id, "SIGSTOP");
     this.states.set(id, "paused");
   }
 
   resume(id: number): void {
     if (this.stateOf(id) !== "paused") throw new Error(`resume ${id}: member is ${this.stateOf(id)}`);
-    this.signal(id, "SIGCONT");
+    this.backend.signal(id, "SIGCONT");
     this.states.set(id, "up");
   }
 
-  /** Undoes every fault still in place: continues paused members and restarts dead ones. */
+  /** `side` and the other members cannot reach each other (the harness still reaches everyone). */
+  cutOff(side: readonly number[]): void {
+    for (const id of side) this.stateOf(id);
+    const rest = this.memberIds.filter((id) => !side.includes(id));
+    if (side.length === 0 || rest.length === 0) throw new Error(`cutOff [${side.join(",")}]: both sides need members`);
+    this.networkFaulted = true;
+    this.network().partition([side, rest]);
+  }
+
+  /** `a` and `b` cannot see each other; every other member sees both. */
+  bridge(a: number, b: number): void {
+    this.networkFaulted = true;
+    this.network().bridgePartition(a, b);
+  }
+
+  /** Delays `id`'s peer traffic by PEER_DELAY_MS ± PEER_DELAY_JITTER_MS each way. */
+  async delay(id: number): Promise<void> {
+    this.stateOf(id);
+    this.networkFaulted = true;
+    await this.network().delay(id, PEER_DELAY_MS, PEER_DELAY_JITTER_MS);
+  }
+
+  /** Undoes every fault still in place: heals the network, continues paused members, restarts dead ones. */
   heal(): void {
+    if (this.networkFaulted) {
+      this.network().heal();
+      this.networkFaulted = false;
+    }
     for (const id of this.memberIds) {
       if (this.stateOf(id) === "paused") this.resume(id);
       else if (this.stateOf(id) === "down") this.restart(id);
@@ -79,12 +126,12 @@ export class ChaosCluster {
 
   async close(): Promise<void> {
     for (const id of this.memberIds) if (this.stateOf(id) === "paused") this.resume(id);
-    await this.ensemble.close();
+    await this.backend.close();
   }
 
-  private signal(id: number, signal: "SIGSTOP" | "SIGCONT"): void {
-    const child = this.ensemble.member(id).process;
-    if (!child || !this.ensemble.isRunning(id)) throw new Error(`${signal} ${id}: no running process`);
-    child.kill(signal);
+  private network() {
+    const lab = this.backend.lab;
+    if (lab === undefined) throw new Error("network faults need a cluster started with { network: true } (as root)");
+    return lab;
   }
 }

@@ -1,24 +1,29 @@
 /**
  * Runs the fault schedule against the cluster while the workload runs: before each fault the
- * cluster is left quiet, then the fault is injected, held, undone, and the nemesis waits for the
+ * cluster is left quiet, then the fault (on processes or on the network between members) is
+ * injected, held, undone, and the nemesis waits for the
  * cluster to heal (a ready leader) and for the workload to get a write through before going on.
  * Each fault's times are on the run's clock, so they line up with the history.
  */
 import type { ChaosCluster } from "./cluster.js";
 import type { RunClock } from "./history-recorder.js";
+import { Random } from "./random.js";
 import type { FaultPlan, NemesisKind } from "./schedule.js";
 import { pollFor, sleep, unreachable } from "./util.js";
 
 export interface FaultRecord {
   readonly index: number;
   readonly kind: NemesisKind;
-  /** The members hit. */
+  /**
+   * The members hit: the killed, stopped, cut-off (isolate, the minority of majority-minority) or
+   * delayed ones; for `bridge`, the two that cannot see each other.
+   */
   readonly targets: readonly number[];
   /** The leader just before the fault. */
   readonly leaderBefore: number;
-  /** When the first member was killed or stopped. */
+  /** When the fault began: the first signal, or just before the network rules went in. */
   readonly startMs: number;
-  /** When the last member was restarted or continued. */
+  /** When the fault was undone: the last restart or continue, or the network heal. */
   readonly endMs: number;
   /** When, after `endMs`, every member was ready under one leader (undefined: never within the wait). */
   readonly healedMs: number | undefined;
@@ -68,9 +73,7 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
   const leaderBefore = await cluster.waitForLeader();
   const targets = chooseTargets(plan, cluster.memberIds, leaderBefore);
   const startMs = clock.now();
-  // Every signal goes out in this turn, so "all at once" is: no member outlives another by a write.
-  if (isPause(plan.kind)) for (const id of targets) cluster.pause(id);
-  else await Promise.all(targets.map((id) => cluster.kill(id)));
+  await inject(cluster, plan.kind, targets);
   await sleep(plan.faultMs);
   const endMs = clock.now();
   const unhealed = { index, kind: plan.kind, targets, leaderBefore, startMs, endMs };
@@ -92,23 +95,59 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
   };
 }
 
-function chooseTargets(plan: FaultPlan, memberIds: readonly number[], leader: number): number[] {
-  switch (plan.kind) {
+async function inject(cluster: ChaosCluster, kind: NemesisKind, targets: readonly number[]): Promise<void> {
+  switch (kind) {
     case "kill":
-    case "pause":
-      return [memberIds[Math.floor(plan.targetDraw * memberIds.length)] as number];
     case "kill-leader":
-    case "pause-leader":
-      return [leader];
     case "kill-all":
-      return [...memberIds];
+      // Every signal goes out in this turn, so "all at once" is: no member outlives another by a write.
+      await Promise.all(targets.map((id) => cluster.kill(id)));
+      return;
+    case "pause":
+    case "pause-leader":
+      for (const id of targets) cluster.pause(id);
+      return;
+    case "isolate":
+    case "isolate-leader":
+    case "majority-minority":
+      cluster.cutOff(targets);
+      return;
+    case "bridge":
+      cluster.bridge(targets[0] as number, targets[1] as number);
+      return;
+    case "delay":
+      await cluster.delay(targets[0] as number);
+      return;
     default:
-      return unreachable(plan.kind);
+      return unreachable(kind);
   }
 }
 
-function isPause(kind: NemesisKind): boolean {
-  return kind === "pause" || kind === "pause-leader";
+function chooseTargets(plan: FaultPlan, memberIds: readonly number[], leader: number): number[] {
+  const drawn = memberIds[Math.floor(plan.targetDraw * memberIds.length)] as number;
+  // The same draw, as a seed, orders the members for the faults that need more than one.
+  const shuffled = () => new Random(Math.floor(plan.targetDraw * 2 ** 32)).shuffled(memberIds);
+  switch (plan.kind) {
+    case "kill":
+    case "pause":
+    case "isolate":
+    case "delay":
+      return [drawn];
+    case "kill-leader":
+    case "pause-leader":
+    case "isolate-leader":
+      return [leader];
+    case "kill-all":
+      return [...memberIds];
+    case "majority-minority":
+      // 1 of 3, 2 of 5: the side that loses quorum.
+      return shuffled().slice(0, Math.floor(memberIds.length / 2));
+    case "bridge":
+      // The two that cannot see each other; everyone else sees both.
+      return shuffled().slice(0, 2);
+    default:
+      return unreachable(plan.kind);
+  }
 }
 
 export function describeFault(fault: FaultRecord): string {

@@ -5,8 +5,11 @@
 import { formatRegisterCheckResult, type RegisterCheckResult } from "../checkers/index.js";
 import type { History, Outcome, RegisterOp } from "../history.js";
 import { describeFault, type FaultRecord } from "./nemesis.js";
-import type { NemesisKind } from "./schedule.js";
+import { ALL_NEMESIS_KINDS, type NemesisKind } from "./schedule.js";
 import { unreachable } from "./util.js";
+
+/** The longest kind name, so that the recovery table lines up. */
+const KIND_WIDTH = Math.max(...ALL_NEMESIS_KINDS.map((kind) => kind.length));
 
 export type Verdict = "valid" | "anomaly" | "unknown";
 
@@ -91,7 +94,7 @@ export function formatSummary(report: ChaosReport): string {
   lines.push("recovery (fault start → first acknowledged write invoked after it):");
   for (const [kind, stats] of Object.entries(report.recoveryByKind)) {
     lines.push(
-      `  ${kind.padEnd(13)} ${stats.recovered}/${stats.faults} recovered, median ${ms(stats.medianMs)}, max ${ms(stats.maxMs)}`,
+      `  ${kind.padEnd(KIND_WIDTH)} ${stats.recovered}/${stats.faults} recovered, median ${ms(stats.medianMs)}, max ${ms(stats.maxMs)}`,
     );
   }
   if (!report.healed) lines.push("the cluster did not answer the final reads (aborted, or it never healed)");

@@ -1,5 +1,6 @@
 /**
- * One chaos run: start a cluster, create the registers, run the workload and the nemesis together
+ * One chaos run: start a cluster (in a private network when a network nemesis is asked for),
+ * create the registers, run the workload and the nemesis together
  * until the time is up and every requested fault kind was injected once, heal, read every register
  * once more, stop the cluster, check the history and write the report.
  */
@@ -15,7 +16,7 @@ import { type FaultRecord, runNemesis } from "./nemesis.js";
 import { newSeed, Random } from "./random.js";
 import { REGISTER_KEY_PREFIX, RegisterWorkload, registerKeys } from "./register-workload.js";
 import { type ChaosReport, countOperations, formatSummary, recoveryByKind, verdictOf } from "./report.js";
-import { faultSchedule, type NemesisKind } from "./schedule.js";
+import { faultSchedule, isNetworkNemesisKind, type NemesisKind } from "./schedule.js";
 import { sleep } from "./util.js";
 
 export interface ChaosOptions {
@@ -54,10 +55,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const keys = registerKeys(options.keyCount ?? DEFAULTS.keyCount);
   const signal = options.signal ?? new AbortController().signal;
   const random = new Random(seed);
+  // Forked in this order so that a process-only run replays the workload it did before networks.
+  const workloadRandom = random.fork(1);
   const startedAt = new Date();
   log(`keel chaos: seed ${seed} (replay with --seed ${seed})`);
 
-  const cluster = await ChaosCluster.start(options.nodes);
+  // Network faults need the members in namespaces; the cluster (and its lab) is closed in the finally below.
+  const cluster = await ChaosCluster.start(options.nodes, {
+    network: options.nemeses.some(isNetworkNemesisKind),
+    random: random.fork(2),
+    log,
+  });
   let history: History;
   let faults: FaultRecord[];
   let durationMs: number;
@@ -76,7 +84,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         memberUrls,
         callTimeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
         thinkMsMax: options.thinkMsMax ?? DEFAULTS.thinkMsMax,
-        random: random.fork(1),
+        random: workloadRandom,
       },
       recorder,
     );

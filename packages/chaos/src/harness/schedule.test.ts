@@ -4,18 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { Random } from "./random.js";
-import { firstFaults, NEMESIS_KINDS, type NemesisKind } from "./schedule.js";
+import { ALL_NEMESIS_KINDS, firstFaults, isNetworkNemesisKind, type NemesisKind } from "./schedule.js";
 
 describe("faultSchedule", () => {
   it("replays the same schedule from the same seed", () => {
-    expect(firstFaults(1234, NEMESIS_KINDS, 40)).toEqual(firstFaults(1234, NEMESIS_KINDS, 40));
+    expect(firstFaults(1234, ALL_NEMESIS_KINDS, 40)).toEqual(firstFaults(1234, ALL_NEMESIS_KINDS, 40));
   });
 
   it("gives another schedule for another seed", () => {
-    expect(firstFaults(1234, NEMESIS_KINDS, 40)).not.toEqual(firstFaults(1235, NEMESIS_KINDS, 40));
+    expect(firstFaults(1234, ALL_NEMESIS_KINDS, 40)).not.toEqual(firstFaults(1235, ALL_NEMESIS_KINDS, 40));
   });
 
-  it.each([[NEMESIS_KINDS], [["kill", "pause"] as const], [["kill-all"] as const]])(
+  it.each([[ALL_NEMESIS_KINDS], [["kill", "pause"] as const], [["kill-all"] as const]])(
     "injects every kind once per round of %j",
     (kinds: readonly NemesisKind[]) => {
       const faults = firstFaults(99, kinds, kinds.length * 4);
@@ -26,10 +26,11 @@ describe("faultSchedule", () => {
     },
   );
 
-  it("holds pauses far longer than a syncLimit (400–500 ms) and keeps every duration positive", () => {
-    for (const fault of firstFaults(7, NEMESIS_KINDS, 200)) {
+  it("holds pauses and network faults far longer than a syncLimit (400–500 ms) and keeps every duration positive", () => {
+    for (const fault of firstFaults(7, ALL_NEMESIS_KINDS, 200)) {
       expect(fault.quietMs).toBeGreaterThan(0);
-      expect(fault.faultMs).toBeGreaterThan(fault.kind.startsWith("pause") ? 1500 : 0);
+      const outlastsSyncLimit = fault.kind.startsWith("pause") || isNetworkNemesisKind(fault.kind);
+      expect(fault.faultMs).toBeGreaterThan(outlastsSyncLimit ? 1500 : 0);
       expect(fault.targetDraw).toBeGreaterThanOrEqual(0);
       expect(fault.targetDraw).toBeLessThan(1);
     }

@@ -5,26 +5,39 @@
  */
 import { Random } from "./random.js";
 
-export const NEMESIS_KINDS = ["kill", "kill-leader", "kill-all", "pause", "pause-leader"] as const;
-export type NemesisKind = (typeof NEMESIS_KINDS)[number];
+/** Faults on the server processes: work on any backend. */
+export const PROCESS_NEMESIS_KINDS = ["kill", "kill-leader", "kill-all", "pause", "pause-leader"] as const;
+/** Faults on the links between members: need the members in a NetworkLab (root). */
+export const NETWORK_NEMESIS_KINDS = ["isolate", "isolate-leader", "majority-minority", "bridge", "delay"] as const;
+/** Every kind: what `--nemesis all` asks for. */
+export const ALL_NEMESIS_KINDS = [...PROCESS_NEMESIS_KINDS, ...NETWORK_NEMESIS_KINDS] as const;
+export type NemesisKind = (typeof ALL_NEMESIS_KINDS)[number];
+export type NetworkNemesisKind = (typeof NETWORK_NEMESIS_KINDS)[number];
 
 export function isNemesisKind(name: string): name is NemesisKind {
-  return (NEMESIS_KINDS as readonly string[]).includes(name);
+  return (ALL_NEMESIS_KINDS as readonly string[]).includes(name);
+}
+
+export function isNetworkNemesisKind(kind: NemesisKind): kind is NetworkNemesisKind {
+  return (NETWORK_NEMESIS_KINDS as readonly string[]).includes(kind);
 }
 
 export interface FaultPlan {
   readonly kind: NemesisKind;
   /** How long the healed cluster runs the workload undisturbed before this fault. */
   readonly quietMs: number;
-  /** How long members stay down (kill) or stopped (pause) before they are restarted or continued. */
+  /** How long members stay down (kill), stopped (pause) or cut off or delayed (network) before it is undone. */
   readonly faultMs: number;
-  /** In [0, 1): picks the member for `kill` and `pause` (index into the member list). */
+  /**
+   * In [0, 1): picks the member for `kill`, `pause`, `isolate` and `delay` (index into the member
+   * list), and seeds the member shuffle that picks the sides of `majority-minority` and `bridge`.
+   */
   readonly targetDraw: number;
 }
 
 /**
- * A pause must outlast the leader's syncLimit (400–500 ms in tests) by far, so that the ensemble
- * notices and, for the leader, elects another; kills are short or long downtimes alike.
+ * A pause or a network fault must outlast the leader's syncLimit (400–500 ms in tests) by far, so
+ * that the ensemble notices and, for the leader, elects another; kills are short or long downtimes alike.
  */
 const FAULT_MS: Readonly<Record<NemesisKind, readonly [number, number]>> = {
   kill: [500, 3000],
@@ -32,6 +45,11 @@ const FAULT_MS: Readonly<Record<NemesisKind, readonly [number, number]>> = {
   "kill-all": [500, 2000],
   pause: [2000, 5000],
   "pause-leader": [2000, 5000],
+  isolate: [2000, 5000],
+  "isolate-leader": [2000, 5000],
+  "majority-minority": [2000, 5000],
+  bridge: [2000, 5000],
+  delay: [2000, 5000],
 };
 const QUIET_MS: readonly [number, number] = [1500, 3000];
 
