@@ -26,7 +26,9 @@ import {
   encodeConnectResponse,
   encodeNotification,
   encodeReply,
+  errorCodeFromNumber,
   type KeelError,
+  retryRuleOf,
   SESSION_NONE,
   type SessionId,
   sessionId,
@@ -50,14 +52,14 @@ export const ZK_OUTSTANDING_PER_CONNECTION_MAX = 1000;
 /** Reply bytes queued for a client that does not read before it is closed (a few max-size replies). */
 export const ZK_SEND_BACKLOG_BYTES_MAX = 16 * 1024 * 1024;
 /**
- * Write errors that leave the outcome unknown (no leader, a timeout, a fault). ZooKeeper clients
- * know these only as their own ConnectionLoss, so the connection closes instead of answering.
+ * Write errors that leave the outcome unknown: core's retry rule "unknown" (docs/errors.md), the
+ * one list the HTTP API answers by too. ZooKeeper clients know these only as their own
+ * ConnectionLoss, so the connection closes instead of answering.
  */
-const OUTCOME_UNKNOWN: ReadonlySet<number> = new Set([
-  ERROR_CODES.CONNECTIONLOSS,
-  ERROR_CODES.OPERATIONTIMEOUT,
-  ERROR_CODES.SYSTEMERROR,
-]);
+function outcomeUnknown(err: number): boolean {
+  const code = errorCodeFromNumber(err);
+  return code !== undefined && retryRuleOf(code) === "unknown";
+}
 
 /** A new connection must send its ConnectRequest (or a four-letter word) within this time. */
 export const ZK_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -469,7 +471,7 @@ export class ZkConnection implements PacedWorker {
           continue;
         case "write": {
           const answer = head.answer as ZkAnswer;
-          if (OUTCOME_UNKNOWN.has(answer.err)) {
+          if (outcomeUnknown(answer.err)) {
             // A ZooKeeper server never answers "maybe": it closes, and the client's ConnectionLoss
             // means exactly that (it resumes its session elsewhere and checks before retrying).
             this.close(`a write's outcome is unknown (error ${answer.err}); the client must check and retry`);
