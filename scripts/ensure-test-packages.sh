@@ -6,9 +6,9 @@
 #   Curator's jars and a JDK (Curator's test program is compiled at test time) for the ZooKeeper
 #   wire compatibility suite (packages/zk-compat);
 # - iproute2 and iptables: the fault harness (packages/chaos) partitions real servers in network
-#   namespaces.
+#   namespaces, and libfaketime steps their wall clocks (the clock-skew nemesis).
 set -euo pipefail
-needed=(chromium zookeeper python3-kazoo libcurator-framework-java libcurator-recipes-java openjdk-17-jdk-headless iproute2 iptables)
+needed=(chromium zookeeper python3-kazoo libcurator-framework-java libcurator-recipes-java openjdk-17-jdk-headless iproute2 iptables libfaketime)
 missing=()
 for pkg in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -13,6 +13,7 @@ import { ClientConnections } from "./api/client-connections.js";
 import { startClientServer } from "./api/client-server.js";
 import { KeelCoordinator } from "./api/coordinator.js";
 import type { ServerConfig } from "./config.js";
+import { monotonicEpochClock } from "./monotonic-clock.js";
 import { createServerMetrics } from "./ops/metrics.js";
 import { PeerNetwork } from "./peer/peer-network.js";
 import { ReplicaHost } from "./replica-host.js";
@@ -33,7 +34,7 @@ export async function startServer(options: {
   version: string;
 }): Promise<RunningServer> {
   const { config, logger, version } = options;
-  const clock = () => Date.now();
+  const clock = monotonicEpochClock();
   mkdirSync(config.dataDir, { recursive: true });
   const openStarted = performance.now();
   const store = openReplicaStore(config.dataDir, {

@@ -14,6 +14,13 @@ import { ERROR_POLICIES, keelErrorOf, RETRY_AFTER_SECONDS, retryOf, sendsRetryAf
 export interface ConnectionBudget {
   /** Watch streams open on this connection. */
   watchStreams: number;
+  /**
+   * WebSocket only: `performance.now()` when the client last sent a frame (a call, a keep-alive, a
+   * pong). A session attached to the connection is renewed only while its client is heard.
+   */
+  lastHeardMs?: number;
+  /** WebSocket only: sends a ping, which any live peer answers on its own (a frozen one cannot). */
+  probe?: () => void;
 }
 
 export interface ApiContext {

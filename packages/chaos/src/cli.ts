@@ -5,22 +5,29 @@
  * Ctrl-C ends the run early (the history so far is checked and the processes cleaned up).
  */
 import { parseArgs } from "node:util";
+import { assertCanSkewClocks } from "./harness/member-clocks.js";
 import { assertCanBuildNetworks } from "./harness/namespaced-backend.js";
 import { runChaos } from "./harness/run.js";
 import {
   ALL_NEMESIS_KINDS,
+  CLOCK_NEMESIS_KINDS,
+  isClockNemesisKind,
   isNemesisKind,
   isNetworkNemesisKind,
   NETWORK_NEMESIS_KINDS,
   type NemesisKind,
   PROCESS_NEMESIS_KINDS,
 } from "./harness/schedule.js";
+import { EXTRA_WORKLOAD_NAMES, type ExtraWorkloadName, isExtraWorkloadName } from "./workloads/registry.js";
 
 const USAGE = `usage: npm run chaos -w @keel/chaos -- [options]
   --time SECONDS        workload time (default 600); the run lasts until each nemesis kind was injected once
   --nemesis LIST        all | comma-separated kinds (default all) of
                           process faults: ${PROCESS_NEMESIS_KINDS.join(", ")}
                           network faults (root only): ${NETWORK_NEMESIS_KINDS.join(", ")}
+                          wall-clock steps (libfaketime): ${CLOCK_NEMESIS_KINDS.join(", ")}
+  --workload LIST       all | none | comma-separated (default all) of ${EXTRA_WORKLOAD_NAMES.join(", ")};
+                          the register workload always runs
   --seed N              replay a run's schedule and choices (default: a fresh seed, printed)
   --nodes 3|5           ensemble size (default 3)
   --concurrency N       client processes (default 5)
@@ -33,6 +40,14 @@ function parseNemeses(value: string): NemesisKind[] {
   const kinds = value.split(",").map((name) => name.trim());
   for (const kind of kinds) if (!isNemesisKind(kind)) throw new Error(`unknown nemesis "${kind}"`);
   return kinds as NemesisKind[];
+}
+
+function parseWorkloads(value: string): ExtraWorkloadName[] {
+  if (value === "all") return [...EXTRA_WORKLOAD_NAMES];
+  if (value === "none") return [];
+  const names = value.split(",").map((name) => name.trim());
+  for (const name of names) if (!isExtraWorkloadName(name)) throw new Error(`unknown workload "${name}"`);
+  return names as ExtraWorkloadName[];
 }
 
 function parseInteger(name: string, value: string | undefined, fallback: number): number {
@@ -48,6 +63,7 @@ async function main(): Promise<number> {
     options: {
       time: { type: "string" },
       nemesis: { type: "string" },
+      workload: { type: "string" },
       seed: { type: "string" },
       nodes: { type: "string" },
       concurrency: { type: "string" },
@@ -63,14 +79,13 @@ async function main(): Promise<number> {
   const nodes = parseInteger("nodes", values.nodes, 3);
   if (nodes !== 3 && nodes !== 5) throw new Error(`--nodes must be 3 or 5, got ${nodes}`);
   const nemeses = parseNemeses(values.nemesis ?? "all");
-  if (nemeses.some(isNetworkNemesisKind)) {
-    try {
-      assertCanBuildNetworks();
-    } catch (error) {
-      // Not a harness failure worth a stack trace: say what to do instead.
-      console.error(`keel chaos: ${(error as Error).message}`);
-      return 2;
-    }
+  try {
+    if (nemeses.some(isNetworkNemesisKind)) assertCanBuildNetworks();
+    if (nemeses.some(isClockNemesisKind)) assertCanSkewClocks();
+  } catch (error) {
+    // Not a harness failure worth a stack trace: say what to do instead.
+    console.error(`keel chaos: ${(error as Error).message}`);
+    return 2;
   }
   const seedOption = values.seed === undefined ? {} : { seed: parseInteger("seed", values.seed, 0) };
   const controller = new AbortController();
@@ -84,6 +99,7 @@ async function main(): Promise<number> {
     ...seedOption,
     timeMs: parseInteger("time", values.time, 600) * 1000,
     nemeses,
+    workloads: parseWorkloads(values.workload ?? "all"),
     nodes,
     concurrency: parseInteger("concurrency", values.concurrency, 5),
     keyCount: parseInteger("keys", values.keys, 3),

@@ -1,6 +1,7 @@
-// The bounded chaos run both run tests make (process faults; network faults), and the checks they
-// share: a linearizable history, every requested kind injected, ok reads, writes and cas, every
-// fault healed and followed by an acknowledged write, and one final ok read per key.
+// The bounded chaos run both run tests make (process and clock faults; network faults), and the
+// checks they share: a linearizable register history and every other workload's checker valid,
+// every requested kind injected, ok reads, writes and cas, every fault healed and followed by an
+// acknowledged write, and one final ok read per key.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { formatRegisterCheckResult } from "./checkers/index.js";
 import { describeFault } from "./harness/nemesis.js";
 import { type ChaosResult, runChaos } from "./harness/run.js";
 import type { NemesisKind } from "./harness/schedule.js";
+import { EXTRA_WORKLOAD_NAMES } from "./workloads/registry.js";
 
 export async function runAndCheckChaos(options: {
   readonly name: string;
@@ -29,7 +31,11 @@ export async function runAndCheckChaos(options: {
   const { report, history, summary } = result;
   console.log(summary);
 
-  expect(report.verdict, formatRegisterCheckResult(report.check)).toBe("valid");
+  expect(report.verdict, summary).toBe("valid");
+  expect(formatRegisterCheckResult(report.check)).toMatch(/^linearizable/);
+  expect(report.workloadChecks.map((check) => [check.checker, check.verdict])).toEqual(
+    EXTRA_WORKLOAD_NAMES.map((checker) => [checker, "valid"]),
+  );
   expect(report.healed).toBe(true);
   expect(new Set(report.faults.map((fault) => fault.kind))).toEqual(new Set(options.nemeses));
   for (const f of ["read", "write", "cas"] as const) expect(report.operations[f].ok, f).toBeGreaterThan(0);

@@ -29,6 +29,8 @@ export interface EnsembleOptions {
   verbose?: boolean;
   /** Flags for node itself, before the server's entry (e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/p"]). */
   nodeArgs?: readonly string[];
+  /** Extra environment for member `id`'s process (e.g. libfaketime's variables for a skewed wall clock). */
+  memberEnv?: (id: number) => Readonly<Record<string, string>>;
 }
 
 export interface Member {
@@ -66,6 +68,7 @@ export class Ensemble {
       serverArgs: options.serverArgs ?? [],
       verbose: options.verbose ?? false,
       nodeArgs: options.nodeArgs ?? [],
+      memberEnv: options.memberEnv ?? (() => ({})),
     };
     const count = full.voters + full.observers;
     const ports = await freePorts(count * 3);
@@ -143,6 +146,7 @@ export class Ensemble {
     }
     member.process = spawn(process.execPath, [...this.options.nodeArgs, serverEntry(), ...this.argsFor(id)], {
       stdio: this.options.verbose ? "inherit" : ["ignore", "ignore", "pipe"],
+      env: { ...process.env, ...this.options.memberEnv(id) },
     });
     member.process.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server ${id}] ${chunk.toString()}`));
   }

@@ -11,7 +11,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type ApiContext, apiResponseMeta, appRouter, type Coordinator, RETRY_AFTER_SECONDS } from "@keel/api";
+import {
+  type ApiContext,
+  apiResponseMeta,
+  appRouter,
+  type ConnectionBudget,
+  type Coordinator,
+  RETRY_AFTER_SECONDS,
+} from "@keel/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
@@ -102,6 +109,22 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     watchStreamsMax: options.watchStreamsMax,
     clientAddress: clientAddressOf(req),
   });
+  // Over WebSocket the connection also remembers when its client was last heard (session-attach.ts).
+  const createWebSocketContext = ({ req, res }: { req: IncomingMessage; res: WebSocket }): ApiContext => {
+    const context = createContext({ req });
+    const connection = context.connection as ConnectionBudget;
+    connection.lastHeardMs = performance.now();
+    const heard = () => {
+      connection.lastHeardMs = performance.now();
+    };
+    res.on("message", heard);
+    res.on("pong", heard);
+    connection.probe = () => {
+      // A socket closing under us is not an error worth more than a skipped probe.
+      if (res.readyState === res.OPEN) res.ping(undefined, undefined, () => {});
+    };
+    return context;
+  };
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     createContext,
@@ -172,7 +195,7 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     watchLiveness(ws, options.webSocketPingMs, () => connections.webSocketDropped());
   });
   // Only the server's own ws-level pings (above); tRPC's text PING would be a second timer.
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext: createWebSocketContext });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,8 +1,13 @@
 /**
- * A session bound to a WebSocket: while the `session.attach` subscription is open, this server
- * touches the session (forwarded to the leader on PING replies), so it lives as long as the
- * connection; the WebSocket's own ping/pong detects a dead client. The client may re-attach on any
- * server within the timeout, unless that server has applied less than the client has seen.
+ * A session bound to a WebSocket: while the `session.attach` subscription is open and its client is
+ * heard, this server touches the session (forwarded to the leader on PING replies). Each touch
+ * interval it also pings the client, and "heard" means the client sent a frame (a call, a
+ * keep-alive, a pong) within a third of the timeout. A live client answers pings on its own; a
+ * frozen one (SIGSTOP, a long GC pause) keeps its socket open but cannot. Renewing on the open
+ * socket alone, as before, kept a hung lock holder's session, and its locks, until the server's
+ * own liveness ping gave up on the socket (up to 10 s past the timeout with the defaults; the chaos
+ * harness's paused-holder contenders found it). The client may re-attach on any server within the
+ * timeout, unless that server has applied less than the client has seen.
  *
  * When this server stops serving (it lost its leader or quorum), its touches no longer reach the
  * leader, which may expire the session while this server cannot tell: the stream says
@@ -16,6 +21,8 @@ import type { SessionAttachments } from "./session-attachments.js";
 
 /** Touches per session timeout: a lost touch or two must not expire a healthy session. */
 const TOUCHES_PER_TIMEOUT = 4;
+/** A client silent for more than timeout / this is no longer renewed by its attachment. */
+const HEARD_WITHIN_FRACTION = 3;
 
 /** Where attachments are recorded (session.list's `attached`), and the clock they are stamped with. */
 export interface AttachRecording {
@@ -54,6 +61,9 @@ export async function* attachStream(
     watchStreams: () => options.connection?.watchStreams ?? 0,
   });
   const touch = () => {
+    options.connection?.probe?.();
+    const lastHeardMs = options.connection?.lastHeardMs;
+    if (lastHeardMs !== undefined && performance.now() - lastHeardMs > timeoutMs / HEARD_WITHIN_FRACTION) return;
     host.touch([id]);
     attachments.touched(id, clock());
   };

@@ -24,8 +24,11 @@ export interface ClusterBackend {
 }
 
 /** Members as plain processes on 127.0.0.1 (testkit's Ensemble): no network faults possible. */
-export async function startLocalBackend(nodes: 3 | 5): Promise<ClusterBackend> {
-  const ensemble = await Ensemble.start({ voters: nodes });
+export async function startLocalBackend(
+  nodes: 3 | 5,
+  memberEnv: (id: number) => Readonly<Record<string, string>>,
+): Promise<ClusterBackend> {
+  const ensemble = await Ensemble.start({ voters: nodes, memberEnv });
   return {
     memberIds: ensemble.members.map((member) => member.id),
     lab: undefined,

@@ -5,6 +5,7 @@
  * continues paused members first.
  */
 import { type ClusterBackend, startLocalBackend } from "./cluster-backend.js";
+import { MemberClocks } from "./member-clocks.js";
 import { startNamespacedBackend } from "./namespaced-backend.js";
 import type { Random } from "./random.js";
 
@@ -19,6 +20,8 @@ export const PEER_DELAY_JITTER_MS = 10;
 export interface ChaosClusterOptions {
   /** Run the members in a NetworkLab (root only) so that network faults are possible. */
   readonly network: boolean;
+  /** Start every member under its own libfaketime wall clock, so that `skewClock` can step it. */
+  readonly clocks: boolean;
   /** Seeds the delay relay's jitter. */
   readonly random: Random;
   readonly log: (line: string) => void;
@@ -29,14 +32,27 @@ export class ChaosCluster {
   /** Whether partition or delay rules may be in place. */
   private networkFaulted = false;
 
-  private constructor(private readonly backend: ClusterBackend) {
+  private constructor(
+    private readonly backend: ClusterBackend,
+    private readonly clocks: MemberClocks | undefined,
+  ) {
     for (const id of backend.memberIds) this.states.set(id, "up");
   }
 
   static async start(nodes: number, options: ChaosClusterOptions): Promise<ChaosCluster> {
     if (nodes !== 3 && nodes !== 5) throw new Error(`nodes must be 3 or 5, got ${nodes}`);
-    const backend = options.network ? await startNamespacedBackend(nodes, options) : await startLocalBackend(nodes);
-    return new ChaosCluster(backend);
+    const ids = Array.from({ length: nodes }, (_, i) => i + 1);
+    const clocks = options.clocks ? MemberClocks.create(ids) : undefined;
+    const memberEnv = (id: number) => clocks?.envFor(id) ?? {};
+    try {
+      const backend = options.network
+        ? await startNamespacedBackend(nodes, { ...options, memberEnv })
+        : await startLocalBackend(nodes, memberEnv);
+      return new ChaosCluster(backend, clocks);
+    } catch (error) {
+      clocks?.remove();
+      throw error;
+    }
   }
 
   get memberIds(): number[] {
@@ -112,8 +128,16 @@ export class ChaosCluster {
     await this.network().delay(id, PEER_DELAY_MS, PEER_DELAY_JITTER_MS);
   }
 
-  /** Undoes every fault still in place: heals the network, continues paused members, restarts dead ones. */
+  /** Steps member `id`'s wall clock to `offsetSeconds` from the true time (it lands within a second). */
+  skewClock(id: number, offsetSeconds: number): void {
+    this.stateOf(id);
+    if (this.clocks === undefined) throw new Error("clock faults need a cluster started with { clocks: true }");
+    this.clocks.set(id, offsetSeconds);
+  }
+
+  /** Undoes every fault still in place: heals the network and the clocks, continues paused members, restarts dead ones. */
   heal(): void {
+    if (this.clocks?.skewed) this.clocks.resetAll();
     if (this.networkFaulted) {
       this.network().heal();
       this.networkFaulted = false;
@@ -126,7 +150,11 @@ export class ChaosCluster {
 
   async close(): Promise<void> {
     for (const id of this.memberIds) if (this.stateOf(id) === "paused") this.resume(id);
-    await this.backend.close();
+    try {
+      await this.backend.close();
+    } finally {
+      this.clocks?.remove();
+    }
   }
 
   private network() {

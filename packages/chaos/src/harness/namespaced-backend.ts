@@ -28,7 +28,11 @@ export function assertCanBuildNetworks(): void {
 
 export async function startNamespacedBackend(
   nodes: 3 | 5,
-  options: { readonly random: Random; readonly log: (line: string) => void },
+  options: {
+    readonly random: Random;
+    readonly log: (line: string) => void;
+    readonly memberEnv: (id: number) => Readonly<Record<string, string>>;
+  },
 ): Promise<ClusterBackend> {
   assertCanBuildNetworks();
   const tag = runLabTag();
@@ -41,7 +45,7 @@ export async function startNamespacedBackend(
   });
   let ensemble: NamespacedEnsemble;
   try {
-    ensemble = NamespacedEnsemble.start({ lab });
+    ensemble = NamespacedEnsemble.start({ lab, memberEnv: options.memberEnv });
   } catch (error) {
     await lab.destroy();
     throw error;

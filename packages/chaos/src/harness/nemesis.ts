@@ -21,12 +21,16 @@ export interface FaultRecord {
   readonly targets: readonly number[];
   /** The leader just before the fault. */
   readonly leaderBefore: number;
+  /** For `clock-skew`: each target's wall-clock offset in seconds during the fault, in target order. */
+  readonly clockOffsetsS?: readonly number[];
   /** When the fault began: the first signal, or just before the network rules went in. */
   readonly startMs: number;
   /** When the fault was undone: the last restart or continue, or the network heal. */
   readonly endMs: number;
   /** When, after `endMs`, every member was ready under one leader (undefined: never within the wait). */
   readonly healedMs: number | undefined;
+  /** That leader (undefined: never healed). */
+  readonly leaderAfter: number | undefined;
   /**
    * From `startMs` to the acknowledgement of the first write or cas the workload invoked after it
    * (undefined: none within the wait). For a follower fault this is short: the others still serve.
@@ -72,17 +76,28 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
   const { cluster, clock } = options;
   const leaderBefore = await cluster.waitForLeader();
   const targets = chooseTargets(plan, cluster.memberIds, leaderBefore);
+  const clockOffsetsS = plan.kind === "clock-skew" ? clockOffsets(plan, targets, leaderBefore) : undefined;
   const startMs = clock.now();
-  await inject(cluster, plan.kind, targets);
+  await inject(cluster, plan.kind, targets, clockOffsetsS);
   await sleep(plan.faultMs);
   const endMs = clock.now();
-  const unhealed = { index, kind: plan.kind, targets, leaderBefore, startMs, endMs };
+  const unhealed = {
+    index,
+    kind: plan.kind,
+    targets,
+    leaderBefore,
+    ...(clockOffsetsS === undefined ? {} : { clockOffsetsS }),
+    startMs,
+    endMs,
+  };
   // Aborted: the run is being torn down (its servers may have had the Ctrl-C too); nothing to wait for.
-  if (options.signal.aborted) return { ...unhealed, healedMs: undefined, recoveryMs: undefined };
+  if (options.signal.aborted)
+    return { ...unhealed, healedMs: undefined, leaderAfter: undefined, recoveryMs: undefined };
   cluster.heal();
   let healedMs: number | undefined;
+  let leaderAfter: number | undefined;
   try {
-    await cluster.waitForLeader(RECOVERY_WAIT_MS);
+    leaderAfter = await cluster.waitForLeader(RECOVERY_WAIT_MS);
     healedMs = clock.now();
   } catch (error) {
     options.log(`fault ${index} (${plan.kind}): the cluster did not heal: ${(error as Error).message}`);
@@ -91,11 +106,17 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
   return {
     ...unhealed,
     healedMs,
+    leaderAfter,
     recoveryMs: acknowledgedMs === undefined ? undefined : acknowledgedMs - startMs,
   };
 }
 
-async function inject(cluster: ChaosCluster, kind: NemesisKind, targets: readonly number[]): Promise<void> {
+async function inject(
+  cluster: ChaosCluster,
+  kind: NemesisKind,
+  targets: readonly number[],
+  clockOffsetsS: readonly number[] | undefined,
+): Promise<void> {
   switch (kind) {
     case "kill":
     case "kill-leader":
@@ -118,6 +139,11 @@ async function inject(cluster: ChaosCluster, kind: NemesisKind, targets: readonl
     case "delay":
       await cluster.delay(targets[0] as number);
       return;
+    case "clock-skew":
+      targets.forEach((id, i) => {
+        cluster.skewClock(id, clockOffsetsS?.[i] ?? 0);
+      });
+      return;
     default:
       return unreachable(kind);
   }
@@ -138,6 +164,7 @@ function chooseTargets(plan: FaultPlan, memberIds: readonly number[], leader: nu
     case "isolate-leader":
       return [leader];
     case "kill-all":
+    case "clock-skew":
       return [...memberIds];
     case "majority-minority":
       // 1 of 3, 2 of 5: the side that loses quorum.
@@ -150,13 +177,35 @@ function chooseTargets(plan: FaultPlan, memberIds: readonly number[], leader: nu
   }
 }
 
+/** Wall-clock steps up to this far, either way: an NTP step, a wrong `date -s`, a VM restored from a snapshot. */
+const CLOCK_STEP_MAX_S = 2 * 24 * 3600;
+
+/**
+ * One offset per target, seeded by the plan: every member's clock is off by a different amount,
+ * and the leader's steps forward (what would expire sessions early if a deadline trusted it); the
+ * others step either way.
+ */
+function clockOffsets(plan: FaultPlan, targets: readonly number[], leader: number): number[] {
+  const random = new Random(Math.floor(plan.targetDraw * 2 ** 32) ^ 0x5eed);
+  return targets.map((id) => {
+    const magnitude = random.between(60, CLOCK_STEP_MAX_S);
+    return id === leader || random.next() < 0.5 ? magnitude : -magnitude;
+  });
+}
+
 export function describeFault(fault: FaultRecord): string {
   const ms = (value: number | undefined) => (value === undefined ? "never" : `${Math.round(value)} ms`);
   return (
-    `fault ${fault.index} ${fault.kind} members [${fault.targets.join(",")}] (leader was ${fault.leaderBefore}): ` +
+    `fault ${fault.index} ${fault.kind} members [${fault.targets.join(",")}]${describeOffsets(fault)} (leader was ${fault.leaderBefore}): ` +
     `held ${ms(fault.endMs - fault.startMs)}, healed ${ms(fault.healedMs === undefined ? undefined : fault.healedMs - fault.endMs)} after, ` +
     `first write ${ms(fault.recoveryMs)} after its start`
   );
+}
+
+function describeOffsets(fault: FaultRecord): string {
+  const offsets = fault.clockOffsetsS;
+  if (offsets === undefined) return "";
+  return ` clocks ${fault.targets.map((id, i) => `${id}:${(offsets[i] ?? 0) >= 0 ? "+" : ""}${offsets[i]}s`).join(" ")}`;
 }
 
 async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { formatRegisterCheckResult, type RegisterCheckResult } from "../checkers/index.js";
 import type { History, Outcome, RegisterOp } from "../history.js";
+import type { WorkloadCheckResult } from "../workloads/workload.js";
 import { describeFault, type FaultRecord } from "./nemesis.js";
 import { ALL_NEMESIS_KINDS, type NemesisKind } from "./schedule.js";
 import { unreachable } from "./util.js";
@@ -25,6 +26,12 @@ export function verdictOf(check: RegisterCheckResult): Verdict {
     default:
       return unreachable(check);
   }
+}
+
+export function overallVerdict(register: Verdict, workloads: readonly WorkloadCheckResult[]): Verdict {
+  const verdicts = [register, ...workloads.map((check) => check.verdict)];
+  if (verdicts.includes("anomaly")) return "anomaly";
+  return verdicts.includes("unknown") ? "unknown" : "valid";
 }
 
 export type OperationCounts = Record<RegisterOp["f"], Record<Outcome, number>>;
@@ -51,8 +58,11 @@ export interface ChaosReport {
   /** Whether the healed cluster answered the final reads (false after an abort, or when it never came back). */
   readonly healed: boolean;
   readonly recoveryByKind: Partial<Record<NemesisKind, RecoveryStats>>;
+  /** Every checker's verdict together: an anomaly anywhere, else unknown anywhere, else valid. */
   readonly verdict: Verdict;
   readonly check: RegisterCheckResult;
+  /** The other workloads' checkers (lock, election, session expiry, sequential, watch). */
+  readonly workloadChecks: readonly WorkloadCheckResult[];
   readonly checkMs: number;
 }
 
@@ -71,6 +81,22 @@ export function recoveryByKind(faults: readonly FaultRecord[]): Partial<Record<N
     byKind[kind] = { faults: ofKind.length, recovered: times.length, medianMs: median(times), maxMs: times.at(-1) };
   }
   return byKind;
+}
+
+/** Anomalies past this many are counted, not printed: the report's JSON has them all. */
+const ANOMALIES_PRINTED_MAX = 5;
+
+function formatWorkloadCheck(check: WorkloadCheckResult): string[] {
+  const stats = Object.entries(check.stats)
+    .map(([name, value]) => `${name} ${Number.isInteger(value) ? value : value.toFixed(1)}`)
+    .join(", ");
+  const lines = [
+    `${check.checker} check: ${check.verdict === "valid" ? "valid" : check.verdict.toUpperCase()} (${stats})`,
+  ];
+  for (const anomaly of check.anomalies.slice(0, ANOMALIES_PRINTED_MAX)) lines.push(`  - ${anomaly}`);
+  const more = check.anomalies.length - ANOMALIES_PRINTED_MAX;
+  if (more > 0) lines.push(`  … and ${more} more in report.json`);
+  return lines;
 }
 
 function median(sorted: readonly number[]): number | undefined {
@@ -98,7 +124,8 @@ export function formatSummary(report: ChaosReport): string {
     );
   }
   if (!report.healed) lines.push("the cluster did not answer the final reads (aborted, or it never healed)");
-  lines.push(`check (${ms(report.checkMs)}): ${formatRegisterCheckResult(report.check)}`);
+  lines.push(`register check (${ms(report.checkMs)}): ${formatRegisterCheckResult(report.check)}`);
+  for (const check of report.workloadChecks) lines.push(...formatWorkloadCheck(check));
   if (report.verdict !== "valid") lines.push(`replay with --seed ${report.seed}`);
   return lines.join("\n");
 }

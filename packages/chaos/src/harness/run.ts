@@ -10,13 +10,23 @@ import { fileURLToPath } from "node:url";
 import { createOnce, httpClient, type KeelHttpClient, retryRead } from "@keel/testkit";
 import { checkRegisterHistory } from "../checkers/index.js";
 import type { History } from "../history.js";
+import { createWorkload, EXTRA_WORKLOAD_NAMES, type ExtraWorkloadName } from "../workloads/registry.js";
+import type { ChaosWorkload, WorkloadCheckResult } from "../workloads/workload.js";
 import { ChaosCluster } from "./cluster.js";
 import { HistoryRecorder, startClock } from "./history-recorder.js";
 import { type FaultRecord, runNemesis } from "./nemesis.js";
 import { newSeed, Random } from "./random.js";
 import { REGISTER_KEY_PREFIX, RegisterWorkload, registerKeys } from "./register-workload.js";
-import { type ChaosReport, countOperations, formatSummary, recoveryByKind, verdictOf } from "./report.js";
-import { faultSchedule, isNetworkNemesisKind, type NemesisKind } from "./schedule.js";
+import {
+  type ChaosReport,
+  countOperations,
+  formatSummary,
+  overallVerdict,
+  recoveryByKind,
+  verdictOf,
+} from "./report.js";
+import { faultSchedule, isClockNemesisKind, isNetworkNemesisKind, type NemesisKind } from "./schedule.js";
+import { unavailableWindows } from "./unavailable.js";
 import { sleep } from "./util.js";
 
 export interface ChaosOptions {
@@ -26,6 +36,8 @@ export interface ChaosOptions {
   readonly timeMs: number;
   readonly nemeses: readonly NemesisKind[];
   readonly nodes: 3 | 5;
+  /** The workloads next to the register one (which always runs: recovery is timed by its writes). Default: all. */
+  readonly workloads?: readonly ExtraWorkloadName[];
   /** Where to write report.json, history.json and summary.txt; false: nowhere. Default results/<time>-<seed>/. */
   readonly resultsDir?: string | false;
   readonly concurrency?: number;
@@ -40,6 +52,8 @@ export interface ChaosOptions {
 export interface ChaosResult {
   readonly report: ChaosReport;
   readonly history: History;
+  /** Each extra workload's raw record, by name. */
+  readonly workloadRecords: Readonly<Record<string, unknown>>;
   readonly summary: string;
   readonly resultsDir: string | undefined;
 }
@@ -57,18 +71,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const random = new Random(seed);
   // Forked in this order so that a process-only run replays the workload it did before networks.
   const workloadRandom = random.fork(1);
+  const extraNames = options.workloads ?? EXTRA_WORKLOAD_NAMES;
   const startedAt = new Date();
   log(`keel chaos: seed ${seed} (replay with --seed ${seed})`);
 
   // Network faults need the members in namespaces; the cluster (and its lab) is closed in the finally below.
   const cluster = await ChaosCluster.start(options.nodes, {
     network: options.nemeses.some(isNetworkNemesisKind),
+    clocks: options.nemeses.some(isClockNemesisKind),
     random: random.fork(2),
     log,
   });
   let history: History;
   let faults: FaultRecord[];
   let durationMs: number;
+  let workloadEndMs: number;
+  const extras: ChaosWorkload[] = extraNames.map((name) => createWorkload(name));
   /** Whether the cluster had a ready leader after the last fault and answered the final reads. */
   let healed = false;
   try {
@@ -77,6 +95,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await createRegisters(httpClient(cluster.clientUrl(cluster.memberIds[0] as number)), keys);
 
     const recorder = new HistoryRecorder(startClock());
+    for (const [index, extra] of extras.entries()) {
+      await extra.setup({ memberUrls, clock: recorder.clock, random: random.fork(100 + index), log });
+    }
     const workload = new RegisterWorkload(
       {
         concurrency,
@@ -88,7 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       },
       recorder,
     );
-    const workloadDone = workload.run();
+    const workloadDone = Promise.all([workload.run(), ...extras.map((extra) => extra.run())]);
     try {
       faults = await runNemesis({
         cluster,
@@ -104,8 +125,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       while (!signal.aborted && recorder.clock.now() < options.timeMs) await sleep(100);
     } finally {
       workload.stop();
+      for (const extra of extras) extra.stop();
       await workloadDone;
     }
+    workloadEndMs = recorder.clock.now();
     // Ctrl-C also reaches the servers (one process group): after an abort there is no cluster to
     // read from, and the history is checked as it stands.
     if (!signal.aborted) {
@@ -113,6 +136,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       try {
         const leader = await cluster.waitForLeader(CLUSTER_WAIT_MS);
         await finalReads(recorder, httpClient(cluster.clientUrl(leader)), keys);
+        for (const extra of extras) await extra.finish(cluster.clientUrl(leader));
         healed = true;
       } catch (error) {
         // An unavailable cluster is a finding too; the history is still checked as it stands.
@@ -122,12 +146,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     history = recorder.history();
     durationMs = recorder.clock.now();
   } finally {
+    for (const extra of extras) {
+      await extra.close().catch((error: unknown) => log(`closing workload ${extra.name}: ${(error as Error).message}`));
+    }
     await cluster.close();
   }
 
   log(`checking ${history.length} operations`);
   const checkStartMs = performance.now();
   const check = checkRegisterHistory(history);
+  const context = { unavailable: unavailableWindows(faults), workloadEndMs };
+  const workloadChecks: WorkloadCheckResult[] = extras.map((extra) => extra.check(context));
   const report: ChaosReport = {
     seed,
     nodes: options.nodes,
@@ -141,13 +170,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     faults,
     healed,
     recoveryByKind: recoveryByKind(faults),
-    verdict: verdictOf(check),
+    verdict: overallVerdict(verdictOf(check), workloadChecks),
     check,
+    workloadChecks,
     checkMs: performance.now() - checkStartMs,
   };
   const summary = formatSummary(report);
-  const resultsDir = writeResults(options.resultsDir, startedAt, seed, { report, history, summary });
-  return { report, history, summary, resultsDir };
+  const workloadRecords = Object.fromEntries(extras.map((extra) => [extra.name, extra.record()]));
+  const resultsDir = writeResults(options.resultsDir, startedAt, seed, { report, history, workloadRecords, summary });
+  return { report, history, workloadRecords, summary, resultsDir };
 }
 
 async function createRegisters(client: KeelHttpClient, keys: readonly string[]): Promise<void> {
@@ -175,13 +206,16 @@ function writeResults(
   option: string | false | undefined,
   startedAt: Date,
   seed: number,
-  result: { report: ChaosReport; history: History; summary: string },
+  result: { report: ChaosReport; history: History; workloadRecords: Record<string, unknown>; summary: string },
 ): string | undefined {
   if (option === false) return undefined;
   const dir = option ?? join(DEFAULT_RESULTS_ROOT, `${startedAt.toISOString().replace(/[:.]/g, "-")}-${seed}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(result.report, null, 2)}\n`);
   writeFileSync(join(dir, "history.json"), `${JSON.stringify(result.history)}\n`);
+  for (const [name, record] of Object.entries(result.workloadRecords)) {
+    writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(record)}\n`);
+  }
   writeFileSync(join(dir, "summary.txt"), `${result.summary}\n`);
   return dir;
 }

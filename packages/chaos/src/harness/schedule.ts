@@ -9,13 +9,19 @@ import { Random } from "./random.js";
 export const PROCESS_NEMESIS_KINDS = ["kill", "kill-leader", "kill-all", "pause", "pause-leader"] as const;
 /** Faults on the links between members: need the members in a NetworkLab (root). */
 export const NETWORK_NEMESIS_KINDS = ["isolate", "isolate-leader", "majority-minority", "bridge", "delay"] as const;
+/** Steps of the members' wall clocks (libfaketime, harness/member-clocks.ts): work on any backend. */
+export const CLOCK_NEMESIS_KINDS = ["clock-skew"] as const;
 /** Every kind: what `--nemesis all` asks for. */
-export const ALL_NEMESIS_KINDS = [...PROCESS_NEMESIS_KINDS, ...NETWORK_NEMESIS_KINDS] as const;
+export const ALL_NEMESIS_KINDS = [...PROCESS_NEMESIS_KINDS, ...NETWORK_NEMESIS_KINDS, ...CLOCK_NEMESIS_KINDS] as const;
 export type NemesisKind = (typeof ALL_NEMESIS_KINDS)[number];
 export type NetworkNemesisKind = (typeof NETWORK_NEMESIS_KINDS)[number];
 
 export function isNemesisKind(name: string): name is NemesisKind {
   return (ALL_NEMESIS_KINDS as readonly string[]).includes(name);
+}
+
+export function isClockNemesisKind(kind: NemesisKind): boolean {
+  return (CLOCK_NEMESIS_KINDS as readonly string[]).includes(kind);
 }
 
 export function isNetworkNemesisKind(kind: NemesisKind): kind is NetworkNemesisKind {
@@ -30,7 +36,8 @@ export interface FaultPlan {
   readonly faultMs: number;
   /**
    * In [0, 1): picks the member for `kill`, `pause`, `isolate` and `delay` (index into the member
-   * list), and seeds the member shuffle that picks the sides of `majority-minority` and `bridge`.
+   * list), seeds the member shuffle that picks the sides of `majority-minority` and `bridge`, and
+   * seeds the clock offsets of `clock-skew`.
    */
   readonly targetDraw: number;
 }
@@ -50,6 +57,9 @@ const FAULT_MS: Readonly<Record<NemesisKind, readonly [number, number]>> = {
   "majority-minority": [2000, 5000],
   bridge: [2000, 5000],
   delay: [2000, 5000],
+  // Longer than the chaos clients' session timeouts, so that a clock that steps and then trusts
+  // itself would expire their sessions inside the fault.
+  "clock-skew": [4000, 8000],
 };
 const QUIET_MS: readonly [number, number] = [1500, 3000];
 

@@ -28,6 +28,8 @@ export interface NamespacedEnsembleOptions {
   readonly serverArgs?: readonly string[];
   /** Log at info and pass the servers' stderr through (debugging). */
   readonly verbose?: boolean;
+  /** Extra environment for member `id`'s process (e.g. libfaketime's variables for a skewed wall clock). */
+  readonly memberEnv?: (id: number) => Readonly<Record<string, string>>;
 }
 
 const serverEntry = (): string => {
@@ -93,7 +95,9 @@ export class NamespacedEnsemble {
     // `ip netns exec` execs the command, so the child's pid is the server's: kill reaches it.
     const [command, ...args] = this.lab.exec(id, [process.execPath, serverEntry(), ...this.argsFor(id)]);
     if (command === undefined) throw new Error("empty command");
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+    // `ip netns exec` keeps the environment it is given.
+    const env = { ...process.env, ...this.options.memberEnv?.(id) };
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"], env });
     child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server ${id}] ${chunk.toString()}`));
     this.processes.set(id, child);
   }
