@@ -47,7 +47,7 @@ export interface SearchModel<State> {
 export interface SearchBudget {
   /** Loop iterations (tries plus backtracks) before giving up with `budget-exceeded`. */
   readonly stepsMax: number;
-  /** Estimated memory of the memoised configurations (each holds a bitset of all operations). */
+  /** Estimated memory of the memoised configurations (each holds a compact form of its linearized set). */
   readonly cacheBytesMax: number;
 }
 
@@ -177,10 +177,16 @@ function relink(list: EntryList, entry: number): void {
   list.prev[list.next[entry] ?? -1] = entry;
 }
 
-/** Memoised configurations: Zobrist hash of the linearized set combined with the state's hash. */
+/**
+ * Memoised configurations: Zobrist hash of the linearized set combined with the state's hash. A
+ * set is stored compactly: operations linearize roughly in history order, so its bitset is all
+ * ones up to some word, then a few sparse words, then zeros. Keeping only the middle part (and
+ * where it starts) makes an entry a few words instead of n/32 of them, which is what lets a
+ * 10-minute history (tens of thousands of operations per key) fit the memory budget.
+ */
 class ConfigurationCache<State> {
-  private readonly buckets = new Map<number, { bits: Uint32Array; state: State }[]>();
-  /** Estimated: the bitset plus the bucket slot, the entry object and the state. */
+  private readonly buckets = new Map<number, { set: CompactSet; state: State }[]>();
+  /** Estimated: the compact set plus the bucket slot, the entry object and the state. */
   bytes = 0;
 
   constructor(private readonly model: SearchModel<State>) {}
@@ -193,17 +199,34 @@ class ConfigurationCache<State> {
       bucket = [];
       this.buckets.set(key, bucket);
     }
+    const set = compactSet(bits);
     for (const seen of bucket) {
-      if (this.model.equal(seen.state, state) && sameBits(seen.bits, bits)) return false;
+      if (this.model.equal(seen.state, state) && sameCompactSet(seen.set, set)) return false;
     }
-    bucket.push({ bits: bits.slice(), state });
-    this.bytes += bits.byteLength + cacheEntryOverheadBytes;
+    bucket.push({ set, state });
+    this.bytes += set.words.byteLength + cacheEntryOverheadBytes;
     return true;
   }
 }
 
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** A bitset as (index of its first word that is not all ones, the words from there to its last non-zero word). */
+interface CompactSet {
+  readonly fullWords: number;
+  readonly words: Uint32Array;
+}
+
+/** Canonical: two bitsets of one length are equal exactly when their compact forms are. */
+function compactSet(bits: Uint32Array): CompactSet {
+  let first = 0;
+  while (first < bits.length && bits[first] === 0xffffffff) first++;
+  let last = bits.length - 1;
+  while (last >= first && bits[last] === 0) last--;
+  return { fullWords: first, words: bits.slice(first, last + 1) };
+}
+
+function sameCompactSet(a: CompactSet, b: CompactSet): boolean {
+  if (a.fullWords !== b.fullWords || a.words.length !== b.words.length) return false;
+  for (let i = 0; i < a.words.length; i++) if (a.words[i] !== b.words[i]) return false;
   return true;
 }
 
