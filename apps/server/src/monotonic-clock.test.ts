@@ -9,11 +9,12 @@ describe("monotonicEpochClock", () => {
     vi.restoreAllMocks();
   });
 
-  it("starts at the wall clock and never goes backwards", () => {
+  it("starts at the wall clock, reads whole milliseconds and never goes backwards", () => {
     const before = Date.now();
     const clock = monotonicEpochClock();
     const readings = Array.from({ length: 1000 }, () => clock());
     expect(readings[0]).toBeGreaterThanOrEqual(before - 1);
+    for (const reading of readings) expect(Number.isInteger(reading)).toBe(true);
     for (let i = 1; i < readings.length; i++) expect(readings[i]).toBeGreaterThanOrEqual(readings[i - 1] as number);
   });
 

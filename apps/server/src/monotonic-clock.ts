@@ -11,5 +11,6 @@
 export function monotonicEpochClock(): () => number {
   const epochAtStartMs = Date.now();
   const monotonicAtStartMs = performance.now();
-  return () => epochAtStartMs + (performance.now() - monotonicAtStartMs);
+  // Whole milliseconds, as Date.now() gives: times go into int64 fields (ctime, jute longs) and ids.
+  return () => epochAtStartMs + Math.floor(performance.now() - monotonicAtStartMs);
 }
