@@ -1,8 +1,9 @@
 /**
- * One chaos run: start a cluster (in a private network when a network nemesis is asked for),
- * create the registers, run the workload and the nemesis together
- * until the time is up and every requested fault kind was injected once, heal, read every register
- * once more, stop the cluster, check the history and write the report.
+ * One chaos run: start a cluster (in a private network when a network nemesis is asked for, under
+ * libfaketime clocks when clock-skew is), create the registers and set up the other workloads, run
+ * every workload and the nemesis together until the time is up and every requested fault kind was
+ * injected once, heal, read every register once more and let each workload make its final
+ * observations, stop the cluster, run every checker and write the report.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
