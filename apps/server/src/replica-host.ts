@@ -111,8 +111,9 @@ interface PendingWrite {
   readonly deadlineMs: number;
 }
 
-interface PendingSync {
-  resolve(zxid: Zxid): void;
+/** A sync() or a confirmed touch waiting for the replica's reply, failed at its deadline. */
+interface PendingCall<T> {
+  resolve(value: T): void;
   reject(error: KeelError): void;
   readonly deadlineMs: number;
 }
@@ -126,7 +127,8 @@ export class ReplicaHost {
   readonly watches = new WatchTable();
   private readonly replica: Replica;
   private readonly pendingWrites = new Map<number, PendingWrite>();
-  private readonly pendingSyncs = new Map<number, PendingSync>();
+  private readonly pendingSyncs = new Map<number, PendingCall<Zxid>>();
+  private readonly pendingTouches = new Map<number, PendingCall<boolean>>();
   private readonly watchSinks = new Map<WatcherId, WatchSink>();
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly resetListeners = new Set<() => void>();
@@ -135,6 +137,7 @@ export class ReplicaHost {
   // incarnation may still commit after a restart, and must not be taken for a new caller's write.
   private nextRequestId: number;
   private nextSyncId = 1;
+  private nextTouchId = 1;
   private nextWatcherId = 1;
   /** Client writes accepted but not yet stepped into the replica, oldest first (`admittedHead` onward). */
   private admitted: AdmittedWrite[] = [];
@@ -291,6 +294,13 @@ export class ReplicaHost {
       this.pendingSyncs.delete(id);
       pending.reject(keelError("OPERATIONTIMEOUT", `sync did not complete within ${requestTimeoutMs} ms`));
     }
+    for (const [id, pending] of this.pendingTouches) {
+      if (pending.deadlineMs > nowMs) break;
+      this.pendingTouches.delete(id);
+      pending.reject(
+        keelError("OPERATIONTIMEOUT", `the leader did not confirm the session within ${requestTimeoutMs} ms`),
+      );
+    }
   }
 
   private onFrame(from: number, frame: Uint8Array): void {
@@ -341,6 +351,23 @@ export class ReplicaHost {
       const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
       this.pendingSyncs.set(syncId, { resolve, reject, deadlineMs });
       this.replica.step({ type: "SYNC", syncId });
+      this.scheduleTurn();
+    });
+  }
+
+  /**
+   * A keep-alive whose answer the client relies on: resolves true once the leader has extended the
+   * session's deadline from a moment after this call, false when the leader had already given the
+   * session up (expiring, closing or gone). A fire-and-forget `touch` cannot tell those apart, so a
+   * follower would answer "ok" for a session about to be closed (docs/protocol.md §3.5).
+   */
+  confirmTouch(sessionId: SessionId): Promise<boolean> {
+    if (this.closed) return Promise.reject(keelError("CONNECTIONLOSS", "the server is shutting down"));
+    const touchId = this.nextTouchId++;
+    return new Promise<boolean>((resolve, reject) => {
+      const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
+      this.pendingTouches.set(touchId, { resolve, reject, deadlineMs });
+      this.replica.step({ type: "CONFIRM_TOUCH", touchId, session: sessionId });
       this.scheduleTurn();
     });
   }
@@ -567,6 +594,15 @@ export class ReplicaHost {
           else pending.reject(keelError(reply.code, "sync failed: no leader right now"));
           break;
         }
+        case "TOUCH_CONFIRMED":
+        case "TOUCH_FAILED": {
+          const pending = this.pendingTouches.get(reply.touchId);
+          if (!pending) break;
+          this.pendingTouches.delete(reply.touchId);
+          if (reply.type === "TOUCH_CONFIRMED") pending.resolve(reply.open);
+          else pending.reject(keelError(reply.code, "keep-alive not confirmed: no leader right now"));
+          break;
+        }
         case "REQUEST_REJECTED": {
           const pending = this.pendingWrites.get(reply.requestId);
           if (!pending) break;
@@ -623,6 +659,10 @@ export class ReplicaHost {
     for (const [id, pending] of this.pendingSyncs) {
       pending.reject(keelError(code, message));
       this.pendingSyncs.delete(id);
+    }
+    for (const [id, pending] of this.pendingTouches) {
+      pending.reject(keelError(code, message));
+      this.pendingTouches.delete(id);
     }
   }
 

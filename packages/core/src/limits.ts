@@ -70,6 +70,8 @@ export const FORWARD_BATCH_REQUESTS_MAX = 512;
 export const REQUEST_QUEUE_MAX = 8192;
 /** sync() calls waiting on one replica (and, at the leader, on behalf of all learners). */
 export const SYNCS_PENDING_MAX = 4096;
+/** Confirmed keep-alives (TOUCH) waiting on one replica for the leader's answer. */
+export const TOUCH_CONFIRMS_PENDING_MAX = 4096;
 /** Distinct session ids a learner buffers between two PINGs. */
 export const SESSION_TOUCHES_MAX = 65536;
 /** Frames the leader streams to one learner per step or tick (bounds a Ready; the rest follows next step). */

@@ -228,7 +228,10 @@ export class KeelCoordinator implements Coordinator {
     return this.instrument("keepAlive", async () => {
       this.ensureServing();
       const { id, timeoutMs } = this.authenticate(session);
-      this.deps.host.touch([id]);
+      // "ok" promises the session lives for timeoutMs from the call; only the leader's tracker
+      // knows whether it already gave the session up, so the answer waits for it.
+      if (!(await this.deps.host.confirmTouch(id)))
+        throw keelError("SESSIONEXPIRED", `session ${session.sessionId} has expired or was closed`);
       this.attachments.touched(id, this.deps.clock());
       return { timeoutMs };
     });

@@ -51,6 +51,44 @@ describe("sessions", () => {
     await expectKeelError(client.session.keepAlive.mutate(ref), "SESSIONEXPIRED");
   });
 
+  it("a keep-alive near the deadline either keeps the session for a full timeout or says SESSIONEXPIRED, on every member", async () => {
+    // Each session goes silent, then one keep-alive reaches some member around the moment the
+    // leader gives the session up. An "ok" promises timeoutMs from the call, so the ephemeral must
+    // still be there half a timeout later. (A follower used to answer ok to a session the leader was
+    // already closing: its touch was fire-and-forget.)
+    const timeoutMs = 2000;
+    const offsetsMs = [-80, -40, -20, 0, 10, 20, 30, 40, 60, 80, 120, 160];
+    const trials = offsetsMs.map(async (offsetMs, i) => {
+      const member = ensemble.members[i % ensemble.members.length];
+      if (!member) throw new Error("no member");
+      const client = httpClient(member.clientUrl);
+      const session = await retry(() => client.session.open.mutate({ timeoutMs }));
+      const ref = { sessionId: session.sessionId, secret: session.secret };
+      const path = `/near-deadline-${i}`;
+      await client.node.create.mutate({ path, kind: "ephemeral", session: ref });
+      const lastActivity = performance.now(); // the create touched the session no later than this
+      await sleep(lastActivity + timeoutMs + offsetMs - performance.now());
+      const invokedAt = performance.now();
+      const outcome = await client.session.keepAlive.mutate(ref).then(
+        () => "ok" as const,
+        (error: unknown) => error,
+      );
+      if (outcome !== "ok") {
+        await expectKeelError(Promise.reject(outcome), "SESSIONEXPIRED");
+        return { offsetMs, outcome: "expired", inconclusive: false };
+      }
+      await sleep(invokedAt + timeoutMs / 2 - performance.now());
+      const stat = (await client.node.exists.query({ path, linearizable: true })).stat;
+      // A read answered after the promised deadline proves nothing (a busy machine): not judged.
+      const answeredInTime = performance.now() < invokedAt + timeoutMs;
+      if (answeredInTime)
+        expect(stat, `ok at offset ${offsetMs} ms on member ${member.id}, then expired`).not.toBeNull();
+      return { offsetMs, outcome: "ok", inconclusive: !answeredInTime };
+    });
+    const results = await Promise.all(trials);
+    expect(results.filter((r) => r.inconclusive).length).toBeLessThan(results.length);
+  });
+
   it("closing a session deletes its ephemerals at once", async () => {
     const client = httpClient(ensemble.members[1]?.clientUrl as string);
     const session = await retry(() => client.session.open.mutate({ timeoutMs: 30_000 }));

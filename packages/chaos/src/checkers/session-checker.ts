@@ -273,7 +273,11 @@ function expiryLateness(facts: TrialFacts, context: CheckContext): SessionTrialL
     promisedExpiryMs: promise,
     latenessMinMs: lastPresent === undefined ? undefined : lastPresent.invokeMs - promise,
     latenessMaxMs: firstAbsent === undefined ? undefined : firstAbsent.completeMs - promise,
-    earliestEndMarginMs: firstAbsent === undefined ? undefined : firstAbsent.completeMs - facts.earliestEndMs,
+    // Only a create known to have applied makes an absent read mean "ended" (as earlyAnomalies judges).
+    earliestEndMarginMs:
+      firstAbsent === undefined || facts.trial.create?.outcome !== "ok"
+        ? undefined
+        : firstAbsent.completeMs - facts.earliestEndMs,
     leaderChange,
     allowedWithResetMs: Math.max(allowedWithoutResetMs, resetAllowanceMs),
     allowedWithoutResetMs,

@@ -281,11 +281,13 @@ describe("sessions", () => {
     const idle = d.openSession();
     const busy = d.openSession();
     d.submit(create("/idle", "ephemeral"), { sessionId: idle });
-    d.state.touchSessions([busy], 1_900);
+    expect(d.state.touchSessions([busy], 1_900)).toEqual([]);
     expect(d.state.housekeeping(1_900, 10)).toEqual([]);
     const requests = d.state.housekeeping(2_200, 10);
     expect(requests).toHaveLength(1);
     expect(d.state.housekeeping(2_200, 10)).toEqual([]); // not proposed twice
+    // Given up: a later keep-alive must hear so (a confirmed touch answers SESSIONEXPIRED), not extend it.
+    expect(d.state.touchSessions([idle, busy], 2_200)).toEqual([idle]);
     const zxid = d.nextZxid();
     const applied = d.state.apply({ zxid, txn: d.state.prepare(requests[0] as Uint8Array, zxid, 2_200) });
     expect(applied.result).toMatchObject({ type: "closeSession", sessionId: idle, deletedPaths: ["/idle"] });

@@ -124,9 +124,9 @@ export class KeelState extends KeelReads implements LeaderApplication {
     });
   }
 
-  touchSessions(sessionIds: readonly SessionId[], nowMs: number): void {
-    if (!this.leading) return;
-    for (const sessionId of sessionIds) this.tracker.touch(sessionId, nowMs);
+  touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[] {
+    if (!this.leading) return sessionIds;
+    return sessionIds.filter((sessionId) => !this.tracker.touch(sessionId, nowMs));
   }
 
   /**

@@ -86,6 +86,18 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
   }),
   fc.record({ type: fc.constant("SYNC" as const), syncId: u32, ...link }),
   fc.record({ type: fc.constant("SYNCREPLY" as const), syncId: u32, zxid: zxidArb, ...link }),
+  fc.record({
+    type: fc.constant("TOUCH" as const),
+    touchId: u32,
+    session: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as SessionId),
+    ...link,
+  }),
+  fc.record({
+    type: fc.constant("TOUCHREPLY" as const),
+    touchId: u32,
+    status: fc.constantFrom("OPEN" as const, "EXPIRED" as const, "NOTREADY" as const),
+    ...link,
+  }),
 );
 
 describe("peer message codec", () => {

@@ -18,7 +18,7 @@ import {
   SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
 } from "../limits.js";
 import type { LogEntry } from "../zab/io.js";
-import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, Vote } from "../zab/messages.js";
+import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, TouchStatus, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
 
@@ -49,7 +49,10 @@ const TAGS: readonly PeerMessageType[] = [
   "REQUESTREJECTED",
   "SNAPCHUNK",
   "SNAPACK",
+  "TOUCH",
+  "TOUCHREPLY",
 ];
+const TOUCH_STATUSES: readonly TouchStatus[] = ["OPEN", "EXPIRED", "NOTREADY"];
 const STATES: readonly PeerState[] = ["LOOKING", "FOLLOWING", "LEADING", "OBSERVING"];
 
 export type PeerDecodeResult =
@@ -156,6 +159,12 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       return;
     case "SYNCREPLY":
       w.u32(m.syncId).u64(m.zxid);
+      return;
+    case "TOUCH":
+      w.u32(m.touchId).u64(m.session);
+      return;
+    case "TOUCHREPLY":
+      w.u32(m.touchId).u8(TOUCH_STATUSES.indexOf(m.status));
       return;
     default:
       unreachable(m);
@@ -277,6 +286,13 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       return { type, ...link, syncId: r.u32() };
     case "SYNCREPLY":
       return { type, ...link, syncId: r.u32(), zxid: r.u64() as Zxid };
+    case "TOUCH":
+      return { type, ...link, touchId: r.u32(), session: r.u64() as SessionId };
+    case "TOUCHREPLY": {
+      const touchId = r.u32();
+      const status = TOUCH_STATUSES[r.u8()];
+      return status === undefined ? undefined : { type, ...link, touchId, status };
+    }
     default:
       return unreachable(type);
   }

@@ -111,8 +111,9 @@ export class SimApplication implements LeaderApplication {
     return new ByteWriter(request.length + 16).u64(zxid).f64(nowMs).raw(request).finish();
   }
 
-  touchSessions(sessionIds: readonly SessionId[], nowMs: number): void {
+  touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[] {
     for (const session of sessionIds) this.touched.set(session, nowMs);
+    return [];
   }
 
   housekeeping(nowMs: number, countMax: number): Uint8Array[] {

@@ -72,6 +72,10 @@ function reply(r: Reply): string {
       return `SYNCED syncId=${r.syncId} zxid=${z(r.zxid)}`;
     case "SYNC_FAILED":
       return `SYNC_FAILED syncId=${r.syncId} ${r.code}`;
+    case "TOUCH_CONFIRMED":
+      return `TOUCH_CONFIRMED touchId=${r.touchId} ${r.open ? "open" : "expired"}`;
+    case "TOUCH_FAILED":
+      return `TOUCH_FAILED touchId=${r.touchId} ${r.code}`;
     case "REQUEST_REJECTED":
       return `REQUEST_REJECTED requestId=${r.requestId} ${r.code}`;
     default:

@@ -7,7 +7,7 @@
  * `handleReady` (the server's and simulator's own loop).
  */
 import { assert } from "../assert.js";
-import type { PeerId } from "../ids.js";
+import type { PeerId, SessionId } from "../ids.js";
 import { peerId, ZXID_ZERO } from "../ids.js";
 import { MemoryDisk } from "../sim/disk.js";
 import { Prng } from "../sim/prng.js";
@@ -47,6 +47,8 @@ export class InteractionEnv {
   private config: Omit<ReplicaConfig, "self"> | undefined;
   private nextInputId = 1;
   private nowMs = 0;
+  /** Sessions `expire-session` declared expired: every replica's app refuses to touch them. */
+  private readonly expiredSessions = new Set<SessionId>();
   private out: string[] = [];
   private quiet = false;
 
@@ -75,6 +77,24 @@ export class InteractionEnv {
       case "sync":
         for (const node of this.up(ids())) this.input(node, { type: "SYNC", syncId: this.nextInputId++ });
         break;
+      case "touch": {
+        const session = intArg(command.args, "session");
+        assert(session !== undefined, "touch needs session=<id>");
+        for (const node of this.up(ids()))
+          this.input(node, {
+            type: "CONFIRM_TOUCH",
+            touchId: this.nextInputId++,
+            session: BigInt(session) as SessionId,
+          });
+        break;
+      }
+      case "expire-session": {
+        const session = intArg(command.args, "session");
+        assert(session !== undefined, "expire-session needs session=<id>");
+        this.expiredSessions.add(BigInt(session) as SessionId);
+        this.out.push(`session ${session} expired`);
+        break;
+      }
       case "crash":
         this.crash(ids(), hasArg(command.args, "silent"));
         break;
@@ -175,7 +195,7 @@ export class InteractionEnv {
     node.replica = new Replica({
       config: { ...(this.config as Omit<ReplicaConfig, "self">), self: node.id },
       log: node.disk,
-      app: new ScriptApp(),
+      app: new ScriptApp(this.expiredSessions),
       random: new Prng(node.id * 1000 + node.starts),
       appliedZxid: node.state.lastZxid,
     });

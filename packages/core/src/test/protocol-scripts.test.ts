@@ -38,6 +38,7 @@ describe("data-driven protocol scripts", () => {
       "observer",
       "regressions",
       "mutations",
+      "sessions",
     ]) {
       expect(dirs.has(dir), `testdata/${dir} has no script`).toBe(true);
     }

@@ -23,6 +23,9 @@ export function bytesText(bytes: Uint8Array): string {
 export class ScriptApp implements LeaderApplication {
   leading = false;
 
+  /** `expiredSessions`: the sessions a script declared expired (a leader refuses to touch them). */
+  constructor(private readonly expiredSessions: ReadonlySet<SessionId> = new Set()) {}
+
   startLeading(): void {
     assert(!this.leading, "script app: startLeading twice");
     this.leading = true;
@@ -37,7 +40,9 @@ export class ScriptApp implements LeaderApplication {
     return request;
   }
 
-  touchSessions(_sessions: readonly SessionId[]): void {}
+  touchSessions(sessions: readonly SessionId[]): readonly SessionId[] {
+    return sessions.filter((session) => this.expiredSessions.has(session));
+  }
 
   housekeeping(): Uint8Array[] {
     return [];

@@ -25,8 +25,11 @@ export interface LeaderApplication {
    * (still proposed, so a session's replies stay in FIFO order), never exceptions.
    */
   prepare(request: Uint8Array, zxid: Zxid, nowMs: number): Uint8Array;
-  /** Session activity seen by any member, reported to the leader on PING replies or REQUESTs. */
-  touchSessions(sessionIds: readonly SessionId[], nowMs: number): void;
+  /**
+   * Session activity seen by any member, reported to the leader on PING replies, TOUCHes or
+   * REQUESTs. Returns the sessions it could not extend: unknown, or already expiring or closing.
+   */
+  touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[];
   /**
    * Requests the leader originates itself at a tick: closeSession for sessions past their timeout,
    * deletes of empty containers and of expired TTL nodes. Each is then prepared and proposed like

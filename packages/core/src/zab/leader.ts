@@ -108,6 +108,9 @@ export class Leader {
       case "SYNC":
         this.sync(m.syncId, h.peer);
         return;
+      case "TOUCH":
+        if (stageAtLeast(h.stage, "ACKED")) this.confirmTouch(m.touchId, m.session, h);
+        return;
       case "FOLLOWERINFO":
       case "OBSERVERINFO":
       case "LEADERINFO":
@@ -122,6 +125,7 @@ export class Leader {
       case "INFORM":
       case "PING":
       case "SYNCREPLY":
+      case "TOUCHREPLY":
       case "REQUESTREJECTED":
         return; // leader-to-learner messages: a confused peer, ignore
       default:
@@ -448,6 +452,22 @@ export class Leader {
 
   touch(sessions: readonly SessionId[]): void {
     if (this.serving && sessions.length > 0) this.ctx.app.touchSessions(sessions, this.ctx.nowMs);
+  }
+
+  /**
+   * A keep-alive that needs an answer (a local one when `from` is undefined). Answered at once: the
+   * tracker either extended the deadline from now or already gave the session up.
+   */
+  confirmTouch(touchId: number, session: SessionId, from: LearnerHandle | undefined): void {
+    const open = this.serving && this.ctx.app.touchSessions([session], this.ctx.nowMs).length === 0;
+    if (from === undefined) {
+      this.ctx.replies.push(
+        this.serving ? { type: "TOUCH_CONFIRMED", touchId, open } : { type: "TOUCH_FAILED", touchId, code: "NOTREADY" },
+      );
+    } else {
+      const status = !this.serving ? "NOTREADY" : open ? "OPEN" : "EXPIRED";
+      this.sendTo(from, { type: "TOUCHREPLY", touchId, status }, true);
+    }
   }
 
   // --- liveness and housekeeping ---

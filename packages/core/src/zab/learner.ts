@@ -11,11 +11,13 @@ import {
   PROPOSAL_BATCH_BYTES_MAX,
   SESSION_TOUCHES_MAX,
   SYNCS_PENDING_MAX,
+  TOUCH_CONFIRMS_PENDING_MAX,
 } from "../limits.js";
 import type { ReplicaContext } from "./context.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
 import { LinkState } from "./link.js";
-import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage } from "./messages.js";
+import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage, TouchStatus } from "./messages.js";
+import type { Reply } from "./ready.js";
 import { type ReceiveResult, SnapReceiver } from "./snap-stream.js";
 
 /** CONNECTING: FOLLOWERINFO sent. SYNCING: ACKEPOCH sent, receiving the stream. ACKED: NEWLEADER acked. UPTODATE: serving. */
@@ -38,6 +40,8 @@ export class Learner {
   private forwarding: ForwardedRequest[] = [];
   /** sync() calls sent to the leader (zxid undefined) or answered and waiting for the local apply. */
   private readonly syncs = new Map<number, Zxid | undefined>();
+  /** confirmTouch() calls sent to the leader and not yet answered. */
+  private readonly touchConfirms = new Set<number>();
   /** FOLLOWERINFO / OBSERVERINFO, resent each tick until the leader answers (it may still be deciding). */
   private readonly info: PeerMessage;
 
@@ -114,6 +118,9 @@ export class Learner {
       case "REQUESTREJECTED":
         this.ctx.replies.push({ type: "REQUEST_REJECTED", requestId: m.requestId, code: m.code });
         return;
+      case "TOUCHREPLY":
+        if (this.touchConfirms.delete(m.touchId)) this.ctx.replies.push(touchReply(m.touchId, m.status));
+        return;
       case "FOLLOWERINFO":
       case "OBSERVERINFO":
       case "ACKEPOCH":
@@ -123,6 +130,7 @@ export class Learner {
       case "PINGREPLY":
       case "SYNC":
       case "SNAPACK":
+      case "TOUCH":
         return;
       default:
         unreachable(m);
@@ -296,6 +304,19 @@ export class Learner {
     this.send({ type: "SYNC", syncId });
   }
 
+  confirmTouch(touchId: number, session: SessionId): void {
+    if (
+      this.stage !== "UPTODATE" ||
+      this.touchConfirms.size >= TOUCH_CONFIRMS_PENDING_MAX ||
+      this.touchConfirms.has(touchId)
+    ) {
+      this.ctx.replies.push({ type: "TOUCH_FAILED", touchId, code: "NOTREADY" });
+      return;
+    }
+    this.touchConfirms.add(touchId);
+    this.send({ type: "TOUCH", touchId, session });
+  }
+
   touch(sessions: readonly SessionId[]): void {
     for (const session of sessions) if (this.touches.size < SESSION_TOUCHES_MAX) this.touches.add(session);
   }
@@ -339,5 +360,15 @@ export class Learner {
     for (const syncId of this.syncs.keys())
       this.ctx.replies.push({ type: "SYNC_FAILED", syncId, code: "CONNECTIONLOSS" });
     this.syncs.clear();
+    // Sent, but whatever the old leader answered no longer matters: the client must ask again.
+    for (const touchId of this.touchConfirms)
+      this.ctx.replies.push({ type: "TOUCH_FAILED", touchId, code: "CONNECTIONLOSS" });
+    this.touchConfirms.clear();
   }
+}
+
+function touchReply(touchId: number, status: TouchStatus): Reply {
+  return status === "NOTREADY"
+    ? { type: "TOUCH_FAILED", touchId, code: "NOTREADY" }
+    : { type: "TOUCH_CONFIRMED", touchId, open: status === "OPEN" };
 }

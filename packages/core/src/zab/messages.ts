@@ -80,7 +80,17 @@ export type PeerMessage =
   | ({ readonly type: "PING"; readonly round: number } & Link)
   | ({ readonly type: "PINGREPLY"; readonly round: number; readonly sessions: readonly SessionId[] } & Link)
   | ({ readonly type: "SYNC"; readonly syncId: number } & Link)
-  | ({ readonly type: "SYNCREPLY"; readonly syncId: number; readonly zxid: Zxid } & Link);
+  | ({ readonly type: "SYNCREPLY"; readonly syncId: number; readonly zxid: Zxid } & Link)
+  /**
+   * A keep-alive that needs an answer: the leader touches `session` and says in TOUCHREPLY whether
+   * it is still open. PINGREPLY touches are fire-and-forget, so a learner could not tell a client
+   * that its session is already expiring (docs/protocol.md §3.5, "Confirmed keep-alives").
+   */
+  | ({ readonly type: "TOUCH"; readonly touchId: number; readonly session: SessionId } & Link)
+  | ({ readonly type: "TOUCHREPLY"; readonly touchId: number; readonly status: TouchStatus } & Link);
+
+/** OPEN: touched, deadline extended. EXPIRED: unknown, expiring or closing. NOTREADY: the leader is not serving yet. */
+export type TouchStatus = "OPEN" | "EXPIRED" | "NOTREADY";
 
 export type PeerMessageType = PeerMessage["type"];
 

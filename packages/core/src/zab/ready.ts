@@ -28,6 +28,9 @@ export type Reply =
   /** sync() completed: every txn committed before it reached the leader is applied locally. */
   | { readonly type: "SYNCED"; readonly syncId: number; readonly zxid: Zxid }
   | { readonly type: "SYNC_FAILED"; readonly syncId: number; readonly code: KeelErrorCode }
+  /** confirmTouch(): the leader touched the session (`open`) or found it expiring, closing or gone. */
+  | { readonly type: "TOUCH_CONFIRMED"; readonly touchId: number; readonly open: boolean }
+  | { readonly type: "TOUCH_FAILED"; readonly touchId: number; readonly code: KeelErrorCode }
   /** A write request was not accepted (no leader yet, queue full). It will not commit. */
   | { readonly type: "REQUEST_REJECTED"; readonly requestId: number; readonly code: KeelErrorCode };
 

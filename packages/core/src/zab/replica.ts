@@ -27,6 +27,11 @@ export type ReplicaInput =
   /** Session activity seen locally (forwarded to the leader on PING replies). */
   | { readonly type: "TOUCH"; readonly sessions: readonly SessionId[] }
   /**
+   * A keep-alive whose client needs the answer: touch `session` at the leader and reply
+   * TOUCH_CONFIRMED with whether it is still open, or TOUCH_FAILED when no leader can answer.
+   */
+  | { readonly type: "CONFIRM_TOUCH"; readonly touchId: number; readonly session: SessionId }
+  /**
    * The transport lost its established connection to `peer` (a closed socket, a crashed peer). A
    * learner whose leader link dropped goes LOOKING at once instead of waiting out syncLimit; a
    * leader drops that learner. Purely an accelerator: safety never depends on it.
@@ -88,6 +93,12 @@ export class Replica {
       case "TOUCH":
         if (role.type === "LEADING") role.leader.touch(input.sessions);
         else if (role.type !== "LOOKING") role.learner.touch(input.sessions);
+        break;
+      case "CONFIRM_TOUCH":
+        if (role.type === "LEADING") role.leader.confirmTouch(input.touchId, input.session, undefined);
+        else if (role.type === "LOOKING")
+          this.ctx.replies.push({ type: "TOUCH_FAILED", touchId: input.touchId, code: "NOTREADY" });
+        else role.learner.confirmTouch(input.touchId, input.session);
         break;
       case "LINK_DOWN":
         // A LOOKING replica ignores it: notifications are fire-and-forget and resent on timeout.
