@@ -310,6 +310,8 @@ export class ReplicaHost {
       this.deps.logger.warn({ from, reason: decoded.error.message }, "dropping a malformed peer frame");
       return;
     }
+    // Session deadlines in a PING or ACKEPOCH are time left from now: "now" must not be the last tick.
+    this.replica.advanceClock(this.deps.clock());
     this.replica.step({ type: "MESSAGE", from: from as PeerId, message: decoded.message });
     this.scheduleTurn();
   }
@@ -357,9 +359,10 @@ export class ReplicaHost {
 
   /**
    * A keep-alive whose answer the client relies on: resolves true once the leader has extended the
-   * session's deadline from a moment after this call, false when the leader had already given the
-   * session up (expiring, closing or gone). A fire-and-forget `touch` cannot tell those apart, so a
-   * follower would answer "ok" for a session about to be closed (docs/protocol.md §3.5).
+   * session's deadline from a moment after this call and a quorum knows the new deadline (so a next
+   * leader keeps it), false when the leader had already given the session up (expiring, closing or
+   * gone). A fire-and-forget `touch` cannot tell those apart, so a follower would answer "ok" for a
+   * session about to be closed (docs/protocol.md §3.5).
    */
   confirmTouch(sessionId: SessionId): Promise<boolean> {
     if (this.closed) return Promise.reject(keelError("CONNECTIONLOSS", "the server is shutting down"));
@@ -367,6 +370,7 @@ export class ReplicaHost {
     return new Promise<boolean>((resolve, reject) => {
       const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
       this.pendingTouches.set(touchId, { resolve, reject, deadlineMs });
+      this.replica.advanceClock(this.deps.clock());
       this.replica.step({ type: "CONFIRM_TOUCH", touchId, session: sessionId });
       this.scheduleTurn();
     });

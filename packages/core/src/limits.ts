@@ -72,6 +72,12 @@ export const REQUEST_QUEUE_MAX = 8192;
 export const SYNCS_PENDING_MAX = 4096;
 /** Confirmed keep-alives (TOUCH) waiting on one replica for the leader's answer. */
 export const TOUCH_CONFIRMS_PENDING_MAX = 4096;
+/**
+ * Session deadlines in one PING, UPTODATE or ACKEPOCH (docs/protocol.md §3.5). A full table holds
+ * every session (SESSIONS_MAX) plus those closing; one that would be longer is cut, and a session
+ * left out simply gets a fresh full timeout from the next leader.
+ */
+export const SESSION_DEADLINES_MAX = 2 * 100_000;
 /** Distinct session ids a learner buffers between two PINGs. */
 export const SESSION_TOUCHES_MAX = 65536;
 /** Frames the leader streams to one learner per step or tick (bounds a Ready; the rest follows next step). */

@@ -65,8 +65,8 @@ function leaderChange(startMs: number, endMs: number): UnavailableWindow {
   return { startMs, endMs, kind: "kill-leader", leaderChanged: true };
 }
 
-const RESET = { resetOnLeaderChangeAllowed: true };
-const NO_RESET = { resetOnLeaderChangeAllowed: false };
+const RESET = { resetAllowedAfter: () => true };
+const NO_RESET = { resetAllowedAfter: () => false };
 
 describe("checkSessionTrials accepts", () => {
   const cases: [string, SessionTrialRecord, CheckContext][] = [
@@ -204,6 +204,15 @@ describe("a leader change during the silence", () => {
   it("allows only the window itself without a reset", () => {
     const withinWindow = trial(PROMISE_MS + 200 + TOLERANCE - 50);
     expect(checkSessionTrials([withinWindow], context([window]), NO_RESET).verdict).toBe("valid");
+  });
+
+  it("allows a reset after a fault that permits one even when a later leader change does not", () => {
+    const killAll = { ...window, kind: "kill-all" };
+    const killLeader = leaderChange(PROMISE_MS + 200 + T - 400, PROMISE_MS + 200 + T - 300);
+    const afterKillAll = { resetAllowedAfter: (w: UnavailableWindow) => w.kind === "kill-all" };
+    expect(checkSessionTrials([reset], context([killAll, killLeader]), afterKillAll).verdict).toBe("valid");
+    const strict = checkSessionTrials([reset], context([{ ...window, kind: "kill-leader" }, killLeader]), afterKillAll);
+    expect(strict.verdict).toBe("anomaly");
   });
 
   it("allows no more than window end + T with a reset", () => {

@@ -22,10 +22,11 @@
  * are judged on) and at most `firstAbsent.completeMs − promise`.
  *
  * Allowed lateness: `SESSION_LATE_TOLERANCE_MS` plus the unavailable time overlapping
- * [promise, lastPresent.invokeMs] (no leader, nothing expires). With
- * `resetOnLeaderChangeAllowed`, a trial whose silence spans a leader change may also last until
- * that window's end + T: a new leader that gives every session a fresh full timeout (Keel's
- * `startLeading`; etcd, etcd#9395) cannot know the old leader's deadlines, so it extends them.
+ * [promise, lastPresent.invokeMs] (no leader, nothing expires). When `resetAllowedAfter` says so
+ * for the fault, a trial whose silence spans that leader change may also last until the window's
+ * end + T: a new leader that gives every session a fresh full timeout (etcd after every leader
+ * change, etcd#9395; Keel only when no member of its quorum remembers the deadlines, after all
+ * of them restarted: docs/protocol.md §3.5) extends them.
  */
 import type { CheckContext, UnavailableWindow, WorkloadCheckResult } from "../workloads/workload.js";
 import { verdictFromAnomalies } from "../workloads/workload.js";
@@ -78,8 +79,8 @@ export interface SessionTrialRecord {
 }
 
 export interface SessionCheckOptions {
-  /** Whether a leader change may restart a silent session's full timeout (etcd's behaviour). */
-  readonly resetOnLeaderChangeAllowed: boolean;
+  /** Whether the leader change of this fault may restart a silent session's full timeout. */
+  readonly resetAllowedAfter: (window: UnavailableWindow) => boolean;
 }
 
 /** What the check found for one trial that went silent and expired (not closed). */
@@ -107,6 +108,8 @@ export interface SessionTrialLateness {
   /** Lateness allowed with and without a leader-change reset. */
   readonly allowedWithResetMs: number;
   readonly allowedWithoutResetMs: number;
+  /** Lateness allowed under the check's options: a reset only after a fault `resetAllowedAfter` accepts. */
+  readonly allowedMs: number;
 }
 
 export interface SessionCheckResult extends WorkloadCheckResult {
@@ -147,14 +150,14 @@ export function checkSessionTrials(
     if (early.length > 0) counts["expired early"]++;
     anomalies.push(...early, ...reappearedAnomalies(facts), ...closeAnomalies(facts));
     if (!expectsExpiry(trial)) continue;
-    const lateness = expiryLateness(facts, context);
+    const lateness = expiryLateness(facts, context, options);
     expiries.push(lateness);
     const neverGone = neverGoneAnomaly(facts, lateness);
     if (neverGone !== undefined) {
       counts["never seen gone"]++;
       anomalies.push(neverGone);
     }
-    const late = lateAnomaly(facts, lateness, options);
+    const late = lateAnomaly(facts, lateness);
     if (late !== undefined) {
       counts.late++;
       anomalies.push(late);
@@ -248,24 +251,27 @@ function closeAnomalies(facts: TrialFacts): string[] {
   ];
 }
 
-function expiryLateness(facts: TrialFacts, context: CheckContext): SessionTrialLateness {
+function expiryLateness(facts: TrialFacts, context: CheckContext, options: SessionCheckOptions): SessionTrialLateness {
   const promise = facts.promisedExpiryMs;
   const lastPresent = lastOf(facts.okReads, (read) => read.present);
   const firstAbsent = facts.okReads.find((read) => !read.present && read.invokeMs > (lastPresent?.invokeMs ?? -1));
   const seenUntilMs = lastPresent?.invokeMs ?? promise;
   // A window that began after the last present read cannot excuse lateness, which is measured up to that read.
-  const leaderChange = lastOf(
+  const spansSilence = (window: UnavailableWindow) =>
+    window.leaderChanged &&
+    window.endMs > facts.lastTouchSentMs &&
+    lastPresent !== undefined &&
+    window.startMs <= lastPresent.invokeMs;
+  const leaderChange = lastOf(context.unavailable, spansSilence);
+  // Not necessarily the last one: a reset after kill-all still shows after a later leader kill.
+  const resetChange = lastOf(
     context.unavailable,
-    (window) =>
-      window.leaderChanged &&
-      window.endMs > facts.lastTouchSentMs &&
-      lastPresent !== undefined &&
-      window.startMs <= lastPresent.invokeMs,
+    (window) => spansSilence(window) && options.resetAllowedAfter(window),
   );
   const allowedWithoutResetMs =
     SESSION_LATE_TOLERANCE_MS + unavailableOverlapMs(context.unavailable, promise, Math.max(promise, seenUntilMs));
-  const resetAllowanceMs =
-    leaderChange === undefined ? -Infinity : leaderChange.endMs + facts.timeoutMs - promise + SESSION_LATE_TOLERANCE_MS;
+  const resetAllowanceMs = (window: UnavailableWindow | undefined) =>
+    window === undefined ? -Infinity : window.endMs + facts.timeoutMs - promise + SESSION_LATE_TOLERANCE_MS;
   return {
     trial: facts.trial.trial,
     sessionId: facts.sessionId,
@@ -279,8 +285,9 @@ function expiryLateness(facts: TrialFacts, context: CheckContext): SessionTrialL
         ? undefined
         : firstAbsent.completeMs - facts.earliestEndMs,
     leaderChange,
-    allowedWithResetMs: Math.max(allowedWithoutResetMs, resetAllowanceMs),
+    allowedWithResetMs: Math.max(allowedWithoutResetMs, resetAllowanceMs(leaderChange)),
     allowedWithoutResetMs,
+    allowedMs: Math.max(allowedWithoutResetMs, resetAllowanceMs(resetChange)),
   };
 }
 
@@ -310,12 +317,8 @@ function neverGoneAnomaly(facts: TrialFacts, lateness: SessionTrialLateness): st
   );
 }
 
-function lateAnomaly(
-  facts: TrialFacts,
-  lateness: SessionTrialLateness,
-  options: SessionCheckOptions,
-): string | undefined {
-  const allowedMs = options.resetOnLeaderChangeAllowed ? lateness.allowedWithResetMs : lateness.allowedWithoutResetMs;
+function lateAnomaly(facts: TrialFacts, lateness: SessionTrialLateness): string | undefined {
+  const { allowedMs } = lateness;
   const latenessMs = lateness.latenessMinMs;
   if (latenessMs === undefined || latenessMs <= allowedMs) return undefined;
   const window = lateness.leaderChange;

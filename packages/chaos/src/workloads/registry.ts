@@ -4,7 +4,7 @@ import { unreachable } from "../harness/util.js";
 import { ElectionWorkload } from "./election-workload.js";
 import { LockWorkload } from "./lock-workload.js";
 import { SequentialWorkload } from "./sequential-workload.js";
-import { SessionWorkload } from "./session-workload.js";
+import { SessionWorkload, type SessionWorkloadOptions } from "./session-workload.js";
 import { WatchWorkload } from "./watch-workload.js";
 import type { ChaosWorkload } from "./workload.js";
 
@@ -16,10 +16,11 @@ export function isExtraWorkloadName(name: string): name is ExtraWorkloadName {
 }
 
 /**
- * A new leader restarts every session's timeout, as ZooKeeper and etcd do (docs/protocol.md §3.5),
- * so the session checker allows it; the report still shows how late such expiries were.
+ * A new leader keeps the session deadlines its quorum knew (docs/protocol.md §3.5), where ZooKeeper
+ * and etcd restart every session's timeout. It falls back to that reset only when no member of
+ * its quorum remembers them: after every member restarted (kill-all).
  */
-const SESSION_RESET_ON_LEADER_CHANGE_ALLOWED = true;
+export const SESSION_OPTIONS: SessionWorkloadOptions = { resetAllowedAfter: (window) => window.kind === "kill-all" };
 
 export function createWorkload(name: ExtraWorkloadName): ChaosWorkload {
   switch (name) {
@@ -28,7 +29,7 @@ export function createWorkload(name: ExtraWorkloadName): ChaosWorkload {
     case "election":
       return new ElectionWorkload();
     case "session-expiry":
-      return new SessionWorkload({ resetOnLeaderChangeAllowed: SESSION_RESET_ON_LEADER_CHANGE_ALLOWED });
+      return new SessionWorkload(SESSION_OPTIONS);
     case "sequential":
       return new SequentialWorkload();
     case "watch":

@@ -11,6 +11,7 @@ import { createOnce, httpClient, type KeelHttpClient } from "@keel/testkit";
 import {
   checkSessionTrials,
   type SessionCall,
+  type SessionCheckOptions,
   type SessionCheckResult,
   type SessionRead,
   type SessionTrialRecord,
@@ -22,10 +23,8 @@ import type { ChaosWorkload, CheckContext, WorkloadEnv } from "./workload.js";
 
 export const SESSION_TRIAL_PREFIX = "/chaos-sessions";
 
-export interface SessionWorkloadOptions {
-  /** Passed to the checker: may a leader change restart a silent session's timeout? */
-  readonly resetOnLeaderChangeAllowed: boolean;
-}
+/** Passed to the checker (SessionCheckOptions): which faults' leader changes may restart a silent session's timeout. */
+export type SessionWorkloadOptions = SessionCheckOptions;
 
 /** A new trial about this often (seeded ±30%). */
 const TRIAL_EVERY_MS = 1000;

@@ -296,6 +296,21 @@ describe("sessions", () => {
   });
 });
 
+describe("session deadlines across a leader change", () => {
+  it("a new leader keeps inherited deadlines and gives the others a fresh timeout", () => {
+    const d = new TestDriver({ sessionTimeoutMinMs: 1_000, sessionTimeoutMaxMs: 1_000, sessionExpiryBucketMs: 100 });
+    const known = d.openSession();
+    const unknown = d.openSession();
+    d.state.stopLeading();
+    d.state.startLeading(5_000, new Map([[known, 5_300]]));
+    expect(d.state.sessionExpiresAtMs(known)).toBe(5_400);
+    expect(d.state.sessionExpiresAtMs(unknown)).toBe(6_100);
+    expect(d.state.housekeeping(5_400, 10)).toHaveLength(1);
+    // Every deadline changed with the new leader: its followers hear all of them.
+    expect(d.state.drainDeadlineChanges(5_400, 10).map((change) => change.session)).toEqual([known, unknown]);
+  });
+});
+
 describe("containers and TTL", () => {
   function runHousekeeping(d: TestDriver, nowMs: number) {
     return d.state.housekeeping(nowMs, 10).map((bytes) => {

@@ -10,6 +10,7 @@ import { readSnapshot, type SnapshotSource, snapshotChunks, writeSnapshot } from
 import { decodeTxn, encodeTxn } from "../codec/txn-codec.js";
 import { isKeelError, type KeelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import { SessionTracker } from "../sessions/session-tracker.js";
 import { DataTree } from "../tree/data-tree.js";
 import { treeDigest } from "../tree/digest.js";
@@ -89,11 +90,15 @@ export class KeelState extends KeelReads implements LeaderApplication {
 
   // ---- LeaderApplication (zab/application.ts)
 
-  startLeading(nowMs: number): void {
+  startLeading(nowMs: number, inherited: ReadonlyMap<SessionId, number> | undefined): void {
     this.leading = true;
     this.pending.clear();
     this.tracker.clear();
-    for (const session of this.tree.sessions.sorted()) this.tracker.add(session.sessionId, session.timeoutMs, nowMs);
+    for (const { sessionId, timeoutMs } of this.tree.sessions.sorted()) {
+      const expiresAtMs = inherited?.get(sessionId);
+      if (expiresAtMs === undefined) this.tracker.add(sessionId, timeoutMs, nowMs);
+      else this.tracker.restore(sessionId, timeoutMs, expiresAtMs, nowMs);
+    }
   }
 
   stopLeading(): void {
@@ -127,6 +132,14 @@ export class KeelState extends KeelReads implements LeaderApplication {
   touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[] {
     if (!this.leading) return sessionIds;
     return sessionIds.filter((sessionId) => !this.tracker.touch(sessionId, nowMs));
+  }
+
+  drainDeadlineChanges(nowMs: number, countMax: number): SessionDeadline[] {
+    return this.leading ? this.tracker.drainChanges(nowMs, countMax) : [];
+  }
+
+  sessionDeadlines(nowMs: number): SessionDeadline[] {
+    return this.leading ? this.tracker.deadlines(nowMs) : [];
   }
 
   /**

@@ -26,7 +26,7 @@ export class TestDriver {
 
   constructor(config: Partial<KeelStateConfig> = {}) {
     this.state = new KeelState(config);
-    this.state.startLeading(this.nowMs);
+    this.state.startLeading(this.nowMs, undefined);
   }
 
   nextZxid(): Zxid {

@@ -16,6 +16,15 @@ const bytesArb = fc.uint8Array({ maxLength: 64 });
 /** Request ids are safe integers (the host starts them at its start time × 1000). */
 const requestIdArb = fc.maxSafeNat();
 const link = { connection: u32, seq: u32 };
+const sessionArb = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => v as SessionId);
+/** Time left is an integer or not, -1 for a session gone (SESSION_GONE). */
+const deadlinesArb = fc.array(
+  fc.record({
+    session: sessionArb,
+    remainingMs: fc.oneof(fc.constant(-1), fc.nat(), fc.double({ min: 0, max: 1e9, noNaN: true })),
+  }),
+  { maxLength: 5 },
+);
 const entries = fc.array(fc.record({ zxid: zxidArb, txn: bytesArb }), { maxLength: 5 });
 
 const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
@@ -40,6 +49,7 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
     currentEpoch: epochArb,
     lastZxid: zxidArb,
     fresh: fc.boolean(),
+    deadlines: fc.option(deadlinesArb, { nil: undefined }),
     ...link,
   }),
   fc.record({
@@ -74,7 +84,7 @@ const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
     code: fc.constantFrom("THROTTLEDOP" as const, "CONNECTIONLOSS" as const),
     ...link,
   }),
-  fc.record({ type: fc.constant("PING" as const), round: u32, ...link }),
+  fc.record({ type: fc.constant("PING" as const), round: u32, full: fc.boolean(), deadlines: deadlinesArb, ...link }),
   fc.record({
     type: fc.constant("PINGREPLY" as const),
     round: u32,

@@ -13,10 +13,12 @@ import {
   FORWARD_BATCH_REQUESTS_MAX,
   PEER_MESSAGE_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
+  SESSION_DEADLINES_MAX,
   SESSION_TOUCHES_MAX,
   SNAPSHOT_CHUNKS_MAX,
   SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
 } from "../limits.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LogEntry } from "../zab/io.js";
 import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, TouchStatus, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
@@ -85,9 +87,27 @@ function encodedSizeHint(message: PeerMessage): number {
       return fixed + message.data.length;
     case "PINGREPLY":
       return fixed + 8 * message.sessions.length;
+    case "PING":
+      return fixed + 16 * message.deadlines.length;
+    case "ACKEPOCH":
+      return fixed + 16 * (message.deadlines?.length ?? 0);
     default:
       return fixed;
   }
+}
+
+function writeDeadlines(w: ByteWriter, deadlines: readonly SessionDeadline[]): void {
+  w.u32(deadlines.length);
+  for (const { session, remainingMs } of deadlines) w.u64(session).f64(remainingMs);
+}
+
+/** null when the count is out of bounds (a malformed frame). */
+function readDeadlines(r: ByteReader): SessionDeadline[] | null {
+  const count = r.u32();
+  if (count > SESSION_DEADLINES_MAX) return null;
+  const deadlines: SessionDeadline[] = [];
+  for (let i = 0; i < count && r.ok; i++) deadlines.push({ session: r.u64() as SessionId, remainingMs: r.f64() });
+  return deadlines;
 }
 
 function writeEntries(w: ByteWriter, entries: readonly LogEntry[]): void {
@@ -110,7 +130,9 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
     case "ACKEPOCH":
       w.u32(m.currentEpoch)
         .u64(m.lastZxid)
-        .u8(m.fresh ? 1 : 0);
+        .u8(m.fresh ? 1 : 0)
+        .u8(m.deadlines === undefined ? 0 : 1);
+      if (m.deadlines !== undefined) writeDeadlines(w, m.deadlines);
       return;
     case "DIFF":
     case "TRUNC":
@@ -148,7 +170,8 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
       w.f64(m.requestId).i32(ERROR_CODES[m.code]);
       return;
     case "PING":
-      w.u32(m.round);
+      w.u32(m.round).u8(m.full ? 1 : 0);
+      writeDeadlines(w, m.deadlines);
       return;
     case "PINGREPLY":
       w.u32(m.round).u32(m.sessions.length);
@@ -226,8 +249,13 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       return { type, ...link, acceptedEpoch: readEpoch(r) };
     case "LEADERINFO":
       return { type, ...link, newEpoch: readEpoch(r) };
-    case "ACKEPOCH":
-      return { type, ...link, currentEpoch: readEpoch(r), lastZxid: r.u64() as Zxid, fresh: r.u8() === 1 };
+    case "ACKEPOCH": {
+      const currentEpoch = readEpoch(r);
+      const lastZxid = r.u64() as Zxid;
+      const fresh = r.u8() === 1;
+      const deadlines = r.u8() === 1 ? readDeadlines(r) : undefined;
+      return deadlines === null ? undefined : { type, ...link, currentEpoch, lastZxid, fresh, deadlines };
+    }
     case "DIFF":
     case "TRUNC":
     case "ACK":
@@ -272,8 +300,12 @@ function readLinkMessage(r: ByteReader, type: Exclude<PeerMessageType, "NOTIFICA
       const code = errorCodeFromNumber(r.i32());
       return code === undefined ? undefined : { type, ...link, requestId, code };
     }
-    case "PING":
-      return { type, ...link, round: r.u32() };
+    case "PING": {
+      const round = r.u32();
+      const full = r.u8() === 1;
+      const deadlines = readDeadlines(r);
+      return deadlines === null ? undefined : { type, ...link, round, full, deadlines };
+    }
     case "PINGREPLY": {
       const round = r.u32();
       const count = r.u32();

@@ -115,7 +115,7 @@ describe("snapshot codec", () => {
     expect(restored.getEphemerals([...d.log][0]?.zxid as never)).toEqual(["/a/b/c-0000000000"]);
     expect(restored.sessionCount).toBe(1);
     // Housekeeping indexes came back: the restored leader can expire the TTL node later.
-    restored.startLeading(0);
+    restored.startLeading(0, undefined);
     expect(restored.housekeeping(10_000_000, 10).length).toBe(2); // the session and the TTL node
   });
 

@@ -9,6 +9,7 @@ import { ByteReader, ByteWriter } from "../codec/bytes.js";
 import { crc32c } from "../codec/crc32c.js";
 import type { SessionId, Zxid } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LeaderApplication } from "../zab/application.js";
 import type { LogEntry, Snapshot } from "../zab/io.js";
 
@@ -95,6 +96,7 @@ export class SimApplication implements LeaderApplication {
 
   constructor(private readonly sessionTimeoutMs: number) {}
 
+  /** Inherited deadlines are the real app's business (KeelState, which the keel mode runs); here every session restarts. */
   startLeading(nowMs: number): void {
     assert(!this.leading, "sim app: startLeading twice");
     this.leading = true;
@@ -113,6 +115,14 @@ export class SimApplication implements LeaderApplication {
 
   touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[] {
     for (const session of sessionIds) this.touched.set(session, nowMs);
+    return [];
+  }
+
+  drainDeadlineChanges(): SessionDeadline[] {
+    return [];
+  }
+
+  sessionDeadlines(): SessionDeadline[] {
     return [];
   }
 

@@ -7,6 +7,7 @@
 import { unreachable } from "../assert.js";
 import type { Zxid } from "../ids.js";
 import { zxidCounter, zxidEpoch } from "../ids.js";
+import { SESSION_GONE, type SessionDeadline } from "../sessions/session-deadlines.js";
 import type { DurableWrite, LogEntry, SnapshotHeader } from "../zab/io.js";
 import type { ForwardedRequest, PeerMessage, Vote } from "../zab/messages.js";
 import type { Ready, ReplicaEvent, Reply } from "../zab/ready.js";
@@ -39,6 +40,11 @@ function value(key: string, v: unknown): string {
   if (key === "requests") {
     const list = v as readonly ForwardedRequest[];
     return `[${list.map((r) => `#${r.requestId} ${bytesText(r.request)}`).join(", ")}]`;
+  }
+  if (key === "deadlines") {
+    if (v === undefined) return "unknown";
+    const list = v as readonly SessionDeadline[];
+    return `[${list.map((d) => `${d.session}:${d.remainingMs === SESSION_GONE ? "gone" : `${d.remainingMs}ms`}`).join(", ")}]`;
   }
   if (typeof v === "bigint") return /zxid/i.test(key) ? z(v as Zxid) : v.toString();
   if (Array.isArray(v)) return `[${v.map(String).join(",")}]`;

@@ -6,6 +6,7 @@
 import { assert } from "../assert.js";
 import type { SessionId, Zxid } from "../ids.js";
 import { ZXID_ZERO } from "../ids.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LeaderApplication } from "../zab/application.js";
 import type { LogEntry, Snapshot } from "../zab/io.js";
 
@@ -42,6 +43,14 @@ export class ScriptApp implements LeaderApplication {
 
   touchSessions(sessions: readonly SessionId[]): readonly SessionId[] {
     return sessions.filter((session) => this.expiredSessions.has(session));
+  }
+
+  drainDeadlineChanges(): SessionDeadline[] {
+    return [];
+  }
+
+  sessionDeadlines(): SessionDeadline[] {
+    return [];
   }
 
   housekeeping(): Uint8Array[] {

@@ -9,14 +9,17 @@
  * changes up to the applied zxid).
  */
 import type { SessionId, Zxid } from "../ids.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 
 export interface LeaderApplication {
   /**
    * Called once when this replica becomes an established leader (after a quorum acked NEWLEADER
-   * and its synchronized history has been committed and applied). Pending changes start empty;
-   * every known session gets a fresh full timeout from `nowMs` (docs/protocol.md §3.5).
+   * and its synchronized history has been committed and applied). Pending changes start empty.
+   * A session keeps the deadline in `inherited` (on this replica's clock) when it has one there;
+   * the others, and all of them when `inherited` is undefined, get a fresh full timeout from
+   * `nowMs` (docs/protocol.md §3.5).
    */
-  startLeading(nowMs: number): void;
+  startLeading(nowMs: number, inherited: ReadonlyMap<SessionId, number> | undefined): void;
   /** Called when the replica stops leading, for any reason. Drops pending changes and session deadlines. */
   stopLeading(): void;
   /**
@@ -30,6 +33,10 @@ export interface LeaderApplication {
    * REQUESTs. Returns the sessions it could not extend: unknown, or already expiring or closing.
    */
   touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[];
+  /** Deadlines that changed since the last call (touched, created, expiring, gone), at most `countMax`. */
+  drainDeadlineChanges(nowMs: number, countMax: number): SessionDeadline[];
+  /** Every session's deadline: for a learner that just synced, and for this replica's own memory when it stops leading. */
+  sessionDeadlines(nowMs: number): SessionDeadline[];
   /**
    * Requests the leader originates itself at a tick: closeSession for sessions past their timeout,
    * deletes of empty containers and of expired TTL nodes. Each is then prepared and proposed like

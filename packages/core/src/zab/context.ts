@@ -7,6 +7,7 @@ import { assert } from "../assert.js";
 import type { Epoch, PeerId, Zxid } from "../ids.js";
 import { COMMIT_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX } from "../limits.js";
 import type { Random } from "../random.js";
+import { DeadlineMemory } from "../sessions/session-deadlines.js";
 import type { LeaderApplication } from "./application.js";
 import type { ReplicaConfig } from "./config.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
@@ -46,6 +47,8 @@ export class ReplicaContext {
   replies: Reply[] = [];
   events: ReplicaEvent[] = [];
   transition: Transition | undefined;
+  /** The last leader's session deadlines as this replica knows them (kept across roles, lost on restart). */
+  readonly deadlines = new DeadlineMemory();
 
   constructor(
     readonly config: ReplicaConfig,

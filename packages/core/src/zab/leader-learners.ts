@@ -34,6 +34,8 @@ export class LearnerHandle {
   lastHeardTick: number;
   /** Highest PING round this learner echoed (leadership confirmation for sync()). */
   pingRoundAcked = 0;
+  /** This learner got a PING with every session deadline (the first from this serving leader). */
+  deadlinesSent = false;
   /** Sync-stream frames this learner may still get this tick (stage SYNC; SYNC_FRAMES_PER_TICK_MAX). */
   syncFrameCredit = 0;
   /** The SNAP transfer in progress (stage SYNC), until its last chunk is sent. */

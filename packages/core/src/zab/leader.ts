@@ -12,16 +12,21 @@ import {
   PROPOSAL_BATCH_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
   REQUEST_QUEUE_MAX,
+  SESSION_DEADLINES_MAX,
+  SESSION_TOUCHES_MAX,
   SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
   SYNC_FRAMES_PER_TICK_MAX,
   SYNCS_PENDING_MAX,
+  TOUCH_CONFIRMS_PENDING_MAX,
 } from "../limits.js";
+import { InheritedDeadlines, type SessionDeadline } from "../sessions/session-deadlines.js";
 import { isObserver, isVoter } from "./config.js";
 import type { ReplicaContext } from "./context.js";
 import { LearnerHandle, stageAtLeast } from "./leader-learners.js";
 import { planSync } from "./learner-sync.js";
-import type { LinkBody, LinkMessage } from "./messages.js";
+import type { LinkBody, LinkMessage, TouchStatus } from "./messages.js";
 import { isQuorum, quorumMin } from "./quorum.js";
+import { touchReply } from "./ready.js";
 import { SnapSender } from "./snap-stream.js";
 import { minZxid } from "./zxids.js";
 
@@ -43,6 +48,15 @@ interface PendingSync {
   readonly peer: PeerId | undefined;
 }
 
+/** A confirmed touch of an open session, answered once a quorum echoed a PING carrying its deadline. */
+interface PendingTouch {
+  readonly touchId: number;
+  /** The learner that asked, or undefined for a local keep-alive. */
+  readonly peer: PeerId | undefined;
+  /** The PING round that carried the new deadline (undefined until one did). */
+  round: number | undefined;
+}
+
 export class Leader {
   /** The new epoch, once a quorum's FOLLOWERINFO fixed it. */
   epoch: Epoch | undefined;
@@ -60,6 +74,9 @@ export class Leader {
   private readonly requests: QueuedRequest[] = [];
   private readonly syncs: PendingSync[] = [];
   private pingRound = 0;
+  private readonly touchConfirms: PendingTouch[] = [];
+  /** Session deadlines gathered in discovery for `startLeading` (docs/protocol.md §3.5). */
+  private readonly inheritedDeadlines = new InheritedDeadlines();
   /** A sync arrived: send a PING round at the end of this step instead of waiting for the tick. */
   private pingSoon = false;
 
@@ -67,6 +84,7 @@ export class Leader {
     this.startTick = ctx.nowTicks;
     this.snapProgressTick = ctx.nowTicks;
     this.lastProposedZxid = ctx.log.lastLogged();
+    this.inheritedDeadlines.add(ctx.deadlines.report(ctx.nowMs), ctx.nowMs);
   }
 
   step(from: PeerId, m: LinkMessage): void {
@@ -86,6 +104,7 @@ export class Leader {
   private dispatch(h: LearnerHandle, m: LinkMessage): void {
     switch (m.type) {
       case "ACKEPOCH":
+        if (!h.observer && !this.serving) this.inheritedDeadlines.add(m.deadlines, this.ctx.nowMs);
         this.onAckEpoch(h, m.currentEpoch, m.lastZxid, m.fresh);
         return;
       case "ACKNEWLEADER":
@@ -443,10 +462,33 @@ export class Leader {
     return isQuorum(this.ctx.config.voters, [this.ctx.self, ...echoed.map((h) => h.peer)]);
   }
 
+  /**
+   * Each round carries the session deadlines that changed since the last one to the followers (a
+   * follower's first round from this serving leader carries all of them), so the next leader can
+   * keep them (docs/protocol.md §3.5).
+   */
   private ping(): void {
+    const { ctx } = this;
     this.pingRound += 1;
+    const round = this.pingRound;
+    const changes = this.serving ? ctx.app.drainDeadlineChanges(ctx.nowMs, SESSION_TOUCHES_MAX) : [];
+    let table: SessionDeadline[] | undefined;
     for (const h of this.learners.values()) {
-      if (stageAtLeast(h.stage, "SYNC")) this.sendTo(h, { type: "PING", round: this.pingRound }, true);
+      if (!stageAtLeast(h.stage, "SYNC")) continue;
+      if (h.observer || !this.serving) {
+        this.sendTo(h, { type: "PING", round, full: false, deadlines: [] }, true);
+      } else if (!h.deadlinesSent) {
+        table ??= ctx.app.sessionDeadlines(ctx.nowMs);
+        assert(table.length <= SESSION_DEADLINES_MAX, "more session deadlines than a PING may carry");
+        this.sendTo(h, { type: "PING", round, full: true, deadlines: table }, true);
+        h.deadlinesSent = true;
+      } else {
+        this.sendTo(h, { type: "PING", round, full: false, deadlines: changes }, true);
+      }
+    }
+    // Every change so far went out in this round: touches confirmed before it wait for its echo.
+    if (changes.length < SESSION_TOUCHES_MAX) {
+      for (const touch of this.touchConfirms) touch.round ??= round;
     }
   }
 
@@ -455,19 +497,41 @@ export class Leader {
   }
 
   /**
-   * A keep-alive that needs an answer (a local one when `from` is undefined). Answered at once: the
-   * tracker either extended the deadline from now or already gave the session up.
+   * A keep-alive that needs an answer (a local one when `from` is undefined). A session the tracker
+   * already gave up is answered EXPIRED at once. An open one is answered OPEN only once a quorum
+   * echoed a PING carrying its new deadline, so that any next leader learns it in discovery and
+   * cannot expire the session before it (docs/protocol.md §3.5).
    */
   confirmTouch(touchId: number, session: SessionId, from: LearnerHandle | undefined): void {
-    const open = this.serving && this.ctx.app.touchSessions([session], this.ctx.nowMs).length === 0;
-    if (from === undefined) {
-      this.ctx.replies.push(
-        this.serving ? { type: "TOUCH_CONFIRMED", touchId, open } : { type: "TOUCH_FAILED", touchId, code: "NOTREADY" },
-      );
-    } else {
-      const status = !this.serving ? "NOTREADY" : open ? "OPEN" : "EXPIRED";
-      this.sendTo(from, { type: "TOUCHREPLY", touchId, status }, true);
+    const { ctx } = this;
+    if (!this.serving || this.touchConfirms.length >= TOUCH_CONFIRMS_PENDING_MAX) {
+      this.answerTouch(touchId, from?.peer, "NOTREADY");
+      return;
     }
+    if (ctx.app.touchSessions([session], ctx.nowMs).length > 0) {
+      this.answerTouch(touchId, from?.peer, "EXPIRED");
+      return;
+    }
+    this.touchConfirms.push({ touchId, peer: from?.peer, round: undefined });
+    this.pingSoon = true;
+  }
+
+  private answerTouch(touchId: number, peer: PeerId | undefined, status: TouchStatus): void {
+    if (peer === undefined) {
+      this.ctx.replies.push(touchReply(touchId, status));
+      return;
+    }
+    const handle = this.learners.get(peer);
+    if (handle !== undefined) this.sendTo(handle, { type: "TOUCHREPLY", touchId, status }, true);
+  }
+
+  private resolveTouches(): void {
+    let kept = 0;
+    for (const touch of this.touchConfirms) {
+      if (touch.round === undefined || !this.confirmed(touch.round)) this.touchConfirms[kept++] = touch;
+      else this.answerTouch(touch.touchId, touch.peer, "OPEN");
+    }
+    this.touchConfirms.length = kept;
   }
 
   // --- liveness and housekeeping ---
@@ -535,7 +599,7 @@ export class Leader {
       ctx.commits.length === 0
     ) {
       this.serving = true;
-      ctx.app.startLeading(ctx.nowMs);
+      ctx.app.startLeading(ctx.nowMs, this.inheritedDeadlines.inherited());
     }
   }
 
@@ -553,6 +617,7 @@ export class Leader {
     this.pingSoon = false;
     this.ctx.emitCommits();
     this.resolveSyncs();
+    this.resolveTouches();
   }
 
   /** Streams what each learner lacks (bounded per learner per call); `ready()` calls it first. */
@@ -589,9 +654,19 @@ export class Leader {
     for (const s of this.syncs) {
       if (s.peer === undefined) ctx.replies.push({ type: "SYNC_FAILED", syncId: s.syncId, code: "CONNECTIONLOSS" });
     }
+    for (const touch of this.touchConfirms) {
+      if (touch.peer === undefined) {
+        ctx.replies.push({ type: "TOUCH_FAILED", touchId: touch.touchId, code: "CONNECTIONLOSS" });
+      }
+    }
     this.requests.length = 0;
     this.syncs.length = 0;
-    if (this.serving) ctx.app.stopLeading();
+    this.touchConfirms.length = 0;
+    if (this.serving) {
+      // This replica may follow the next leader: it hands over what it confirmed, like any follower.
+      ctx.deadlines.replace(ctx.app.sessionDeadlines(ctx.nowMs), ctx.nowMs);
+      ctx.app.stopLeading();
+    }
     this.serving = false;
   }
 }

@@ -16,8 +16,8 @@ import {
 import type { ReplicaContext } from "./context.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
 import { LinkState } from "./link.js";
-import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage, TouchStatus } from "./messages.js";
-import type { Reply } from "./ready.js";
+import type { ForwardedRequest, LinkBody, LinkMessage, PeerMessage } from "./messages.js";
+import { touchReply } from "./ready.js";
 import { type ReceiveResult, SnapReceiver } from "./snap-stream.js";
 
 /** CONNECTING: FOLLOWERINFO sent. SYNCING: ACKEPOCH sent, receiving the stream. ACKED: NEWLEADER acked. UPTODATE: serving. */
@@ -110,7 +110,7 @@ export class Learner {
         if (this.stage !== "CONNECTING" && this.snap === undefined) this.ctx.markCommitted(m.zxid);
         return;
       case "PING":
-        this.onPing(m.round);
+        this.onPing(m);
         return;
       case "SYNCREPLY":
         if (this.syncs.has(m.syncId)) this.syncs.set(m.syncId, m.zxid);
@@ -150,7 +150,9 @@ export class Learner {
     const fresh = newEpoch > log.acceptedEpoch();
     if (fresh) log.setAcceptedEpoch(newEpoch);
     this.newEpoch = newEpoch;
-    this.send({ type: "ACKEPOCH", currentEpoch: log.currentEpoch(), lastZxid: log.lastLogged(), fresh });
+    // Observers are never sent deadlines and never lead: nothing of theirs could spoil or help.
+    const deadlines = this.observer ? undefined : this.ctx.deadlines.report(this.ctx.nowMs);
+    this.send({ type: "ACKEPOCH", currentEpoch: log.currentEpoch(), lastZxid: log.lastLogged(), fresh, deadlines });
     this.stage = "SYNCING";
   }
 
@@ -280,10 +282,14 @@ export class Learner {
     this.ctx.events.push({ type: "SERVING", epoch: this.newEpoch as Epoch, leader: this.leader });
   }
 
-  private onPing(round: number): void {
+  private onPing(m: Extract<LinkMessage, { type: "PING" }>): void {
+    // Remembered before the echo: a quorum's echo is what lets the leader confirm these deadlines.
+    const { ctx } = this;
+    if (m.full) ctx.deadlines.replace(m.deadlines, ctx.nowMs);
+    else ctx.deadlines.apply(m.deadlines, ctx.nowMs);
     const sessions = [...this.touches];
     this.touches.clear();
-    if (this.stage !== "CONNECTING") this.send({ type: "PINGREPLY", round, sessions });
+    if (this.stage !== "CONNECTING") this.send({ type: "PINGREPLY", round: m.round, sessions });
   }
 
   request(request: Uint8Array, requestId: number): void {
@@ -365,10 +371,4 @@ export class Learner {
       this.ctx.replies.push({ type: "TOUCH_FAILED", touchId, code: "CONNECTIONLOSS" });
     this.touchConfirms.clear();
   }
-}
-
-function touchReply(touchId: number, status: TouchStatus): Reply {
-  return status === "NOTREADY"
-    ? { type: "TOUCH_FAILED", touchId, code: "NOTREADY" }
-    : { type: "TOUCH_CONFIRMED", touchId, open: status === "OPEN" };
 }

@@ -9,6 +9,7 @@
  */
 import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
+import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
 
 export type PeerState = "LOOKING" | "FOLLOWING" | "LEADING" | "OBSERVING";
@@ -41,6 +42,8 @@ export type PeerMessage =
       readonly currentEpoch: Epoch;
       readonly lastZxid: Zxid;
       readonly fresh: boolean;
+      /** What this learner knows of the last leader's session deadlines; undefined after a restart (§3.5). */
+      readonly deadlines: readonly SessionDeadline[] | undefined;
     } & Link)
   /** Sync by difference: the learner already holds everything up to `zxid`; entries after it follow. */
   | ({ readonly type: "DIFF"; readonly zxid: Zxid } & Link)
@@ -76,8 +79,17 @@ export type PeerMessage =
    * never commit, so the learner may tell its client so (a retryable THROTTLEDOP, not a timeout).
    */
   | ({ readonly type: "REQUESTREJECTED"; readonly requestId: number; readonly code: KeelErrorCode } & Link)
-  /** Liveness and leadership confirmation: `round` is echoed in PINGREPLY (sync() waits on a quorum of echoes). */
-  | ({ readonly type: "PING"; readonly round: number } & Link)
+  /**
+   * Liveness and leadership confirmation: `round` is echoed in PINGREPLY (sync() and confirmed
+   * touches wait on a quorum of echoes). `deadlines`: session deadlines that changed since the last
+   * PING, or, when `full`, every session's (the first PING a follower gets from a serving leader) (§3.5).
+   */
+  | ({
+      readonly type: "PING";
+      readonly round: number;
+      readonly full: boolean;
+      readonly deadlines: readonly SessionDeadline[];
+    } & Link)
   | ({ readonly type: "PINGREPLY"; readonly round: number; readonly sessions: readonly SessionId[] } & Link)
   | ({ readonly type: "SYNC"; readonly syncId: number } & Link)
   | ({ readonly type: "SYNCREPLY"; readonly syncId: number; readonly zxid: Zxid } & Link)

@@ -21,7 +21,7 @@
 import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, Zxid } from "../ids.js";
 import type { DurableWrite, LogEntry, SnapshotHeader } from "./io.js";
-import type { Envelope, PeerState } from "./messages.js";
+import type { Envelope, PeerState, TouchStatus } from "./messages.js";
 
 /** Outcomes for inputs the host gave the replica. Committed writes are not replies: the host sees them applied. */
 export type Reply =
@@ -33,6 +33,13 @@ export type Reply =
   | { readonly type: "TOUCH_FAILED"; readonly touchId: number; readonly code: KeelErrorCode }
   /** A write request was not accepted (no leader yet, queue full). It will not commit. */
   | { readonly type: "REQUEST_REJECTED"; readonly requestId: number; readonly code: KeelErrorCode };
+
+/** The reply a confirmed touch gets for the leader's answer (local, or from TOUCHREPLY). */
+export function touchReply(touchId: number, status: TouchStatus): Reply {
+  return status === "NOTREADY"
+    ? { type: "TOUCH_FAILED", touchId, code: "NOTREADY" }
+    : { type: "TOUCH_CONFIRMED", touchId, open: status === "OPEN" };
+}
 
 /** Observability: role and leadership changes, for logs, metrics and `/ready`. */
 export type ReplicaEvent =

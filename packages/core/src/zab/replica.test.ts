@@ -219,7 +219,15 @@ describe("Replica", () => {
       replica.step({
         type: "MESSAGE",
         from: peerId(1),
-        message: { type: "ACKEPOCH", currentEpoch: 0 as Epoch, lastZxid: ZXID_ZERO, fresh, ...link, seq: 2 },
+        message: {
+          type: "ACKEPOCH",
+          currentEpoch: 0 as Epoch,
+          lastZxid: ZXID_ZERO,
+          fresh,
+          deadlines: undefined,
+          ...link,
+          seq: 2,
+        },
       });
       drain();
       const synced = sent.some((e) => e.to === 1 && e.message.type === "NEWLEADER" && e.message.epoch === epoch);

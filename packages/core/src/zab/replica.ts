@@ -111,6 +111,14 @@ export class Replica {
     this.finish();
   }
 
+  /**
+   * The host's clock between ticks (never backwards), so a session deadline learned from a message
+   * is measured from when it arrived, not from the last tick: late ticks must not make it early.
+   */
+  advanceClock(nowMs: number): void {
+    if (nowMs > this.ctx.nowMs) this.ctx.nowMs = nowMs;
+  }
+
   /** One tick of the host's clock; `nowMs` is used only for txn timestamps and session expiry. */
   tick(nowMs: number): void {
     assert(this.inflight === undefined, "tick between ready() and advance()");
