@@ -53,6 +53,7 @@ import { learnerLagViews } from "./learner-lag.js";
 import { LatencyWindow } from "./ops/latency-window.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
+import { PendingCalls } from "./pending-calls.js";
 import { ProposalTimes } from "./proposal-times.js";
 import { replicaConfigFrom } from "./replica-config.js";
 import { SnapshotTrigger } from "./snapshot-trigger.js";
@@ -111,13 +112,6 @@ interface PendingWrite {
   readonly deadlineMs: number;
 }
 
-/** A sync() or a confirmed touch waiting for the replica's reply, failed at its deadline. */
-interface PendingCall<T> {
-  resolve(value: T): void;
-  reject(error: KeelError): void;
-  readonly deadlineMs: number;
-}
-
 /** Called for every applied txn, after watch events were delivered and before the caller's reply. */
 export type AppliedListener = (applied: Applied) => void;
 export type WatchSink = (events: readonly WatchEvent[]) => void;
@@ -127,8 +121,8 @@ export class ReplicaHost {
   readonly watches = new WatchTable();
   private readonly replica: Replica;
   private readonly pendingWrites = new Map<number, PendingWrite>();
-  private readonly pendingSyncs = new Map<number, PendingCall<Zxid>>();
-  private readonly pendingTouches = new Map<number, PendingCall<boolean>>();
+  private readonly pendingSyncs = new PendingCalls<Zxid>();
+  private readonly pendingTouches = new PendingCalls<boolean>();
   private readonly watchSinks = new Map<WatcherId, WatchSink>();
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly resetListeners = new Set<() => void>();
@@ -289,18 +283,12 @@ export class ReplicaHost {
         keelError("OPERATIONTIMEOUT", `no commit within ${requestTimeoutMs} ms; the write may still apply`),
       );
     }
-    for (const [id, pending] of this.pendingSyncs) {
-      if (pending.deadlineMs > nowMs) break;
-      this.pendingSyncs.delete(id);
-      pending.reject(keelError("OPERATIONTIMEOUT", `sync did not complete within ${requestTimeoutMs} ms`));
-    }
-    for (const [id, pending] of this.pendingTouches) {
-      if (pending.deadlineMs > nowMs) break;
-      this.pendingTouches.delete(id);
-      pending.reject(
-        keelError("OPERATIONTIMEOUT", `the leader did not confirm the session within ${requestTimeoutMs} ms`),
-      );
-    }
+    this.pendingSyncs.expire(nowMs, () =>
+      keelError("OPERATIONTIMEOUT", `sync did not complete within ${requestTimeoutMs} ms`),
+    );
+    this.pendingTouches.expire(nowMs, () =>
+      keelError("OPERATIONTIMEOUT", `the leader did not confirm the session within ${requestTimeoutMs} ms`),
+    );
   }
 
   private onFrame(from: number, frame: Uint8Array): void {
@@ -349,9 +337,7 @@ export class ReplicaHost {
   /** Resolves once this server has applied everything the leader had committed when the sync reached it. */
   sync(): Promise<Zxid> {
     const syncId = this.nextSyncId++;
-    return new Promise<Zxid>((resolve, reject) => {
-      const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
-      this.pendingSyncs.set(syncId, { resolve, reject, deadlineMs });
+    return this.pendingSyncs.wait(syncId, this.deps.clock() + this.deps.config.requestTimeoutMs, () => {
       this.replica.step({ type: "SYNC", syncId });
       this.scheduleTurn();
     });
@@ -367,9 +353,7 @@ export class ReplicaHost {
   confirmTouch(sessionId: SessionId): Promise<boolean> {
     if (this.closed) return Promise.reject(keelError("CONNECTIONLOSS", "the server is shutting down"));
     const touchId = this.nextTouchId++;
-    return new Promise<boolean>((resolve, reject) => {
-      const deadlineMs = this.deps.clock() + this.deps.config.requestTimeoutMs;
-      this.pendingTouches.set(touchId, { resolve, reject, deadlineMs });
+    return this.pendingTouches.wait(touchId, this.deps.clock() + this.deps.config.requestTimeoutMs, () => {
       this.replica.advanceClock(this.deps.clock());
       this.replica.step({ type: "CONFIRM_TOUCH", touchId, session: sessionId });
       this.scheduleTurn();
@@ -590,23 +574,20 @@ export class ReplicaHost {
     for (const reply of replies) {
       switch (reply.type) {
         case "SYNCED":
-        case "SYNC_FAILED": {
-          const pending = this.pendingSyncs.get(reply.syncId);
-          if (!pending) break;
-          this.pendingSyncs.delete(reply.syncId);
-          if (reply.type === "SYNCED") pending.resolve(reply.zxid);
-          else pending.reject(keelError(reply.code, "sync failed: no leader right now"));
+          this.pendingSyncs.resolve(reply.syncId, reply.zxid);
           break;
-        }
+        case "SYNC_FAILED":
+          this.pendingSyncs.reject(reply.syncId, keelError(reply.code, "sync failed: no leader right now"));
+          break;
         case "TOUCH_CONFIRMED":
-        case "TOUCH_FAILED": {
-          const pending = this.pendingTouches.get(reply.touchId);
-          if (!pending) break;
-          this.pendingTouches.delete(reply.touchId);
-          if (reply.type === "TOUCH_CONFIRMED") pending.resolve(reply.open);
-          else pending.reject(keelError(reply.code, "keep-alive not confirmed: no leader right now"));
+          this.pendingTouches.resolve(reply.touchId, reply.open);
           break;
-        }
+        case "TOUCH_FAILED":
+          this.pendingTouches.reject(
+            reply.touchId,
+            keelError(reply.code, "keep-alive not confirmed: no leader right now"),
+          );
+          break;
         case "REQUEST_REJECTED": {
           const pending = this.pendingWrites.get(reply.requestId);
           if (!pending) break;
@@ -660,14 +641,8 @@ export class ReplicaHost {
       pending.reject(keelError(code, message));
       this.pendingWrites.delete(id);
     }
-    for (const [id, pending] of this.pendingSyncs) {
-      pending.reject(keelError(code, message));
-      this.pendingSyncs.delete(id);
-    }
-    for (const [id, pending] of this.pendingTouches) {
-      pending.reject(keelError(code, message));
-      this.pendingTouches.delete(id);
-    }
+    this.pendingSyncs.rejectAll(() => keelError(code, message));
+    this.pendingTouches.rejectAll(() => keelError(code, message));
   }
 
   /**

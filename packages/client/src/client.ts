@@ -19,6 +19,7 @@ import type { AppRouter, ChildView, NodeKind, NodeView, OpResultView, StatView }
 import type { inferRouterInputs } from "@trpc/server";
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { toBase64 } from "./bytes.js";
+import { DeadlineTimer } from "./deadline-timer.js";
 import {
   abortReason,
   ClientClosedError,
@@ -225,7 +226,11 @@ export class KeelClient implements AsyncDisposable {
   private connection: MemberConnection | undefined;
   private memberIndex: number;
   private zxidSeen = "0";
-  private suspectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Turns the client suspect at the machine's deadline; (re)started by every confirmation. */
+  private readonly suspectTimer = new DeadlineTimer(
+    () => this.machine.deadline,
+    () => this.onSuspectDeadline(),
+  );
   private connectionWaiters = new Set<() => void>();
   private supervisor: Promise<void> | undefined;
   /** Set while close() runs: the session's own close must not read as an expiry. */
@@ -342,14 +347,14 @@ export class KeelClient implements AsyncDisposable {
     // While closing, the socket going away is part of the close, not news.
     if (this.closing && input.type !== "closed") return;
     const changed = this.machine.apply(input);
-    if (input.type === "attached" || input.type === "confirmed") this.armSuspectTimer();
+    if ((input.type === "attached" || input.type === "confirmed") && !isFinal(this.state)) this.suspectTimer.start();
     if (!changed) return;
     if (changed.name === "connected") {
       for (const wake of this.connectionWaiters) wake();
       this.connectionWaiters.clear();
     }
     if (isFinal(changed)) {
-      if (this.suspectTimer !== undefined) clearTimeout(this.suspectTimer);
+      this.suspectTimer.stop();
       if (changed.name === "expired")
         this.endWatches(new SessionExpiredError(`the session expired: ${changed.reason}`));
       for (const wake of this.connectionWaiters) wake();
@@ -365,16 +370,10 @@ export class KeelClient implements AsyncDisposable {
     }
   }
 
-  private armSuspectTimer(): void {
-    if (this.suspectTimer !== undefined) clearTimeout(this.suspectTimer);
-    if (isFinal(this.state)) return;
-    const wait = this.machine.deadline - now();
-    this.suspectTimer = setTimeout(() => {
-      this.suspectTimer = undefined;
-      this.apply({ type: "tick", now: now() });
-      // A member that stopped confirming is no member to stay on.
-      if (this.state.name === "suspect") this.connection?.close("no confirmation in time");
-    }, Math.max(0, wait) + 1);
+  private onSuspectDeadline(): void {
+    this.apply({ type: "tick", now: now() });
+    // A member that stopped confirming is no member to stay on.
+    if (this.state.name === "suspect") this.connection?.close("no confirmation in time");
   }
 
   /** Records a zxid this client has seen (from replies and events). */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { fromBase64, toBase64, utf8Bytes } from "./bytes.js";
 import { Channel } from "./channel.js";
+import { DeadlineTimer, type TimerClock } from "./deadline-timer.js";
 import { fromCallError, keelErrorFor, NoNodeError, NotReadyError } from "./errors.js";
 import {
   ancestorsOf,
@@ -134,6 +135,95 @@ describe("session state machine (the client-side rule)", () => {
   it("a connecting client is not suspect before its first attach", () => {
     const machine = new SessionStateMachine(3000);
     expect(machine.apply({ type: "tick", now: 1e9 })).toBeUndefined();
+  });
+});
+
+/**
+ * A clock whose first timeout fires `earlyMs` before the time asked for, as Node's do now and then
+ * (its event loop keeps time in whole milliseconds); `advance` runs the timeouts due.
+ */
+class EarlyFiringClock implements TimerClock {
+  private time = 0;
+  private readonly timers = new Map<number, { dueAt: number; callback: () => void }>();
+  private nextHandle = 0;
+
+  constructor(private readonly earlyMs: number) {}
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = this.nextHandle++;
+    const early = handle === 0 ? this.earlyMs : 0;
+    this.timers.set(handle, { dueAt: this.time + ms - early, callback });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const [next] = [...this.timers].filter(([, timer]) => timer.dueAt <= end).sort((a, b) => a[1].dueAt - b[1].dueAt);
+      if (!next) break;
+      const [handle, timer] = next;
+      this.timers.delete(handle);
+      this.time = Math.max(this.time, timer.dueAt);
+      timer.callback();
+    }
+    this.time = end;
+  }
+}
+
+describe("deadline timer (the suspect timer)", () => {
+  it("a timeout that fires before the deadline waits again instead of giving up", () => {
+    const clock = new EarlyFiringClock(1.5);
+    const firedAt: number[] = [];
+    const timer = new DeadlineTimer(
+      () => 2000.25,
+      () => firedAt.push(clock.now()),
+      clock,
+    );
+    timer.start();
+    clock.advance(10_000);
+    expect(firedAt).toHaveLength(1);
+    expect(firedAt[0]).toBeGreaterThanOrEqual(2000.25);
+  });
+  it("reads the deadline again when it wakes: a deadline moved later is waited for", () => {
+    const clock = new EarlyFiringClock(0);
+    let deadline = 2000;
+    const firedAt: number[] = [];
+    const timer = new DeadlineTimer(
+      () => deadline,
+      () => firedAt.push(clock.now()),
+      clock,
+    );
+    timer.start();
+    deadline = 2600;
+    clock.advance(10_000);
+    expect(firedAt).toEqual([2601]);
+  });
+  it("a stopped or restarted timer does not fire for the old start", () => {
+    const clock = new EarlyFiringClock(0);
+    let deadline = 1000;
+    let fired = 0;
+    const timer = new DeadlineTimer(
+      () => deadline,
+      () => fired++,
+      clock,
+    );
+    timer.start();
+    timer.stop();
+    clock.advance(5000);
+    expect(fired).toBe(0);
+    deadline = 7000;
+    timer.start();
+    timer.start();
+    clock.advance(5000);
+    expect(fired).toBe(1);
   });
 });
 

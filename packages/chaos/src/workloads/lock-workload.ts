@@ -48,10 +48,10 @@ export interface LockWorkloadOptions {
   readonly pausedHolderProbability?: number;
   /**
    * How long a paused holder's link stays frozen. Default 2.5 session timeouts. The member a
-   * session is attached to keeps it alive until its WebSocket ping finds the client dead (up to
-   * twice the servers' webSocketPingMs, 5 s by default), so a pause shorter than
-   * sessionTimeoutMs + 2 × webSocketPingMs may end with the session still alive: the late writes
-   * are then rightly accepted, and nothing is tested.
+   * session is attached to stops renewing it once the client has not been heard for a third of
+   * the timeout (apps/server/src/api/session-attach.ts), so the session is gone about 1.6 timeouts
+   * into the pause; a pause much shorter than that may end with the session still alive: the late
+   * writes are then rightly accepted, and nothing is tested.
    */
   readonly pauseMs?: number;
   /** Contenders whose every hold is paused (tests make sure a pause happens). */
