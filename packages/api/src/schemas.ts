@@ -154,7 +154,13 @@ export const opSchema = z.discriminatedUnion(
     createInputSchema.omit({ session: true }).extend({ type: z.literal("create") }),
     deleteInputSchema.omit({ session: true, forceRelease: true }).extend({ type: z.literal("delete") }),
     setInputSchema.omit({ session: true }).extend({ type: z.literal("set") }),
-    z.object({ type: z.literal("check"), path: pathSchema, version: versionSchema }),
+    z.object({
+      type: z.literal("check"),
+      path: pathSchema,
+      version: versionSchema,
+      /** Also require the node created at this zxid (a fencing token), not one re-created at the path. */
+      czxid: idStringSchema.optional(),
+    }),
   ],
   says('an op whose type is "create", "delete", "set" or "check"'),
 );

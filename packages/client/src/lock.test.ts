@@ -5,7 +5,7 @@
  * exclusion checked by fencing tokens while the leader is killed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LockLostError, NoNodeError, SessionLostError, WaitTimeoutError } from "./index.js";
+import { LockLostError, NodeExistsError, NoNodeError, SessionLostError, WaitTimeoutError } from "./index.js";
 import { eventually, Harness } from "./test/harness.js";
 import { maxToken, overlaps, runContenders } from "./test/mutex-run.js";
 
@@ -104,6 +104,18 @@ describe("lock basics", () => {
     await expect(
       operator.multi([lease.fenceOp(), { type: "set", path: "/deleted-resource", data: "late", version: -1 }]),
     ).rejects.toBeInstanceOf(NoNodeError);
+    expect((await operator.get("/deleted-resource", { linearizable: true })).data).toBe("ok");
+
+    // A node re-created at the lease's path (as a sequential name reused after the lock's container
+    // went away would be) is another node: the fence names the lease's czxid, so it still fails.
+    const parent = lease.path.slice(0, lease.path.lastIndexOf("/"));
+    await operator.create(parent, undefined, { kind: "container" }).catch((error: unknown) => {
+      if (!(error instanceof NodeExistsError)) throw error; // not yet cleaned up: fine
+    });
+    await operator.create(lease.path, "impostor", { kind: "persistent" });
+    await expect(
+      operator.multi([lease.fenceOp(), { type: "set", path: "/deleted-resource", data: "late", version: -1 }]),
+    ).rejects.toMatchObject({ code: "BADVERSION" });
     expect((await operator.get("/deleted-resource", { linearizable: true })).data).toBe("ok");
   });
 

@@ -42,6 +42,7 @@ import {
   type TxnResult,
   validateData,
   validatePath,
+  type Zxid,
 } from "@keel/core";
 import type { ServerConfig } from "../config.js";
 import type { ServerMetrics } from "../ops/metrics.js";
@@ -356,7 +357,12 @@ export class KeelCoordinator implements Coordinator {
       case "set":
         return { type: "setData", path: op.path, data: this.checkedData(op, op.path), version: op.version };
       case "check":
-        return { type: "check", path: op.path, version: op.version };
+        return {
+          type: "check",
+          path: op.path,
+          version: op.version,
+          ...(op.czxid === undefined ? {} : { czxid: BigInt(op.czxid) as Zxid }),
+        };
     }
   }
 

@@ -167,9 +167,13 @@ export class Lease implements AsyncDisposable {
     for (const stop of this.stops.splice(0)) stop();
   }
 
-  /** A check op that fails unless this lease's node still exists (put it first in a multi). */
+  /**
+   * A check op that fails unless this lease's very node still exists (put it first in a multi):
+   * same path and version, and created at this lease's czxid, so a node re-created at the same
+   * path (a sequential name reused after the lock's container was removed) does not pass.
+   */
   fenceOp(): Op {
-    return { type: "check", path: this.path, version: 0 };
+    return { type: "check", path: this.path, version: 0, czxid: this.czxid };
   }
 
   /**

@@ -3,6 +3,7 @@
 // pipelined prepare against pending changes, sessions and their ephemerals, containers, TTL, reads.
 import { describe, expect, it } from "vitest";
 import { isKeelError } from "../errors.js";
+import type { Zxid } from "../ids.js";
 import { FORCE_RELEASE_REASON_BYTES_MAX } from "../limits.js";
 import { OPEN_ACL_UNSAFE, PERMS } from "../tree/acl.js";
 import type { TxnResult } from "../tree/results.js";
@@ -117,6 +118,27 @@ describe("/zookeeper is read-only", () => {
     expect(d.result({ type: "multi", ops: [{ type: "check", path: "/zookeeper", version: -1 }] }).type).toBe("multi");
     // /zookeeperish is an ordinary path.
     expect(d.result(create("/zookeeperish")).type).toBe("create");
+  });
+});
+
+describe("check with a czxid (lock fencing)", () => {
+  it("fails on a node re-created at the same path, even in the multi that created it", () => {
+    const d = new TestDriver();
+    const first = d.submit(create("/lease"));
+    const firstCzxid = first.zxid;
+    d.submit({ type: "delete", path: "/lease", version: -1 });
+    const second = d.submit(create("/lease"));
+    const fence = (czxid: Zxid) => ({ type: "check" as const, path: "/lease", version: 0, czxid });
+    const write = create("/fenced-write");
+    // The old holder's fence: same path, same version 0, another node.
+    expect(codeOf(d.result({ type: "multi", ops: [fence(firstCzxid), write] }))).toBe("BADVERSION");
+    expect(d.state.exists("/fenced-write")).toBeNull();
+    expect(codeOf(d.result({ type: "multi", ops: [fence(second.zxid), write] }))).toBe("OK");
+    expect(codeOf(d.result({ type: "multi", ops: [{ type: "check", path: "/lease", version: 0 }] }))).toBe("OK");
+    // A node created earlier in the same multi has the multi's zxid as its czxid.
+    const next = d.peekNextZxid();
+    const sameMulti = d.result({ type: "multi", ops: [create("/fresh"), { ...fence(next), path: "/fresh" }] });
+    expect(codeOf(sameMulti)).toBe("OK");
   });
 });
 

@@ -34,6 +34,11 @@ export class TestDriver {
     return makeZxid(1, this.counter);
   }
 
+  /** The zxid the next prepared request will get. */
+  peekNextZxid(): Zxid {
+    return makeZxid(1, this.counter + 1);
+  }
+
   /** Prepares without applying (to test pipelining). */
   prepare(request: ClientRequest, options: SubmitOptions = {}): LogEntry {
     const bytes = encodeRequest({

@@ -7,7 +7,7 @@
  */
 import { unreachable } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
-import { SESSION_NONE, type SessionId } from "../ids.js";
+import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import {
   ACL_ENTRIES_MAX,
   ACL_ID_BYTES_MAX,
@@ -54,6 +54,13 @@ const TAGS = {
  * when the address is known, so a request without one still reads on a leader that predates it.
  */
 const CREATE_SESSION_FROM_TAG = 13;
+/** A check that names the node's czxid (fencing): a separate tag for the same reason. */
+const CHECK_CREATED_TAG = 14;
+
+/** The tag of a top-level or multi op: the extended check has its own. */
+function opTag(request: ClientRequest): number {
+  return request.type === "check" && request.czxid !== undefined ? CHECK_CREATED_TAG : TAGS[request.type];
+}
 
 export type DecodedRequest =
   | { readonly type: "ok"; readonly envelope: RequestEnvelope }
@@ -96,7 +103,7 @@ function writeRequest(writer: ByteWriter, request: ClientRequest): void {
     writer.u8(CREATE_SESSION_FROM_TAG).f64(request.timeoutMs).bytes(request.password).string(request.clientAddress);
     return;
   }
-  writer.u8(TAGS[request.type]);
+  writer.u8(opTag(request));
   switch (request.type) {
     case "create":
     case "delete":
@@ -112,7 +119,7 @@ function writeRequest(writer: ByteWriter, request: ClientRequest): void {
     case "multi":
       writer.u32(request.ops.length);
       for (const op of request.ops) {
-        writer.u8(TAGS[op.type]);
+        writer.u8(opTag(op));
         writeMultiOp(writer, op);
       }
       return;
@@ -146,8 +153,11 @@ function writeMultiOp(writer: ByteWriter, op: MultiOpRequest): void {
         .f64(op.ttlMs ?? 0);
       return;
     case "delete":
+      writer.i32(op.version);
+      return;
     case "check":
       writer.i32(op.version);
+      if (op.czxid !== undefined) writer.u64(op.czxid);
       return;
     case "setData":
       writer.bytes(op.data).i32(op.version);
@@ -256,6 +266,8 @@ function readMultiOp(tag: number, reader: ByteReader, problem: DecodeProblem): M
       return { type: "setData", path, data: reader.bytes(TXN_BYTES_MAX), version: reader.i32() };
     case TAGS.check:
       return { type: "check", path, version: reader.i32() };
+    case CHECK_CREATED_TAG:
+      return { type: "check", path, version: reader.i32(), czxid: reader.u64() as Zxid };
     default:
       problem.fail(`unknown request tag ${tag}`);
       return { type: "check", path, version: -1 };

@@ -7,13 +7,13 @@
 
 import { utf8ByteLength } from "../codec/bytes.js";
 import { isKeelError, type KeelError, keelError } from "../errors.js";
-import { SESSION_NONE, type SessionId } from "../ids.js";
+import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import { FORCE_RELEASE_REASON_BYTES_MAX, TTL_MS_MAX } from "../limits.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, fixupAcl, PERMS, type Perm } from "./acl.js";
 import { RESERVED_ROOTS } from "./data-tree.js";
 import { int32Add, parentPath, sequentialNumber, sequentialSuffix, validateData, validatePath } from "./path.js";
 import type { NodeSink } from "./pending-changes.js";
-import type { CreateRequest, MultiOpRequest } from "./request.js";
+import type { CheckRequest, CreateRequest, MultiOpRequest } from "./request.js";
 import type { TxnOp } from "./txn.js";
 import { modeIsSequential, modeKind, type NodeView } from "./znode.js";
 
@@ -29,6 +29,8 @@ export interface OpContext {
   readonly nodes: NodeSink;
   readonly sessionId: SessionId;
   readonly auth: readonly AuthId[];
+  /** The zxid the txn is prepared for: a node created by it has this czxid. */
+  readonly zxid: Zxid;
   readonly nowMs: number;
   readonly limits: TreeLimits;
 }
@@ -51,7 +53,7 @@ export function prepareOp(request: MultiOpRequest | SetAclRequest, ctx: OpContex
     case "setACL":
       return prepareSetAcl(request, ctx);
     case "check":
-      return prepareCheck(request.path, request.version, ctx);
+      return prepareCheck(request, ctx);
     default:
       return unknownOp(request);
   }
@@ -106,6 +108,7 @@ function prepareCreate(request: CreateRequest, ctx: OpContext): TxnOp | KeelErro
     kind,
     ephemeralOwner: kind === "ephemeral" ? ctx.sessionId : SESSION_NONE,
     acl,
+    czxid: ctx.zxid,
     version: 0,
     cversion: 0,
     aversion: 0,
@@ -203,12 +206,16 @@ function prepareSetAcl(request: SetAclRequest, ctx: OpContext): TxnOp | KeelErro
   return { type: "setACL", path: request.path, acl, aversion };
 }
 
-function prepareCheck(path: string, version: number, ctx: OpContext): TxnOp | KeelError {
+function prepareCheck(request: CheckRequest, ctx: OpContext): TxnOp | KeelError {
+  const { path, version, czxid } = request;
   const invalid = validatePath(path);
   if (invalid !== undefined) return invalid;
   const node = ctx.nodes.view(path);
   if (node === undefined) return keelError("NONODE", `${path} does not exist`, path);
   if (!allowed(node, PERMS.READ, ctx)) return noAuth("READ", path);
+  if (czxid !== undefined && czxid !== node.czxid) {
+    return keelError("BADVERSION", `${path} is another node (created at zxid ${node.czxid}, expected ${czxid})`, path);
+  }
   if (version !== -1 && version !== node.version) return badVersion(path, version, node.version);
   return { type: "check", path, version };
 }
@@ -254,6 +261,7 @@ export function copyView(view: NodeView): NodeView {
     kind: view.kind,
     ephemeralOwner: view.ephemeralOwner,
     acl: view.acl,
+    czxid: view.czxid,
     version: view.version,
     cversion: view.cversion,
     aversion: view.aversion,

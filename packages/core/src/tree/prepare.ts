@@ -39,11 +39,17 @@ export function prepareRequest(envelope: RequestEnvelope, zxid: Zxid, nowMs: num
   // The leader names a new session after the zxid of its createSession: unique, and the same on every replica.
   const sessionId = request.type === "createSession" ? (zxid as bigint as SessionId) : envelope.sessionId;
   const header = { sessionId, cxid: envelope.cxid, origin: envelope.origin, timeMs: nowMs };
-  const body = prepareBody(envelope, sessionId, nowMs, state);
+  const body = prepareBody(envelope, sessionId, zxid, nowMs, state);
   return { header, body };
 }
 
-function prepareBody(envelope: RequestEnvelope, sessionId: SessionId, nowMs: number, state: PrepareState): TxnBody {
+function prepareBody(
+  envelope: RequestEnvelope,
+  sessionId: SessionId,
+  zxid: Zxid,
+  nowMs: number,
+  state: PrepareState,
+): TxnBody {
   const request = envelope.request;
   if (request.type === "createSession") return prepareCreateSession(request, sessionId, nowMs, state);
   // An expiring session (timed out, expireSession from housekeeping) is no longer active but may still close.
@@ -53,7 +59,7 @@ function prepareBody(envelope: RequestEnvelope, sessionId: SessionId, nowMs: num
     return rejected(keelError("SESSIONEXPIRED", `session 0x${sessionId.toString(16)} is expired or closing`));
   }
   if (sessionId !== SESSION_NONE) state.sessions.touch(sessionId, nowMs);
-  const ctx: OpContext = { nodes: state.pending, sessionId, auth: envelope.auth, nowMs, limits: state.limits };
+  const ctx: OpContext = { nodes: state.pending, sessionId, auth: envelope.auth, zxid, nowMs, limits: state.limits };
   switch (request.type) {
     case "create":
     case "delete":

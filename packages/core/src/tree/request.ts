@@ -2,7 +2,7 @@
  * Client requests as the leader receives them (ZooKeeper's Request), a closed union on `type`,
  * plus the envelope every request travels in. Prepare (prepare.ts) turns one into a Txn.
  */
-import type { SessionId } from "../ids.js";
+import type { SessionId, Zxid } from "../ids.js";
 import type { Acl, AuthId } from "./acl.js";
 import type { Origin } from "./txn.js";
 import type { CreateMode } from "./znode.js";
@@ -21,7 +21,19 @@ export type MultiOpRequest =
   | CreateRequest
   | { readonly type: "delete"; readonly path: string; readonly version: number }
   | { readonly type: "setData"; readonly path: string; readonly data: Uint8Array; readonly version: number }
-  | { readonly type: "check"; readonly path: string; readonly version: number };
+  | CheckRequest;
+
+/**
+ * Fails unless `path` exists at `version` (-1: any) and, when `czxid` is given, is the very node
+ * created at that zxid: a node deleted and created again at the same path (a sequential name
+ * reused after its container parent was removed and re-created) fails it. Lock fencing uses it.
+ */
+export interface CheckRequest {
+  readonly type: "check";
+  readonly path: string;
+  readonly version: number;
+  readonly czxid?: Zxid;
+}
 
 export type ClientRequest =
   | MultiOpRequest

@@ -79,6 +79,8 @@ export interface NodeView {
   readonly kind: NodeKind;
   readonly ephemeralOwner: SessionId;
   readonly acl: Acl;
+  /** The zxid that created the node (for a pending create, the zxid being prepared). */
+  readonly czxid: Zxid;
   readonly version: number;
   readonly cversion: number;
   readonly aversion: number;
