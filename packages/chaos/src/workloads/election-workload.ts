@@ -23,10 +23,8 @@ import {
   CLUSTER_WAIT_MS,
   ContenderClient,
   createPersistent,
-  drawHoldPlan,
   FAILURE_BACKOFF_MS,
-  holdLease,
-  PAUSE_SESSION_TIMEOUTS,
+  holdGrant,
   type PausedWrite,
   resolvePausedWrites,
   sdkFailure,
@@ -231,21 +229,10 @@ export class ElectionWorkload implements ChaosWorkload {
         continue;
       }
       const startMs = env.clock.now();
-      const held = await holdLease(
-        {
-          env,
-          client,
-          contender: index,
-          resourcePath: this.options.resourcePath,
-          markersPath: this.options.markersPath,
-        },
-        {
-          lease,
-          startMs,
-          plan: drawHoldPlan(random, this.options, index),
-          pauseMs: this.options.pauseMs ?? PAUSE_SESSION_TIMEOUTS * keel.sessionTimeoutMs,
-          release: () => election.resign(),
-        },
+      const held = await holdGrant(
+        { env, client, contender: index, random, sessionTimeoutMs: keel.sessionTimeoutMs },
+        this.options,
+        { lease, startMs, release: () => election.resign() },
         { writes: this.writes, pausedWrites: this.pausedWrites },
       );
       this.tenures.push(held.span);

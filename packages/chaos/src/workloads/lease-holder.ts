@@ -161,6 +161,41 @@ export function drawHoldPlan(
   return { holdMs, writes, paused };
 }
 
+/** A workload's holder settings: where its holders write, and how their holds are drawn. */
+export interface HolderSettings {
+  readonly resourcePath: string;
+  readonly markersPath: string;
+  readonly holdMsMax: number;
+  readonly writesPerHoldMax: number;
+  readonly pausedHolderProbability: number;
+  readonly alwaysPausedContenders: readonly number[];
+  /** Undefined: PAUSE_SESSION_TIMEOUTS session timeouts. */
+  readonly pauseMs: number | undefined;
+}
+
+/**
+ * Holds a grant as both the lock and the election workloads do: a plan drawn from `random`, the
+ * default pause for the client's session timeout, the workload's shared records.
+ */
+export function holdGrant(
+  holder: { env: WorkloadEnv; client: ContenderClient; contender: number; random: Random; sessionTimeoutMs: number },
+  settings: HolderSettings,
+  grant: { lease: Lease; startMs: number; release: () => Promise<void> },
+  records: HoldRecords,
+): ReturnType<typeof holdLease> {
+  const { env, client, contender, random, sessionTimeoutMs } = holder;
+  const { resourcePath, markersPath } = settings;
+  return holdLease(
+    { env, client, contender, resourcePath, markersPath },
+    {
+      ...grant,
+      plan: drawHoldPlan(random, settings, contender),
+      pauseMs: settings.pauseMs ?? PAUSE_SESSION_TIMEOUTS * sessionTimeoutMs,
+    },
+    records,
+  );
+}
+
 /**
  * Acts as the holder: fenced writes while the lease holds (or, paused, the late writes), then
  * the release. The span ends at the earlier of the release's invoke and the lease signal's abort.

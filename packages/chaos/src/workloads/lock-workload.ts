@@ -18,10 +18,8 @@ import { sleep } from "../harness/util.js";
 import {
   ContenderClient,
   createPersistent,
-  drawHoldPlan,
   FAILURE_BACKOFF_MS,
-  holdLease,
-  PAUSE_SESSION_TIMEOUTS,
+  holdGrant,
   type PausedWrite,
   resolvePausedWrites,
   sdkFailure,
@@ -172,21 +170,10 @@ export class LockWorkload implements ChaosWorkload {
         outcome: "ok",
         token,
       });
-      const held = await holdLease(
-        {
-          env,
-          client,
-          contender: index,
-          resourcePath: this.options.resourcePath,
-          markersPath: this.options.markersPath,
-        },
-        {
-          lease,
-          startMs,
-          plan: drawHoldPlan(random, this.options, index),
-          pauseMs: this.options.pauseMs ?? PAUSE_SESSION_TIMEOUTS * keel.sessionTimeoutMs,
-          release: () => lease.release(),
-        },
+      const held = await holdGrant(
+        { env, client, contender: index, random, sessionTimeoutMs: keel.sessionTimeoutMs },
+        this.options,
+        { lease, startMs, release: () => lease.release() },
         { writes: this.writes, pausedWrites: this.pausedWrites },
       );
       this.sections.push(held.span);
