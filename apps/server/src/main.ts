@@ -37,6 +37,14 @@ export async function runMain(inputs: ProcessInputs, output: MainOutput): Promis
     logger.flush();
     return 0;
   }
+  // Fail-stop: an error nothing handled (a store write that failed, the disk full) leaves the
+  // replica between a Ready and its advance, so it must not serve on. Log why, then exit; the
+  // ensemble carries on without this member, which rejoins once restarted (docs/operations.md).
+  process.once("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "fatal error: stopping this server (fail-stop)");
+    logger.flush();
+    process.exit(1);
+  });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ config: load.config, logger, version: serverVersion() });
