@@ -2,13 +2,15 @@
  * The watch checker on hand-written records: known-good ones (a restart with its gap excused, an
  * unknown write seen or not, coverage from a Progress notification) must be valid, and each
  * known-bad one must be an anomaly whose text names what broke (out-of-order, duplicate, missed
- * and phantom events, a refused write seen, the marker not delivered).
+ * and phantom events, a refused write seen, the marker not delivered). Link faults only add
+ * counts, and a name to a missed event committed during one: those are checked on records too.
  */
 import { describe, expect, it } from "vitest";
 import {
   checkWatch,
   compareZxid,
   type ReceivedEvent,
+  type WatchLinkFault,
   type WatchRecord,
   type WatchStreamRecord,
   type WatchWrite,
@@ -71,12 +73,17 @@ function stream(
   };
 }
 
-const record = (writes: WatchWrite[], streams: WatchStreamRecord[]): WatchRecord => ({
+const record = (
+  writes: WatchWrite[],
+  streams: WatchStreamRecord[],
+  linkFaults: WatchLinkFault[] = [],
+): WatchRecord => ({
   path: "/chaos-watch",
   watchers: new Set(streams.map((s) => s.watcher)).size,
   writes,
   streams,
   reconnections: 0,
+  linkFaults,
 });
 
 /** k0 set at 10, tmp created at 11 and deleted at 12, k1 set at 13, the marker at 20. */
@@ -248,6 +255,86 @@ describe("checkWatch: known-bad records", () => {
     const result = checkWatch(record(writes.slice(0, 4), [stream(0, 5, allEvents().slice(0, 4))]));
     expect(result.verdict).toBe("unknown");
     expect(result.anomalies).toEqual(["no acknowledged marker write: delivery to live watchers not checked"]);
+  });
+});
+
+describe("checkWatch: link faults", () => {
+  /** zxids 10, 11 and 12 were invoked and acknowledged within 100..130 ms; 13 only began at 130. */
+  const fault = (watcher: number, kind: WatchLinkFault["kind"]): WatchLinkFault => ({
+    watcher,
+    kind,
+    startMs: 100,
+    endMs: 130,
+  });
+  /** Every event received at `from` ms or later, one ms apart. */
+  const receivedFrom = (from: number) => allEvents().map((e, i) => ({ ...e, receivedMs: from + i }));
+  const gapStats = (result: ReturnType<typeof checkWatch>) => ({
+    freezes: result.stats["link freezes"],
+    cuts: result.stats["link cuts"],
+    late: result.stats["events delivered late after a freeze"],
+    replayed: result.stats["events delivered after a cut (replayed)"],
+    resumes: result.stats["resumes after a gap"],
+  });
+  const cases: {
+    name: string;
+    record: WatchRecord;
+    counts: ReturnType<typeof gapStats>;
+  }[] = [
+    {
+      name: "a cut whose resume delivered the three writes made during it",
+      record: record(writes, [stream(0, 5, receivedFrom(140)), stream(1, 5, allEvents())], [fault(0, "cut")]),
+      counts: { freezes: 0, cuts: 1, late: 0, replayed: 3, resumes: 1 },
+    },
+    {
+      name: "a freeze whose thaw delivered them late",
+      record: record(writes, [stream(0, 5, receivedFrom(140))], [fault(0, "freeze")]),
+      counts: { freezes: 1, cuts: 0, late: 3, replayed: 0, resumes: 0 },
+    },
+    {
+      name: "another watcher's events do not count for a cut",
+      record: record(writes, [stream(0, 5, allEvents()), stream(1, 5, receivedFrom(140))], [fault(0, "cut")]),
+      counts: { freezes: 0, cuts: 1, late: 0, replayed: 0, resumes: 0 },
+    },
+    {
+      name: "a write not made entirely during the cut does not count",
+      record: record(writes, [stream(0, 5, receivedFrom(140))], [{ ...fault(0, "cut"), startMs: 111 }]),
+      counts: { freezes: 0, cuts: 1, late: 0, replayed: 1, resumes: 1 },
+    },
+    {
+      name: "a cut still open at the close counts nothing",
+      record: record(writes, [stream(0, 5, receivedFrom(140))], [{ watcher: 0, kind: "cut", startMs: 100 }]),
+      counts: { freezes: 0, cuts: 1, late: 0, replayed: 0, resumes: 0 },
+    },
+    {
+      name: "an event received twice after a cut counts once (the duplicate is an anomaly elsewhere)",
+      record: record(
+        writes,
+        [stream(0, 5, receivedFrom(140)), stream(0, 12, receivedFrom(150).slice(3))],
+        [fault(0, "cut")],
+      ),
+      counts: { freezes: 0, cuts: 1, late: 0, replayed: 3, resumes: 1 },
+    },
+  ];
+  it.each(cases)("$name", ({ record, counts }) => {
+    expect(gapStats(checkWatch(record))).toEqual(counts);
+  });
+
+  it("stays valid across a cut with everything replayed", () => {
+    const result = checkWatch(record(writes, [stream(0, 5, receivedFrom(140))], [fault(0, "cut")]));
+    expect(result.anomalies).toEqual([]);
+    expect(result.verdict).toBe("valid");
+  });
+
+  it("names the cut when its resume lost an event", () => {
+    const [k0, , deleted, k1, marker] = receivedFrom(140) as ReceivedEvent[];
+    const result = checkWatch(
+      record(writes, [stream(0, 5, [k0, deleted, k1, marker] as ReceivedEvent[])], [fault(0, "cut")]),
+    );
+    expect(result.verdict).toBe("anomaly");
+    expect(result.anomalies.join("\n")).toMatch(
+      /watcher 0 stream 0 .*: missed event: no NodeCreated for create \/chaos-watch\/tmp-0 .*zxid 11.*; it was committed during the cut of watcher 0's link from 100 ms to 130 ms, so a resume had to replay it/,
+    );
+    expect(gapStats(result)).toMatchObject({ replayed: 2, resumes: 1 });
   });
 });
 

@@ -9,6 +9,13 @@
  * (e) the final marker write reached every watcher still watching at the end. A watcher that lost
  * its stream starts a new one from a fresh read; the zxids between the two are excused because the
  * record shows the end of one stream and the start of the next.
+ *
+ * The workload also makes watchers' links misbehave (freeze, or cut and hold) while writers go on.
+ * Those faults raise no anomaly of their own: a stream the SDK resumed across a cut is one stream,
+ * so an event the server failed to replay is a missed event of (c), and its line names the fault.
+ * They are counted, honestly: an event counts as delivered across a fault only if its write was
+ * invoked after the fault began and acknowledged before it ended (committed while nothing could
+ * reach the watcher) and the watcher received it after the thaw.
  */
 import type { Outcome } from "../history.js";
 import type { WorkloadCheckResult, WorkloadVerdict } from "../workloads/workload.js";
@@ -58,6 +65,22 @@ export interface WatchStreamRecord {
   readonly end?: WatchStreamEnd;
 }
 
+export type WatchLinkFaultKind = "freeze" | "cut";
+
+/** One misbehaviour of a watcher's link (watch-workload.ts): nothing reached the watcher from startMs to endMs. */
+export interface WatchLinkFault {
+  readonly watcher: number;
+  /**
+   * `freeze`: bytes held and delivered at the thaw. `cut`: the link's connections closed and the
+   * link held frozen, so the SDK must reconnect and resume its watch after the last zxid it saw,
+   * and the server replay from its history what the watcher missed.
+   */
+  readonly kind: WatchLinkFaultKind;
+  readonly startMs: number;
+  /** The thaw; absent when the workload was closed during the fault (then nothing is counted). */
+  readonly endMs?: number;
+}
+
 export interface WatchRecord {
   readonly path: string;
   readonly watchers: number;
@@ -65,6 +88,7 @@ export interface WatchRecord {
   readonly streams: readonly WatchStreamRecord[];
   /** Times a watcher's client left the connected state (the SDK does not count its own resumes). */
   readonly reconnections: number;
+  readonly linkFaults: readonly WatchLinkFault[];
 }
 
 const EXAMPLES_MAX = 10;
@@ -95,7 +119,15 @@ export function coveredToZxid(stream: WatchStreamRecord): string {
 
 export function checkWatch(record: WatchRecord): WorkloadCheckResult {
   const okByZxid = acknowledgedByZxid(record.writes);
-  const perStream = record.streams.map((stream, index) => checkStream(stream, index, okByZxid.writes));
+  const perStream = record.streams.map((stream, index) =>
+    checkStream(
+      stream,
+      index,
+      okByZxid.writes,
+      record.linkFaults.filter((fault) => fault.watcher === stream.watcher),
+    ),
+  );
+  const gaps = gapDeliveries(record, okByZxid.writes);
   const phantoms = phantomEvents(record, okByZxid.writes);
   const marker = markerDelivery(record);
   const anomalies = [
@@ -126,6 +158,11 @@ export function checkWatch(record: WatchRecord): WorkloadCheckResult {
       missed: perStream.reduce((sum, result) => sum + result.missed, 0),
       duplicated: perStream.reduce((sum, result) => sum + result.duplicated, 0),
       phantom: phantoms.length,
+      "link freezes": record.linkFaults.filter((fault) => fault.kind === "freeze").length,
+      "link cuts": record.linkFaults.filter((fault) => fault.kind === "cut").length,
+      "events delivered late after a freeze": gaps.lateAfterFreeze,
+      "events delivered after a cut (replayed)": gaps.afterCut,
+      "resumes after a gap": gaps.resumesWithGap,
     },
   };
 }
@@ -179,11 +216,12 @@ interface StreamResult {
   readonly duplicated: number;
 }
 
-/** (a), (b) and (c) for one stream. */
+/** (a), (b) and (c) for one stream; `faults` are its watcher's link faults, to explain a missed event. */
 function checkStream(
   stream: WatchStreamRecord,
   index: number,
   okByZxid: ReadonlyMap<string, WatchWrite>,
+  faults: readonly WatchLinkFault[],
 ): StreamResult {
   const label = describeStream(stream, index);
   const anomalies: string[] = [];
@@ -206,7 +244,7 @@ function checkStream(
     }
     previous = event;
   }
-  const missed = missedWrites(stream, okByZxid);
+  const missed = missedWrites(stream, okByZxid, faults);
   for (const line of missed) anomalies.push(`${label}: ${line}`);
   return { anomalies, missed: missed.length, duplicated };
 }
@@ -218,7 +256,11 @@ function isAfter(event: ReceivedEvent, previous: ReceivedEvent): boolean {
 }
 
 /** (c) Every acknowledged write in the stream's covered range, with its path and type. */
-function missedWrites(stream: WatchStreamRecord, okByZxid: ReadonlyMap<string, WatchWrite>): string[] {
+function missedWrites(
+  stream: WatchStreamRecord,
+  okByZxid: ReadonlyMap<string, WatchWrite>,
+  faults: readonly WatchLinkFault[],
+): string[] {
   const coveredTo = coveredToZxid(stream);
   const eventsByZxid = new Map<string, ReceivedEvent[]>();
   for (const event of stream.events) eventsByZxid.set(event.zxid, [...(eventsByZxid.get(event.zxid) ?? []), event]);
@@ -228,13 +270,72 @@ function missedWrites(stream: WatchStreamRecord, okByZxid: ReadonlyMap<string, W
     const atZxid = eventsByZxid.get(zxid) ?? [];
     const type = expectedEventType(write.kind);
     if (atZxid.some((event) => event.path === write.path && event.type === type)) continue;
+    const fault = faults.find((candidate) => madeDuring(write, candidate));
+    const during = fault === undefined ? "" : `; it was committed during ${describeFault(fault)}`;
     lines.push(
       atZxid.length === 0
-        ? `missed event: no ${type} for ${describeWrite(write)}, though the stream covered up to zxid ${coveredTo}`
-        : `missed event: ${describeWrite(write)} arrived as ${atZxid.map(describeEvent).join(", ")}`,
+        ? `missed event: no ${type} for ${describeWrite(write)}, though the stream covered up to zxid ${coveredTo}${during}`
+        : `missed event: ${describeWrite(write)} arrived as ${atZxid.map(describeEvent).join(", ")}${during}`,
     );
   }
   return lines;
+}
+
+/** Invoked after the fault began and acknowledged before it ended: committed while nothing reached the watcher. */
+function madeDuring(write: WatchWrite, fault: WatchLinkFault): boolean {
+  return (
+    fault.endMs !== undefined &&
+    write.completeMs !== undefined &&
+    write.invokeMs >= fault.startMs &&
+    write.completeMs <= fault.endMs
+  );
+}
+
+function describeFault(fault: WatchLinkFault): string {
+  const end = fault.endMs === undefined ? "the close" : `${fault.endMs.toFixed(0)} ms`;
+  const replay = fault.kind === "cut" ? ", so a resume had to replay it" : "";
+  return `the ${fault.kind} of watcher ${fault.watcher}'s link from ${fault.startMs.toFixed(0)} ms to ${end}${replay}`;
+}
+
+interface GapDeliveries {
+  /** Distinct events committed during a freeze of their watcher's link and received after the thaw. */
+  readonly lateAfterFreeze: number;
+  /**
+   * The same for cuts. The old connection was closed and any new one held, so such an event came
+   * on a subscription resumed after an older zxid: from the server's history (or, on a member that
+   * had not applied it yet at the resume, live just after it).
+   */
+  readonly afterCut: number;
+  /** Cuts after which the watcher received at least one such event: resumes that had a gap to replay. */
+  readonly resumesWithGap: number;
+}
+
+/** Counts what was delivered across the link faults (stats only: losses are (c)'s missed events). */
+function gapDeliveries(record: WatchRecord, okByZxid: ReadonlyMap<string, WatchWrite>): GapDeliveries {
+  let lateAfterFreeze = 0;
+  let afterCut = 0;
+  let resumesWithGap = 0;
+  for (const fault of record.linkFaults) {
+    const { endMs } = fault;
+    if (endMs === undefined) continue;
+    const delivered = new Set<string>();
+    for (const stream of record.streams) {
+      if (stream.watcher !== fault.watcher) continue;
+      for (const event of stream.events) {
+        const write = okByZxid.get(event.zxid);
+        if (write === undefined || event.receivedMs < endMs || !madeDuring(write, fault)) continue;
+        if (write.path === event.path && expectedEventType(write.kind) === event.type) {
+          delivered.add(`${event.zxid} ${event.path} ${event.type}`);
+        }
+      }
+    }
+    if (fault.kind === "freeze") lateAfterFreeze += delivered.size;
+    else {
+      afterCut += delivered.size;
+      if (delivered.size > 0) resumesWithGap++;
+    }
+  }
+  return { lateAfterFreeze, afterCut, resumesWithGap };
 }
 
 /**

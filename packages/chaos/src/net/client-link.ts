@@ -59,6 +59,18 @@ export class ClientLink {
     for (const pipe of [...this.pipes]) this.flush(pipe);
   }
 
+  /**
+   * Closes every connection open now, both sides, dropping what was held, but keeps listening: the
+   * client sees its connections drop (as when a member crashes or a NAT forgets it) and must
+   * reconnect, here through the same link. Freezing first and thawing later holds that reconnect
+   * back, so the client misses whatever happened meanwhile and must catch up when it resumes.
+   */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+    // Every pipe ran between sockets destroyed above: nothing is left to flush.
+    this.pipes.clear();
+  }
+
   /** Closes every listener and connection; held bytes are dropped. */
   async close(): Promise<void> {
     this.closed = true;

@@ -3,6 +3,8 @@
  * kill -9 of the leader in the middle and its restart; then the final listing and the marker, and
  * both checkers must find the records valid with real work in them. The watch streams must also
  * have survived the leader's death: a stream opened before the kill delivered events after it.
+ * The watchers' links are faulted every 2 s (freezes and cuts): at least one cut must have left a
+ * gap the resumed stream got replayed, or the run proved nothing about resuming.
  * Nothing here depends on speed: waits poll for conditions with generous limits.
  */
 import { Ensemble } from "@keel/testkit";
@@ -23,7 +25,7 @@ const CLUSTER_WAIT_MS = 60_000;
 describe("sequential and watch workloads across a leader kill", () => {
   let ensemble: Ensemble;
   const sequential = new SequentialWorkload();
-  const watch = new WatchWorkload();
+  const watch = new WatchWorkload({ linkFaultProbability: 1 });
   const lines: string[] = [];
 
   beforeAll(async () => {
@@ -86,6 +88,9 @@ describe("sequential and watch workloads across a leader kill", () => {
     expect(watchResult.stats.events).toBeGreaterThan(0);
     expect(watchResult.stats["write ok"]).toBeGreaterThan(0);
     expect(watchResult.stats["live watchers at the end"]).toBe(2);
+    const stats = JSON.stringify(watchResult.stats);
+    expect(watchResult.stats["link cuts"], stats).toBeGreaterThan(0);
+    expect(watchResult.stats["resumes after a gap"], `${stats}\n${log()}`).toBeGreaterThan(0);
 
     const { streams } = watch.record();
     const survivors = streams.filter(

@@ -7,7 +7,16 @@
  * session expired) is recorded as ended; the watcher reads the state again (a sync) and starts a new
  * watch from that zxid, on a new client if the session is gone. `finish` makes one last marker write
  * and waits until every watcher has it, then stops them. checkers/watch-checker.ts judges the record.
+ *
+ * Each watcher's client reaches the members through its own ClientLink, which the workload makes
+ * misbehave now and then (seeded) while the writers go on: a `freeze` holds its bytes for a while
+ * (the events arrive late, in one burst), a `cut` closes its connections and holds the link frozen
+ * for a while, so the SDK reconnects only after writes it did not see and must resume its watch
+ * after the last zxid it saw: the server has to replay the gap from its history. Without the cut a
+ * stream rarely resumes after missing anything, and a replay that loses events would go unseen.
  */
+
+import { setTimeout as delay } from "node:timers/promises";
 import { connect, type KeelClient, type WatchStream } from "@keel/client";
 import { createOnce, httpClient, type KeelHttpClient } from "@keel/testkit";
 import {
@@ -15,6 +24,7 @@ import {
   compareZxid,
   coveredToZxid,
   type ReceivedEvent,
+  type WatchLinkFaultKind,
   type WatchRecord,
   type WatchStreamEnd,
   type WatchWrite,
@@ -22,6 +32,7 @@ import {
 } from "../checkers/watch-checker.js";
 import { classifyFailure } from "../harness/outcome.js";
 import { pollFor, sleep, unreachable } from "../harness/util.js";
+import { ClientLink } from "../net/client-link.js";
 import type { ChaosWorkload, WorkloadCheckResult, WorkloadEnv } from "./workload.js";
 
 export const WATCH_ROOT = "/chaos-watch";
@@ -37,6 +48,16 @@ export interface WatchWorkloadOptions {
   readonly thinkMsMax?: number;
   /** The share of a writer's turns that create and delete a tmp node instead of a set. */
   readonly tmpShare?: number;
+  /** How often the workload considers faulting a watcher's link. */
+  readonly linkFaultEveryMs?: number;
+  /** The chance that it does, each time; 0 leaves the links alone. */
+  readonly linkFaultProbability?: number;
+  /** The share of link faults that are cuts (the rest are freezes). */
+  readonly linkCutShare?: number;
+  /** A freeze lasts [min, max] ms. */
+  readonly freezeMs?: readonly [number, number];
+  /** A cut holds the link frozen (the reconnect waiting) for [min, max] ms. */
+  readonly cutHoldMs?: readonly [number, number];
 }
 
 const DEFAULTS = {
@@ -46,6 +67,12 @@ const DEFAULTS = {
   callTimeoutMs: 2000,
   thinkMsMax: 20,
   tmpShare: 0.2,
+  linkFaultEveryMs: 2000,
+  linkFaultProbability: 0.5,
+  linkCutShare: 0.5,
+  // Well inside the session timeout, so a fault never costs the session: the stream must resume.
+  freezeMs: [1000, 2000],
+  cutHoldMs: [500, 1500],
 } as const;
 const UNAVAILABLE_BACKOFF_MS = 100;
 /** Between a watcher's attempts to get a client and a stream while the cluster cannot serve. */
@@ -64,8 +91,17 @@ interface OpenStream {
   end?: WatchStreamEnd;
 }
 
+/** A recorded link fault; `endMs` is set at the thaw. */
+interface OpenLinkFault {
+  readonly watcher: number;
+  readonly kind: WatchLinkFaultKind;
+  readonly startMs: number;
+  endMs?: number;
+}
+
 interface Watcher {
   readonly id: number;
+  readonly link: ClientLink;
   client: KeelClient | undefined;
   clients: number;
   current: { readonly record: OpenStream; readonly stream: WatchStream } | undefined;
@@ -82,11 +118,14 @@ export class WatchWorkload implements ChaosWorkload {
   private watchersStopped = false;
   private readonly writes: WatchWrite[] = [];
   private readonly streams: OpenStream[] = [];
+  private readonly linkFaults: OpenLinkFault[] = [];
   private readonly watchers: Watcher[] = [];
   private reconnections = 0;
   private tmpCount = 0;
   /** Ends connects still under way when the watchers stop (aborting also closes those clients). */
   private readonly watchersAbort = new AbortController();
+  /** Cuts the link nemesis's waits short when the writers stop. */
+  private readonly writersAbort = new AbortController();
 
   constructor(options: WatchWorkloadOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -106,6 +145,7 @@ export class WatchWorkload implements ChaosWorkload {
     for (let id = 0; id < this.options.watchers; id++) {
       const watcher: Watcher = {
         id,
+        link: await ClientLink.open([...env.memberUrls.values()]),
         client: undefined,
         clients: 0,
         current: undefined,
@@ -122,13 +162,48 @@ export class WatchWorkload implements ChaosWorkload {
   async run(): Promise<void> {
     const env = this.requireEnv();
     const members = [...env.memberUrls.values()].map((url) => httpClient(url));
-    await Promise.all(
-      Array.from({ length: this.options.writers }, (_, worker) => this.runWriter(worker, members, env)),
-    );
+    await Promise.all([
+      ...Array.from({ length: this.options.writers }, (_, worker) => this.runWriter(worker, members, env)),
+      this.runLinkFaults(env),
+    ]);
   }
 
   stop(): void {
     this.writersStopped = true;
+    this.writersAbort.abort();
+  }
+
+  // --- link faults ----------------------------------------------------------------------------
+
+  /** Now and then (seeded) freezes or cuts one watcher's link; every fault is over when it returns. */
+  private async runLinkFaults(env: WorkloadEnv): Promise<void> {
+    const random = env.random.fork(this.options.writers);
+    const signal = this.writersAbort.signal;
+    for (;;) {
+      await pause(this.options.linkFaultEveryMs, signal);
+      if (this.writersStopped) return;
+      if (random.next() >= this.options.linkFaultProbability) continue;
+      const watcher = random.pick(this.watchers);
+      const kind: WatchLinkFaultKind = random.next() < this.options.linkCutShare ? "cut" : "freeze";
+      const [min, max] = kind === "cut" ? this.options.cutHoldMs : this.options.freezeMs;
+      const holdMs = random.between(min, max);
+      const fault: OpenLinkFault = { watcher: watcher.id, kind, startMs: env.clock.now() };
+      this.linkFaults.push(fault);
+      watcher.link.freeze();
+      if (kind === "cut") watcher.link.cut();
+      // Held to the end even after stop(): the recorded window must be the one the watcher lived.
+      await sleep(holdMs);
+      this.thaw(watcher, env);
+      env.log(`watcher ${watcher.id}: link ${kind} for ${holdMs} ms`);
+    }
+  }
+
+  /** Thaws the watcher's link and closes its open fault's record. */
+  private thaw(watcher: Watcher, env: WorkloadEnv): void {
+    watcher.link.thaw();
+    for (const fault of this.linkFaults) {
+      if (fault.watcher === watcher.id && fault.endMs === undefined) fault.endMs = env.clock.now();
+    }
   }
 
   // --- writers --------------------------------------------------------------------------------
@@ -220,7 +295,7 @@ export class WatchWorkload implements ChaosWorkload {
   private async runWatcher(watcher: Watcher, env: WorkloadEnv): Promise<void> {
     while (!this.watchersStopped) {
       try {
-        const client = await this.liveClient(watcher, env);
+        const client = await this.liveClient(watcher);
         await this.watchOnce(watcher, client, env);
       } catch (error) {
         // No client or no sync while the cluster cannot serve: try again shortly.
@@ -232,13 +307,13 @@ export class WatchWorkload implements ChaosWorkload {
   }
 
   /** The watcher's client, or a new one (a new session) when the old one expired. */
-  private async liveClient(watcher: Watcher, env: WorkloadEnv): Promise<KeelClient> {
+  private async liveClient(watcher: Watcher): Promise<KeelClient> {
     const existing = watcher.client;
     if (existing && existing.state.name !== "expired" && existing.state.name !== "closed") return existing;
     await existing?.close();
     watcher.client = undefined;
     const client = await connect({
-      servers: [...env.memberUrls.values()],
+      servers: watcher.link.urls,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       signal: this.watchersAbort.signal,
       label: `chaos-watcher-${watcher.id}`,
@@ -286,12 +361,16 @@ export class WatchWorkload implements ChaosWorkload {
   /** Ends every watcher's stream and loop. */
   private async stopWatchers(): Promise<void> {
     this.watchersStopped = true;
+    const env = this.env;
     for (const watcher of this.watchers) {
+      // Closed in the middle of a fault: the clients' goodbyes must not wait for the thaw.
+      if (env !== undefined) this.thaw(watcher, env);
       watcher.stopping = true;
       watcher.current?.stream.close();
     }
     this.watchersAbort.abort();
     await Promise.all(this.watchers.map((watcher) => watcher.loop));
+    await Promise.all(this.watchers.map((watcher) => watcher.link.close()));
   }
 
   // --- the end --------------------------------------------------------------------------------
@@ -340,6 +419,7 @@ export class WatchWorkload implements ChaosWorkload {
       writes: this.writes,
       streams: this.streams,
       reconnections: this.reconnections,
+      linkFaults: this.linkFaults,
     };
   }
 
@@ -347,6 +427,11 @@ export class WatchWorkload implements ChaosWorkload {
     if (this.env === undefined) throw new Error("the watch workload ran before setup");
     return this.env;
   }
+}
+
+/** Sleeps `ms`, or less if `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function describe(error: unknown): string {
