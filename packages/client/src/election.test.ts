@@ -111,3 +111,23 @@ it("observe yields null while the observer itself is cut off, then the leader ag
   await lead.release();
   await harness.ensemble.waitForLeader();
 });
+
+it("a campaign aborted while its node is being created leaves no node behind to lead for nobody", async () => {
+  const quitter = await harness.client({ label: "quitter" });
+  const other = await harness.client({ label: "other" });
+  for (let round = 0; round < 5; round++) {
+    const controller = new AbortController();
+    // Aborted in the same tick: the create is already on its way to the ensemble.
+    const campaign = quitter.election("aborted").campaign({ signal: controller.signal });
+    controller.abort(new Error("changed my mind"));
+    await expect(campaign).rejects.toThrow("changed my mind");
+    // The quitter's session lives on; had its node stayed, it would lead and `other` would wait.
+    const lease = await other.election("aborted").campaign({ timeoutMs: 10_000 });
+    expect(lease.held).toBe(true);
+    await lease.release();
+  }
+  await eventually(
+    async () => (await other.children("/keel/elections/aborted").catch(() => [])).length === 0,
+    "no node left",
+  );
+});

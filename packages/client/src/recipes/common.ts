@@ -157,22 +157,29 @@ export async function createMember(
   options: { signal?: AbortSignal; kind?: "ephemeral_sequential" } = {},
 ): Promise<{ path: string; name: string; czxid: string }> {
   const json = JSON.stringify(data);
+  const { signal } = options;
+  /** Aborted once the node may exist: withdraw it, or it would queue, and then hold, for nobody. */
+  const abandon = (member: { path: string; czxid: string }): never => {
+    deleteOwnInBackground(keel, member.path, member.czxid);
+    throw abortReason(signal as AbortSignal);
+  };
   for (let attempt = 0; attempt < 20; attempt++) {
-    if (options.signal?.aborted) throw abortReason(options.signal);
+    if (signal?.aborted) throw abortReason(signal);
     try {
-      const created = await keel.create(joinPath(dir, prefix), json, {
-        kind: options.kind ?? "ephemeral_sequential",
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      return { path: created.path, name: baseName(created.path), czxid: created.stat.czxid };
+      // The create itself is not aborted: an abandoned create could still apply, and its node
+      // would then wait in the queue (and hold the lock or the leadership in its turn) for a
+      // caller that is gone, until the session ends (the chaos election workload saw it).
+      const created = await keel.create(joinPath(dir, prefix), json, { kind: options.kind ?? "ephemeral_sequential" });
+      const member = { path: created.path, name: baseName(created.path), czxid: created.stat.czxid };
+      return signal?.aborted ? abandon(member) : member;
     } catch (error) {
       if (error instanceof NoNodeError) {
-        await ensureContainers(keel, dir, options.signal);
+        await ensureContainers(keel, dir, signal);
         continue;
       }
       if (error instanceof KeelClientError && error.outcomeUnknown) {
-        const found = await findOwnMember(keel, dir, prefix, data.nonce, options.signal);
-        if (found) return found;
+        const found = await findOwnMember(keel, dir, prefix, data.nonce);
+        if (found) return signal?.aborted ? abandon(found) : found;
         continue;
       }
       throw error;
@@ -186,11 +193,10 @@ async function findOwnMember(
   dir: string,
   prefix: string,
   nonce: string,
-  signal?: AbortSignal,
 ): Promise<{ path: string; name: string; czxid: string } | undefined> {
   let listing: Awaited<ReturnType<KeelClient["childrenWithStats"]>>;
   try {
-    listing = await keel.childrenWithStats(dir, { linearizable: true, ...(signal ? { signal } : {}) });
+    listing = await keel.childrenWithStats(dir, { linearizable: true });
   } catch (error) {
     if (error instanceof NoNodeError) return undefined;
     throw error;
@@ -200,7 +206,7 @@ async function findOwnMember(
     if (!parsed || parsed.prefix !== prefix || child.stat?.ephemeralOwner !== keel.sessionId) continue;
     const path = joinPath(dir, child.name);
     try {
-      const node = await keel.get(path, signal ? { signal } : {});
+      const node = await keel.get(path);
       if (parseHolder(node.data)?.nonce === nonce) return { path, name: child.name, czxid: node.stat.czxid };
     } catch (error) {
       if (!(error instanceof NoNodeError)) throw error;
