@@ -109,10 +109,18 @@ describe("lock basics", () => {
     // A node re-created at the lease's path (as a sequential name reused after the lock's container
     // went away would be) is another node: the fence names the lease's czxid, so it still fails.
     const parent = lease.path.slice(0, lease.path.lastIndexOf("/"));
-    await operator.create(parent, undefined, { kind: "container" }).catch((error: unknown) => {
-      if (!(error instanceof NodeExistsError)) throw error; // not yet cleaned up: fine
-    });
-    await operator.create(lease.path, "impostor", { kind: "persistent" });
+    // The lock's empty container may be cleaned up at any moment: re-create it until the impostor is in.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await operator.create(lease.path, "impostor", { kind: "persistent" });
+        break;
+      } catch (error) {
+        if (!(error instanceof NoNodeError) || attempt >= 5) throw error;
+        await operator.create(parent, undefined, { kind: "container" }).catch((raced: unknown) => {
+          if (!(raced instanceof NodeExistsError)) throw raced;
+        });
+      }
+    }
     await expect(
       operator.multi([lease.fenceOp(), { type: "set", path: "/deleted-resource", data: "late", version: -1 }]),
     ).rejects.toMatchObject({ code: "BADVERSION" });

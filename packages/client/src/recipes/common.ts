@@ -178,7 +178,15 @@ export async function createMember(
         continue;
       }
       if (error instanceof KeelClientError && error.outcomeUnknown) {
-        const found = await findOwnMember(keel, dir, prefix, data.nonce);
+        let found: { path: string; name: string; czxid: string } | undefined;
+        try {
+          found = await findOwnMember(keel, dir, prefix, data.nonce);
+        } catch (searchError) {
+          // Whether the create applied is still unknown (the ensemble did not answer the search):
+          // withdraw the node if it did, once it answers, rather than leave it to hold for nobody.
+          withdrawMemberInBackground(keel, dir, prefix, data.nonce);
+          throw searchError;
+        }
         if (found) return signal?.aborted ? abandon(found) : found;
         continue;
       }
@@ -186,6 +194,14 @@ export async function createMember(
     }
   }
   throw new SessionLostError(`could not create a member node under ${dir} after 20 attempts`);
+}
+
+/** Finds our member node by its nonce and deletes it, retrying until the session ends. */
+function withdrawMemberInBackground(keel: KeelClient, dir: string, prefix: string, nonce: string): void {
+  retryInBackground(keel, async () => {
+    const found = await findOwnMember(keel, dir, prefix, nonce);
+    if (found) await deleteOwn(keel, found.path, found.czxid);
+  });
 }
 
 async function findOwnMember(
@@ -239,12 +255,17 @@ export async function deleteOwn(keel: KeelClient, path: string, czxid: string, s
  * up or a holder loses its lease while the session may live on: its node must not block others).
  */
 export function deleteOwnInBackground(keel: KeelClient, path: string, czxid: string): void {
+  retryInBackground(keel, () => deleteOwn(keel, path, czxid));
+}
+
+/** Runs `task` until it succeeds or the session ends, pausing longer after each failure. */
+function retryInBackground(keel: KeelClient, task: () => Promise<void>): void {
   const run = async () => {
     for (let attempt = 0; attempt < 100; attempt++) {
       const name = keel.state.name;
       if (name === "expired" || name === "closed") return;
       try {
-        await deleteOwn(keel, path, czxid);
+        await task();
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * (attempt + 1))));
