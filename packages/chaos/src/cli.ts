@@ -6,12 +6,15 @@
  */
 import { parseArgs } from "node:util";
 import { assertCanSkewClocks } from "./harness/member-clocks.js";
+import { assertCanFillDisks } from "./harness/member-disks.js";
 import { assertCanBuildNetworks } from "./harness/namespaced-backend.js";
 import { runChaos } from "./harness/run.js";
 import {
   ALL_NEMESIS_KINDS,
   CLOCK_NEMESIS_KINDS,
+  DISK_NEMESIS_KINDS,
   isClockNemesisKind,
+  isDiskNemesisKind,
   isNemesisKind,
   isNetworkNemesisKind,
   NETWORK_NEMESIS_KINDS,
@@ -26,6 +29,7 @@ const USAGE = `usage: npm run chaos -w @keel/chaos -- [options]
                           process faults: ${PROCESS_NEMESIS_KINDS.join(", ")}
                           network faults (root only): ${NETWORK_NEMESIS_KINDS.join(", ")}
                           wall-clock steps (libfaketime): ${CLOCK_NEMESIS_KINDS.join(", ")}
+                          a member's disk fills up (root only: a tmpfs per member): ${DISK_NEMESIS_KINDS.join(", ")}
   --workload LIST       all | none | comma-separated (default all) of ${EXTRA_WORKLOAD_NAMES.join(", ")};
                           the register workload always runs
   --seed N              replay a run's schedule and choices (default: a fresh seed, printed)
@@ -82,6 +86,7 @@ async function main(): Promise<number> {
   try {
     if (nemeses.some(isNetworkNemesisKind)) assertCanBuildNetworks();
     if (nemeses.some(isClockNemesisKind)) assertCanSkewClocks();
+    if (nemeses.some(isDiskNemesisKind)) assertCanFillDisks();
   } catch (error) {
     // Not a harness failure worth a stack trace: say what to do instead.
     console.error(`keel chaos: ${(error as Error).message}`);

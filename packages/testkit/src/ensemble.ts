@@ -31,6 +31,11 @@ export interface EnsembleOptions {
   nodeArgs?: readonly string[];
   /** Extra environment for member `id`'s process (e.g. libfaketime's variables for a skewed wall clock). */
   memberEnv?: (id: number) => Readonly<Record<string, string>>;
+  /**
+   * Where member `id` keeps its data (e.g. a disk the test mounted). Default: a directory under
+   * the ensemble's own temp directory. `close()` removes only its own directory, never these.
+   */
+  dataDir?: (id: number) => string;
 }
 
 export interface Member {
@@ -54,7 +59,7 @@ const serverEntry = (): string => {
 export class Ensemble {
   private constructor(
     readonly members: readonly Member[],
-    private readonly options: Required<EnsembleOptions>,
+    private readonly options: Required<Omit<EnsembleOptions, "dataDir">>,
     private readonly rootDir: string,
   ) {}
 
@@ -73,6 +78,7 @@ export class Ensemble {
     const count = full.voters + full.observers;
     const ports = await freePorts(count * 3);
     const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
+    const dataDir = options.dataDir ?? ((id: number) => join(rootDir, `server-${id}`));
     const members: Member[] = [];
     for (let index = 0; index < count; index++) {
       const clientPort = ports[index * 3 + 1] as number;
@@ -83,7 +89,7 @@ export class Ensemble {
         peerPort: ports[index * 3] as number,
         clientPort,
         zkPort: ports[index * 3 + 2] as number,
-        dataDir: join(rootDir, `server-${index + 1}`),
+        dataDir: dataDir(index + 1),
         process: undefined,
       });
     }

@@ -13,6 +13,8 @@ export interface ClusterBackend {
   clientUrl(id: number): string;
   /** Starts (or restarts on its old data) member `id`. */
   startMember(id: number): void;
+  /** Whether member `id`'s process is alive (false once it exited, on its own or killed). */
+  isRunning(id: number): boolean;
   /** kill -9, resolved once the process has exited. */
   kill(id: number): Promise<void>;
   /** Stops or continues a running member's process (the signal does not end it). */
@@ -23,17 +25,22 @@ export interface ClusterBackend {
   close(): Promise<void>;
 }
 
+/** Per member: its extra environment, and the data directory it was given (default: the backend's own). */
+export interface MemberSetup {
+  readonly memberEnv: (id: number) => Readonly<Record<string, string>>;
+  readonly dataDir: ((id: number) => string) | undefined;
+}
+
 /** Members as plain processes on 127.0.0.1 (testkit's Ensemble): no network faults possible. */
-export async function startLocalBackend(
-  nodes: 3 | 5,
-  memberEnv: (id: number) => Readonly<Record<string, string>>,
-): Promise<ClusterBackend> {
-  const ensemble = await Ensemble.start({ voters: nodes, memberEnv });
+export async function startLocalBackend(nodes: 3 | 5, setup: MemberSetup): Promise<ClusterBackend> {
+  const { memberEnv, dataDir } = setup;
+  const ensemble = await Ensemble.start({ voters: nodes, memberEnv, ...(dataDir === undefined ? {} : { dataDir }) });
   return {
     memberIds: ensemble.members.map((member) => member.id),
     lab: undefined,
     clientUrl: (id) => ensemble.member(id).clientUrl,
     startMember: (id) => ensemble.startMember(id),
+    isRunning: (id) => ensemble.isRunning(id),
     kill: (id) => ensemble.kill(id, "SIGKILL"),
     signal: (id, signal) => {
       const child = ensemble.member(id).process;

@@ -1,11 +1,13 @@
 /**
  * The ensemble under test, on either backend (cluster-backend.ts), plus what the nemesis did to it
- * (which members are down, which are stopped, whether the network is cut or delayed), so that
- * healing and cleanup know what to undo. A SIGSTOPped process cannot exit on its own, so `close()`
- * continues paused members first.
+ * (which members are down, which are stopped, whether the network is cut or delayed, whose disk is
+ * full), so that healing and cleanup know what to undo. A SIGSTOPped process cannot exit on its
+ * own, so `close()` continues paused members first; the members' disks are unmounted only after
+ * their processes are gone.
  */
 import { type ClusterBackend, startLocalBackend } from "./cluster-backend.js";
 import { MemberClocks } from "./member-clocks.js";
+import { MemberDisks } from "./member-disks.js";
 import { startNamespacedBackend } from "./namespaced-backend.js";
 import type { Random } from "./random.js";
 
@@ -22,6 +24,8 @@ export interface ChaosClusterOptions {
   readonly network: boolean;
   /** Start every member under its own libfaketime wall clock, so that `skewClock` can step it. */
   readonly clocks: boolean;
+  /** Give every member its own small tmpfs as data directory (root only), so that `fillDisk` can fill it. */
+  readonly disks: boolean;
   /** Seeds the delay relay's jitter. */
   readonly random: Random;
   readonly log: (line: string) => void;
@@ -35,6 +39,8 @@ export class ChaosCluster {
   private constructor(
     private readonly backend: ClusterBackend,
     private readonly clocks: MemberClocks | undefined,
+    private readonly disks: MemberDisks | undefined,
+    private readonly log: (line: string) => void,
   ) {
     for (const id of backend.memberIds) this.states.set(id, "up");
   }
@@ -43,14 +49,18 @@ export class ChaosCluster {
     if (nodes !== 3 && nodes !== 5) throw new Error(`nodes must be 3 or 5, got ${nodes}`);
     const ids = Array.from({ length: nodes }, (_, i) => i + 1);
     const clocks = options.clocks ? MemberClocks.create(ids) : undefined;
-    const memberEnv = (id: number) => clocks?.envFor(id) ?? {};
+    let disks: MemberDisks | undefined;
     try {
+      // Mounted before any member starts: a store opened on the plain directory would hide under the mount.
+      disks = options.disks ? MemberDisks.create(ids) : undefined;
+      const setup = { memberEnv: (id: number) => clocks?.envFor(id) ?? {}, dataDir: disks?.dataDirOf.bind(disks) };
       const backend = options.network
-        ? await startNamespacedBackend(nodes, { ...options, memberEnv })
-        : await startLocalBackend(nodes, memberEnv);
-      return new ChaosCluster(backend, clocks);
+        ? await startNamespacedBackend(nodes, { ...options, ...setup })
+        : await startLocalBackend(nodes, setup);
+      return new ChaosCluster(backend, clocks, disks, options.log);
     } catch (error) {
       clocks?.remove();
+      disks?.remove();
       throw error;
     }
   }
@@ -135,9 +145,34 @@ export class ChaosCluster {
     this.clocks.set(id, offsetSeconds);
   }
 
-  /** Undoes every fault still in place: heals the network and the clocks, continues paused members, restarts dead ones. */
+  /** Leaves member `id`'s disk almost no free space (its process keeps running, if it can); returns the bytes left. */
+  fillDisk(id: number): number {
+    this.stateOf(id);
+    if (this.disks === undefined) throw new Error("disk faults need a cluster started with { disks: true }");
+    return this.disks.fill(id);
+  }
+
+  /** Whether member `id` should be running but its process ended by itself (a fail-stop on a full disk, a crash). */
+  exitedOnItsOwn(id: number): boolean {
+    return this.stateOf(id) === "up" && !this.backend.isRunning(id);
+  }
+
+  /**
+   * Undoes every fault still in place: heals the network and the clocks, gives full disks their
+   * space back, continues paused members, restarts dead ones (killed, or exited when their disk filled).
+   */
   heal(): void {
     if (this.clocks?.skewed) this.clocks.resetAll();
+    for (const id of this.disks?.filledIds ?? []) {
+      this.disks?.empty(id);
+      // Only after the space is back: on a still-full disk the member would fail to start.
+      if (this.exitedOnItsOwn(id)) this.states.set(id, "down");
+    }
+    // Left down on purpose: only a disk full at the time excuses an exit; anything else is a crash to look into.
+    for (const id of this.memberIds.filter((member) => this.exitedOnItsOwn(member))) {
+      const disk = this.disks?.wasFilled(id) ? " (its disk was full in an earlier fault, and had its space back)" : "";
+      this.log(`member ${id} exited on its own, not while its disk was full${disk}: left down`);
+    }
     if (this.networkFaulted) {
       this.network().heal();
       this.networkFaulted = false;
@@ -154,6 +189,23 @@ export class ChaosCluster {
       await this.backend.close();
     } finally {
       this.clocks?.remove();
+      this.removeDisks();
+    }
+  }
+
+  /** Logs what each member's store used of its disk (what sizes MEMBER_DISK_BYTES), then unmounts them. */
+  private removeDisks(): void {
+    const disks = this.disks;
+    if (disks === undefined) return;
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+    try {
+      const usage = this.memberIds.map((id) => {
+        const { usedBytes, sizeBytes } = disks.usageOf(id);
+        return `${id}: ${mib(usedBytes)} of ${mib(sizeBytes)}`;
+      });
+      this.log(`member disks used at the end: ${usage.join(", ")}`);
+    } finally {
+      disks.remove();
     }
   }
 

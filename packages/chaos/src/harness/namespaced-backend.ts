@@ -5,7 +5,7 @@
  * by the lab's own exit handler if the process dies first.
  */
 import { keelPeerPort, NamespacedEnsemble, NetworkLab } from "../net/index.js";
-import type { ClusterBackend } from "./cluster-backend.js";
+import type { ClusterBackend, MemberSetup } from "./cluster-backend.js";
 import type { Random } from "./random.js";
 
 /** Runs in one process get distinct tags, so that a lab left by a failed destroy never blocks the next. */
@@ -28,10 +28,9 @@ export function assertCanBuildNetworks(): void {
 
 export async function startNamespacedBackend(
   nodes: 3 | 5,
-  options: {
+  options: MemberSetup & {
     readonly random: Random;
     readonly log: (line: string) => void;
-    readonly memberEnv: (id: number) => Readonly<Record<string, string>>;
   },
 ): Promise<ClusterBackend> {
   assertCanBuildNetworks();
@@ -45,7 +44,8 @@ export async function startNamespacedBackend(
   });
   let ensemble: NamespacedEnsemble;
   try {
-    ensemble = NamespacedEnsemble.start({ lab, memberEnv: options.memberEnv });
+    const { memberEnv, dataDir } = options;
+    ensemble = NamespacedEnsemble.start({ lab, memberEnv, ...(dataDir === undefined ? {} : { dataDir }) });
   } catch (error) {
     await lab.destroy();
     throw error;
@@ -56,6 +56,7 @@ export async function startNamespacedBackend(
     lab,
     clientUrl: (id) => ensemble.clientUrl(id),
     startMember: (id) => ensemble.startMember(id),
+    isRunning: (id) => ensemble.isRunning(id),
     kill: (id) => ensemble.kill(id, "SIGKILL"),
     signal: (id, signal) => {
       if (!ensemble.isRunning(id)) throw new Error(`${signal} ${id}: no running process`);

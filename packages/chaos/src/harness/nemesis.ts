@@ -1,8 +1,9 @@
 /**
  * Runs the fault schedule against the cluster while the workload runs: before each fault the
- * cluster is left quiet, then the fault (on processes or on the network between members) is
- * injected, held, undone, and the nemesis waits for the
- * cluster to heal (a ready leader) and for the workload to get a write through before going on.
+ * cluster is left quiet, then the fault (on processes, on the network between members, on the
+ * members' clocks or disks) is injected, held, undone, and the nemesis waits for the cluster to
+ * heal (a ready leader) and for the workload to get a write invoked after the heal through before
+ * going on.
  * Each fault's times are on the run's clock, so they line up with the history.
  */
 import type { ChaosCluster } from "./cluster.js";
@@ -23,6 +24,8 @@ export interface FaultRecord {
   readonly leaderBefore: number;
   /** For `clock-skew`: each target's wall-clock offset in seconds during the fault, in target order. */
   readonly clockOffsetsS?: readonly number[];
+  /** For `disk-full`: whose disk filled, the bytes it had left, and whether its process exited by the heal. */
+  readonly diskFull?: DiskFullRecord;
   /** When the fault began: the first signal, or just before the network rules went in. */
   readonly startMs: number;
   /** When the fault was undone: the last restart or continue, or the network heal. */
@@ -36,6 +39,19 @@ export interface FaultRecord {
    * (undefined: none within the wait). For a follower fault this is short: the others still serve.
    */
   readonly recoveryMs: number | undefined;
+  /**
+   * When the first write or cas the workload invoked after `healedMs` was acknowledged (undefined:
+   * never healed, or none within the wait): the healed cluster, with the members the fault hit
+   * back in it, takes writes, not only the members the fault spared.
+   */
+  readonly writeAfterHealMs: number | undefined;
+}
+
+export interface DiskFullRecord {
+  readonly member: number;
+  readonly freeBytesLeft: number;
+  /** The member's process ended by itself during the fault (fail-stop); the heal restarted it. */
+  readonly exited: boolean;
 }
 
 export interface NemesisOptions {
@@ -78,21 +94,32 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
   const targets = chooseTargets(plan, cluster.memberIds, leaderBefore);
   const clockOffsetsS = plan.kind === "clock-skew" ? clockOffsets(plan, targets, leaderBefore) : undefined;
   const startMs = clock.now();
-  await inject(cluster, plan.kind, targets, clockOffsetsS);
+  const freeBytesLeft = await inject(cluster, plan.kind, targets, clockOffsetsS);
   await sleep(plan.faultMs);
   const endMs = clock.now();
+  const diskFull =
+    freeBytesLeft === undefined
+      ? undefined
+      : { member: targets[0] as number, freeBytesLeft, exited: cluster.exitedOnItsOwn(targets[0] as number) };
   const unhealed = {
     index,
     kind: plan.kind,
     targets,
     leaderBefore,
     ...(clockOffsetsS === undefined ? {} : { clockOffsetsS }),
+    ...(diskFull === undefined ? {} : { diskFull }),
     startMs,
     endMs,
   };
   // Aborted: the run is being torn down (its servers may have had the Ctrl-C too); nothing to wait for.
   if (options.signal.aborted)
-    return { ...unhealed, healedMs: undefined, leaderAfter: undefined, recoveryMs: undefined };
+    return {
+      ...unhealed,
+      healedMs: undefined,
+      leaderAfter: undefined,
+      recoveryMs: undefined,
+      writeAfterHealMs: undefined,
+    };
   cluster.heal();
   let healedMs: number | undefined;
   let leaderAfter: number | undefined;
@@ -103,20 +130,25 @@ async function injectAndHeal(options: NemesisOptions, plan: FaultPlan, index: nu
     options.log(`fault ${index} (${plan.kind}): the cluster did not heal: ${(error as Error).message}`);
   }
   const acknowledgedMs = await pollFor(() => options.firstOkWriteAfter(startMs), RECOVERY_WAIT_MS);
+  const healedAtMs = healedMs;
+  const writeAfterHealMs =
+    healedAtMs === undefined ? undefined : await pollFor(() => options.firstOkWriteAfter(healedAtMs), RECOVERY_WAIT_MS);
   return {
     ...unhealed,
     healedMs,
     leaderAfter,
     recoveryMs: acknowledgedMs === undefined ? undefined : acknowledgedMs - startMs,
+    writeAfterHealMs,
   };
 }
 
+/** Injects the fault; for `disk-full`, returns the bytes the full disk has left. */
 async function inject(
   cluster: ChaosCluster,
   kind: NemesisKind,
   targets: readonly number[],
   clockOffsetsS: readonly number[] | undefined,
-): Promise<void> {
+): Promise<number | undefined> {
   switch (kind) {
     case "kill":
     case "kill-leader":
@@ -144,6 +176,8 @@ async function inject(
         cluster.skewClock(id, clockOffsetsS?.[i] ?? 0);
       });
       return;
+    case "disk-full":
+      return cluster.fillDisk(targets[0] as number);
     default:
       return unreachable(kind);
   }
@@ -158,6 +192,7 @@ function chooseTargets(plan: FaultPlan, memberIds: readonly number[], leader: nu
     case "pause":
     case "isolate":
     case "delay":
+    case "disk-full":
       return [drawn];
     case "kill-leader":
     case "pause-leader":
@@ -196,7 +231,7 @@ function clockOffsets(plan: FaultPlan, targets: readonly number[], leader: numbe
 export function describeFault(fault: FaultRecord): string {
   const ms = (value: number | undefined) => (value === undefined ? "never" : `${Math.round(value)} ms`);
   return (
-    `fault ${fault.index} ${fault.kind} members [${fault.targets.join(",")}]${describeOffsets(fault)} (leader was ${fault.leaderBefore}): ` +
+    `fault ${fault.index} ${fault.kind} members [${fault.targets.join(",")}]${describeOffsets(fault)}${describeDiskFull(fault)} (leader was ${fault.leaderBefore}): ` +
     `held ${ms(fault.endMs - fault.startMs)}, healed ${ms(fault.healedMs === undefined ? undefined : fault.healedMs - fault.endMs)} after, ` +
     `first write ${ms(fault.recoveryMs)} after its start`
   );
@@ -206,6 +241,13 @@ function describeOffsets(fault: FaultRecord): string {
   const offsets = fault.clockOffsetsS;
   if (offsets === undefined) return "";
   return ` clocks ${fault.targets.map((id, i) => `${id}:${(offsets[i] ?? 0) >= 0 ? "+" : ""}${offsets[i]}s`).join(" ")}`;
+}
+
+function describeDiskFull(fault: FaultRecord): string {
+  const disk = fault.diskFull;
+  if (disk === undefined) return "";
+  const outcome = disk.exited ? "exited (fail-stop), restarted at the heal" : "kept running";
+  return ` disk of ${disk.member} full (${Math.round(disk.freeBytesLeft / 1024)} KiB left): ${outcome}`;
 }
 
 async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * One chaos run: start a cluster (in a private network when a network nemesis is asked for, under
- * libfaketime clocks when clock-skew is), create the registers and set up the other workloads, run
+ * libfaketime clocks when clock-skew is, on a small tmpfs per member when disk-full is), create the registers and set up the other workloads, run
  * every workload and the nemesis together until the time is up and every requested fault kind was
  * injected once, heal, read every register once more and let each workload make its final
  * observations, stop the cluster, run every checker and write the report.
@@ -26,7 +26,13 @@ import {
   recoveryByKind,
   verdictOf,
 } from "./report.js";
-import { faultSchedule, isClockNemesisKind, isNetworkNemesisKind, type NemesisKind } from "./schedule.js";
+import {
+  faultSchedule,
+  isClockNemesisKind,
+  isDiskNemesisKind,
+  isNetworkNemesisKind,
+  type NemesisKind,
+} from "./schedule.js";
 import { unavailableWindows } from "./unavailable.js";
 import { sleep } from "./util.js";
 
@@ -80,6 +86,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const cluster = await ChaosCluster.start(options.nodes, {
     network: options.nemeses.some(isNetworkNemesisKind),
     clocks: options.nemeses.some(isClockNemesisKind),
+    disks: options.nemeses.some(isDiskNemesisKind),
     random: random.fork(2),
     log,
   });

@@ -11,8 +11,15 @@ export const PROCESS_NEMESIS_KINDS = ["kill", "kill-leader", "kill-all", "pause"
 export const NETWORK_NEMESIS_KINDS = ["isolate", "isolate-leader", "majority-minority", "bridge", "delay"] as const;
 /** Steps of the members' wall clocks (libfaketime, harness/member-clocks.ts): work on any backend. */
 export const CLOCK_NEMESIS_KINDS = ["clock-skew"] as const;
+/** A member's data directory runs out of space (a tmpfs per member, harness/member-disks.ts): root only. */
+export const DISK_NEMESIS_KINDS = ["disk-full"] as const;
 /** Every kind: what `--nemesis all` asks for. */
-export const ALL_NEMESIS_KINDS = [...PROCESS_NEMESIS_KINDS, ...NETWORK_NEMESIS_KINDS, ...CLOCK_NEMESIS_KINDS] as const;
+export const ALL_NEMESIS_KINDS = [
+  ...PROCESS_NEMESIS_KINDS,
+  ...NETWORK_NEMESIS_KINDS,
+  ...CLOCK_NEMESIS_KINDS,
+  ...DISK_NEMESIS_KINDS,
+] as const;
 export type NemesisKind = (typeof ALL_NEMESIS_KINDS)[number];
 export type NetworkNemesisKind = (typeof NETWORK_NEMESIS_KINDS)[number];
 
@@ -22,6 +29,10 @@ export function isNemesisKind(name: string): name is NemesisKind {
 
 export function isClockNemesisKind(kind: NemesisKind): boolean {
   return (CLOCK_NEMESIS_KINDS as readonly string[]).includes(kind);
+}
+
+export function isDiskNemesisKind(kind: NemesisKind): boolean {
+  return (DISK_NEMESIS_KINDS as readonly string[]).includes(kind);
 }
 
 export function isNetworkNemesisKind(kind: NemesisKind): kind is NetworkNemesisKind {
@@ -35,7 +46,7 @@ export interface FaultPlan {
   /** How long members stay down (kill), stopped (pause) or cut off or delayed (network) before it is undone. */
   readonly faultMs: number;
   /**
-   * In [0, 1): picks the member for `kill`, `pause`, `isolate` and `delay` (index into the member
+   * In [0, 1): picks the member for `kill`, `pause`, `isolate`, `delay` and `disk-full` (index into the member
    * list), seeds the member shuffle that picks the sides of `majority-minority` and `bridge`, and
    * seeds the clock offsets of `clock-skew`.
    */
@@ -60,6 +71,9 @@ const FAULT_MS: Readonly<Record<NemesisKind, readonly [number, number]>> = {
   // Longer than the chaos clients' session timeouts, so that a clock that steps and then trusts
   // itself would expire their sessions inside the fault.
   "clock-skew": [4000, 8000],
+  // Long enough for the workload's writes to reach the full disk (the WAL reuses its own pages, so
+  // a store may write for a while before it needs a new one) and for a fail-stopped member to be missed.
+  "disk-full": [3000, 8000],
 };
 const QUIET_MS: readonly [number, number] = [1500, 3000];
 

@@ -18,6 +18,8 @@ const LEADER_HITTING: ReadonlySet<NemesisKind> = new Set([
   "isolate",
   "isolate-leader",
   "majority-minority",
+  // A leader that cannot write its log cannot commit; if it fail-stops, it is gone.
+  "disk-full",
 ]);
 
 export function unavailableWindows(faults: readonly FaultRecord[]): UnavailableWindow[] {

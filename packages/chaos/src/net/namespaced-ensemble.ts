@@ -30,6 +30,11 @@ export interface NamespacedEnsembleOptions {
   readonly verbose?: boolean;
   /** Extra environment for member `id`'s process (e.g. libfaketime's variables for a skewed wall clock). */
   readonly memberEnv?: (id: number) => Readonly<Record<string, string>>;
+  /**
+   * Where member `id` keeps its data (e.g. a disk the harness mounted). Default: a directory under
+   * the ensemble's own temp directory. `close()` removes only its own directory, never these.
+   */
+  readonly dataDir?: (id: number) => string;
 }
 
 const serverEntry = (): string => {
@@ -67,7 +72,7 @@ export class NamespacedEnsemble {
   }
 
   dataDir(id: number): string {
-    return join(this.rootDir, `server-${id}`);
+    return this.options.dataDir?.(id) ?? join(this.rootDir, `server-${id}`);
   }
 
   /** The server flags of member `id`. */
