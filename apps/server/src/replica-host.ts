@@ -344,20 +344,21 @@ export class ReplicaHost {
   }
 
   /**
-   * A keep-alive whose answer the client relies on: resolves true once the leader has extended the
+   * A keep-alive whose answer the client relies on: resolves once the leader has extended the
    * session's deadline from a moment after this call and a quorum knows the new deadline (so a next
-   * leader keeps it), false when the leader had already given the session up (expiring, closing or
-   * gone). A fire-and-forget `touch` cannot tell those apart, so a follower would answer "ok" for a
-   * session about to be closed (docs/protocol.md §3.5).
+   * leader keeps it); fails with SESSIONEXPIRED when the leader had already given the session up
+   * (expiring, closing or gone). A fire-and-forget `touch` cannot tell those apart, so a follower
+   * would answer "ok" for a session about to be closed (docs/protocol.md §3.5).
    */
-  confirmTouch(sessionId: SessionId): Promise<boolean> {
-    if (this.closed) return Promise.reject(keelError("CONNECTIONLOSS", "the server is shutting down"));
+  async confirmSession(sessionId: SessionId): Promise<void> {
+    if (this.closed) throw keelError("CONNECTIONLOSS", "the server is shutting down");
     const touchId = this.nextTouchId++;
-    return this.pendingTouches.wait(touchId, this.deps.clock() + this.deps.config.requestTimeoutMs, () => {
+    const open = await this.pendingTouches.wait(touchId, this.deps.clock() + this.deps.config.requestTimeoutMs, () => {
       this.replica.advanceClock(this.deps.clock());
       this.replica.step({ type: "CONFIRM_TOUCH", touchId, session: sessionId });
       this.scheduleTurn();
     });
+    if (!open) throw keelError("SESSIONEXPIRED", `session ${sessionId} has expired or was closed`);
   }
 
   /** Session activity seen by this server; the leader extends those sessions' deadlines. */

@@ -72,12 +72,6 @@ export const REQUEST_QUEUE_MAX = 8192;
 export const SYNCS_PENDING_MAX = 4096;
 /** Confirmed keep-alives (TOUCH) waiting on one replica for the leader's answer. */
 export const TOUCH_CONFIRMS_PENDING_MAX = 4096;
-/**
- * Session deadlines in one PING, UPTODATE or ACKEPOCH (docs/protocol.md §3.5). A full table holds
- * every session (SESSIONS_MAX) plus those closing; one that would be longer is cut, and a session
- * left out simply gets a fresh full timeout from the next leader.
- */
-export const SESSION_DEADLINES_MAX = 2 * 100_000;
 /** Distinct session ids a learner buffers between two PINGs. */
 export const SESSION_TOUCHES_MAX = 65536;
 /** Frames the leader streams to one learner per step or tick (bounds a Ready; the rest follows next step). */
@@ -126,6 +120,13 @@ export const DRIVE_ROUNDS_MAX = 100_000;
 // --- sessions and watches ---
 /** Live sessions the leader tracks. */
 export const SESSIONS_MAX = 100_000;
+/**
+ * Session deadlines in one PING or ACKEPOCH (docs/protocol.md §3.5). The leader's full table holds
+ * at most SESSIONS_MAX (a createSession past it is refused); a follower's memory is that table and
+ * the changes since, so about as big. A memory over this reports nothing: the next leader then
+ * gives every session a fresh full timeout, late but never early.
+ */
+export const SESSION_DEADLINES_MAX = 2 * SESSIONS_MAX;
 /** Default negotiated session timeout bounds (ZooKeeper: 2 and 20 ticks of 2000 ms). */
 export const SESSION_TIMEOUT_MIN_MS_DEFAULT = 4_000;
 export const SESSION_TIMEOUT_MAX_MS_DEFAULT = 40_000;

@@ -231,8 +231,7 @@ export class KeelCoordinator implements Coordinator {
       const { id, timeoutMs } = this.authenticate(session);
       // "ok" promises the session lives for timeoutMs from the call; only the leader's tracker
       // knows whether it already gave the session up, so the answer waits for it.
-      if (!(await this.deps.host.confirmTouch(id)))
-        throw keelError("SESSIONEXPIRED", `session ${session.sessionId} has expired or was closed`);
+      await this.deps.host.confirmSession(id);
       this.attachments.touched(id, this.deps.clock());
       return { timeoutMs };
     });

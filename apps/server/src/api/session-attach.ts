@@ -10,7 +10,7 @@
  * timeout, unless that server has applied less than the client has seen.
  *
  * The stream's first event, `attached`, is sent only after the leader confirmed the session is
- * still open (ReplicaHost.confirmTouch), as a keep-alive's answer is.
+ * still open (ReplicaHost.confirmSession), as a keep-alive's answer is.
  *
  * When this server stops serving (it lost its leader or quorum), its touches no longer reach the
  * leader, which may expire the session while this server cannot tell: the stream says
@@ -49,8 +49,7 @@ export async function* attachStream(
   const { id, timeoutMs } = authenticate();
   // "attached" is a confirmation the client times its session from: the leader must have extended
   // the deadline, not merely been told (it may already be closing the session).
-  if (!(await host.confirmTouch(id)))
-    throw keelError("SESSIONEXPIRED", `session ${options.session.sessionId} has expired or was closed`);
+  await host.confirmSession(id);
   const queue = new AsyncQueue<SessionEventView>(16, options.signal);
   queue.push({
     type: "attached",

@@ -14,6 +14,7 @@
  * the new leader fall back to the fresh full timeout for every session: late, never early.
  */
 import type { SessionId } from "../ids.js";
+import { SESSION_DEADLINES_MAX } from "../limits.js";
 
 /** `remainingMs` of a session that is gone (closed and applied): forget it. */
 export const SESSION_GONE = -1;
@@ -26,7 +27,8 @@ export interface SessionDeadline {
 
 /**
  * What one replica knows of the current leader's deadlines, on its own clock. `complete` once it
- * received a leader's full table (UPTODATE) or led itself; false after a restart.
+ * received a leader's full table (its first PING from a serving leader) or led itself; false after
+ * a restart.
  */
 export class DeadlineMemory {
   private readonly expiresAtMs = new Map<SessionId, number>();
@@ -47,9 +49,12 @@ export class DeadlineMemory {
     }
   }
 
-  /** What to tell the next leader (ACKEPOCH): undefined when this replica's memory is not complete. */
+  /**
+   * What to tell the next leader (ACKEPOCH): undefined when this replica's memory is not complete,
+   * or too big for one frame (an ACKEPOCH the leader could not decode would cost the link).
+   */
   report(nowMs: number): SessionDeadline[] | undefined {
-    if (!this.complete) return undefined;
+    if (!this.complete || this.expiresAtMs.size > SESSION_DEADLINES_MAX) return undefined;
     return [...this.expiresAtMs].map(([session, atMs]) => ({ session, remainingMs: Math.max(0, atMs - nowMs) }));
   }
 }

@@ -159,7 +159,7 @@ export class SessionTracker {
     return out;
   }
 
-  /** Every tracked session's deadline (a learner that just synced starts from this). */
+  /** Every tracked session's deadline (the first PING a follower gets from a serving leader carries them all). */
   deadlines(nowMs: number): SessionDeadline[] {
     return [...this.sessions.keys()].map((sessionId) => ({
       session: sessionId,
