@@ -7,7 +7,10 @@
 // (.keel/data-<port>/ for another KEEL_START_PORT, so two local ensembles never share files).
 // For work on the console: KEEL_CONSOLE_DEV=1 runs `next dev` (hot reload, its own .next-dev-<port>
 // output so several can run side by side) and KEEL_SKIP_BUILD=1 starts what is already built.
-import { mkdirSync } from "node:fs";
+// The members prove a shared peer secret to each other (docs/security.md): it is generated once
+// into <data dir>/peer.secret (mode 0600) and reused on every later start.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, installIfMissing, log, quietEnv, repoRoot, start } from "./lib.mjs";
@@ -25,6 +28,7 @@ const servers = [1, 2, 3].map((id) => ({
   dataDir: join(dataRoot, `server-${id}`),
 }));
 const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
+const peerSecretFile = join(dataRoot, "peer.secret");
 // The servers read KEEL_* variables as their own options: keep this script's out of their way.
 const serverEnv = { ...quietEnv };
 delete serverEnv.KEEL_START_PORT;
@@ -34,6 +38,12 @@ delete serverEnv.KEEL_SKIP_BUILD;
 
 installIfMissing();
 if (process.env.KEEL_SKIP_BUILD !== "1" && build() !== 0) process.exit(1);
+
+mkdirSync(dataRoot, { recursive: true });
+if (!existsSync(peerSecretFile)) {
+  // 'wx': never overwrite a secret another start wrote in the meantime.
+  writeFileSync(peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+}
 
 const children = [];
 let stopping = false;
@@ -75,6 +85,8 @@ for (const server of servers) {
       String(server.peerPort),
       "--zk-port",
       String(server.zkPort),
+      "--peer-secret-file",
+      peerSecretFile,
       "--log-level",
       "warn",
       ...peerFlags,

@@ -14,7 +14,13 @@ import {
   type ServerConfig,
 } from "./config.js";
 
+/** Every multi-member configuration needs a peer secret (or --insecure-peers); this one is read from `secrets`. */
+const withSecret = ["--peer-secret-file", "peer.secret"];
+const secretText = `${"ab".repeat(32)}\n`;
+const secrets: Record<string, string> = { "peer.secret": secretText, "short.secret": "too-short\n" };
+
 const threePeers = [
+  ...withSecret,
   "--peer",
   "1=127.0.0.1:7001:8001",
   "--peer",
@@ -28,6 +34,11 @@ function load(argv: string[], env: Record<string, string> = {}, files: Record<st
     argv,
     env,
     version: "9.9.9",
+    readSecretFile: (path) => {
+      const text = secrets[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file ${path}`);
+      return new TextEncoder().encode(text);
+    },
     readFile: (path) => {
       const text = files[path];
       if (text === undefined) throw new Error(`ENOENT: no such file ${path}`);
@@ -114,7 +125,7 @@ describe("loadConfig", () => {
       dataDir: "d",
       peers: [{ id: 1, host: "10.0.0.1", peerPort: 7001, clientPort: 8001 }, "4=10.0.0.4:7004:8004:observer"],
     });
-    const fromFile = config(["--config", "k.json"], {}, { "k.json": file });
+    const fromFile = config(["--config", "k.json", ...withSecret], {}, { "k.json": file });
     expect(fromFile.peers.map((peer) => [peer.id, peer.role])).toEqual([
       [1, "voter"],
       [4, "observer"],
@@ -125,7 +136,12 @@ describe("loadConfig", () => {
   });
 
   it("reads KEEL_PEERS as a comma-separated list", () => {
-    const env = { KEEL_ID: "3", KEEL_DATA_DIR: "d", KEEL_PEERS: "1=h:7001:8001, 2=h:7002:8002,3=h:7003:8003" };
+    const env = {
+      KEEL_ID: "3",
+      KEEL_DATA_DIR: "d",
+      KEEL_PEERS: "1=h:7001:8001, 2=h:7002:8002,3=h:7003:8003",
+      KEEL_PEER_SECRET_FILE: "peer.secret",
+    };
     expect(config([], env).peers.map((peer) => peer.host)).toEqual(["h", "h", "h"]);
   });
 
@@ -134,6 +150,42 @@ describe("loadConfig", () => {
     expect(result.type === "config" && result.warnings).toEqual([
       "ignoring unknown environment variable KEEL_CLIENTPORT",
     ]);
+  });
+
+  it("reads the peer secret into peerAuth, never into the config that gets logged", () => {
+    const result = load(["--id", "2", "--data-dir", "d", ...threePeers]);
+    if (result.type !== "config") throw new Error("expected a config");
+    expect(result.peerAuth).toEqual({ type: "secret", key: new TextEncoder().encode("ab".repeat(32)) });
+    expect(result.config.peerSecretFile).toBe("peer.secret");
+    expect(JSON.stringify(result.config)).not.toContain("abab");
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("runs peers without a secret only with --insecure-peers, and warns", () => {
+    const peers = threePeers.slice(withSecret.length);
+    for (const result of [
+      load(["--id", "1", "--data-dir", "d", "--insecure-peers", ...peers]),
+      load(["--id", "1", "--data-dir", "d", ...peers], { KEEL_INSECURE_PEERS: "true" }),
+    ]) {
+      if (result.type !== "config") throw new Error("expected a config");
+      expect(result.config.insecurePeers).toBe(true);
+      expect(result.peerAuth).toEqual({ type: "none" });
+      expect(result.warnings.join("\n")).toContain("peer authentication is off (--insecure-peers)");
+    }
+    const fromFile = load(
+      ["--id", "1", "--data-dir", "d", "--config", "k.json", ...peers],
+      {},
+      {
+        "k.json": '{"insecurePeers": true}',
+      },
+    );
+    expect(fromFile.type === "config" && fromFile.config.insecurePeers).toBe(true);
+  });
+
+  it("needs no secret for a one-member ensemble", () => {
+    const result = load(["--id", "1", "--data-dir", "d"]);
+    expect(result.type === "config" && result.peerAuth).toEqual({ type: "none" });
+    expect(result.type === "config" && result.warnings).toEqual([]);
   });
 
   it("reports --help, --version and --check-config", () => {
@@ -158,7 +210,7 @@ describe("loadConfig refuses a bad configuration", () => {
     ],
     [
       "an even number of voters",
-      ["--id", "1", "--data-dir", "d", ...threePeers.slice(0, 4)],
+      ["--id", "1", "--data-dir", "d", ...threePeers.slice(0, withSecret.length + 4)],
       "an ensemble needs an odd number of voters ≥ 1 (got 2: 1, 2)",
     ],
     [
@@ -248,6 +300,50 @@ describe("loadConfig refuses a bad configuration", () => {
   for (const [name, argv, message] of cases) {
     it(`refuses ${name}`, () => {
       expect(problemsOf(argv)).toContain(message);
+    });
+  }
+
+  const peerAuthCases: [string, string[], Record<string, string>, string][] = [
+    [
+      "several members without a peer secret, saying how to make one",
+      ["--id", "1", "--data-dir", "d", ...threePeers.slice(withSecret.length)],
+      {},
+      "an ensemble of 3 members needs a shared peer secret, so that nothing else can join its quorum: create one with `openssl rand -hex 32 > peer.secret",
+    ],
+    [
+      "a missing secret file",
+      ["--id", "1", "--data-dir", "d", "--peer-secret-file", "nowhere.secret"],
+      {},
+      "peerSecretFile (from --peer-secret-file) nowhere.secret: cannot read it (ENOENT",
+    ],
+    [
+      "a secret shorter than 32 bytes",
+      ["--id", "1", "--data-dir", "d"],
+      { KEEL_PEER_SECRET_FILE: "short.secret" },
+      "peerSecretFile (from KEEL_PEER_SECRET_FILE) short.secret: holds 9 bytes, fewer than the 32 a peer secret needs",
+    ],
+    [
+      "a secret and --insecure-peers together",
+      ["--id", "1", "--data-dir", "d", "--insecure-peers", ...threePeers],
+      {},
+      "peerSecretFile and insecurePeers contradict each other",
+    ],
+    [
+      "a bad boolean",
+      ["--id", "1", "--data-dir", "d", "--insecure-peers=maybe"],
+      {},
+      '--insecure-peers: expected true or false, got "maybe"',
+    ],
+    [
+      "a bad boolean in the environment",
+      ["--id", "1", "--data-dir", "d"],
+      { KEEL_INSECURE_PEERS: "yes" },
+      "KEEL_INSECURE_PEERS: expected true or false",
+    ],
+  ];
+  for (const [name, argv, env, message] of peerAuthCases) {
+    it(`refuses ${name}`, () => {
+      expect(problemsOf(argv, env)).toContain(message);
     });
   }
 

@@ -21,6 +21,8 @@ import {
 } from "@keel/core";
 import { z } from "zod";
 import { type PeerAddress, parseDecimal, parsePeerSpec, peerRoles } from "./peer/peer-address.js";
+import type { PeerAuth } from "./peer/peer-auth.js";
+import { parsePeerSecret, peerSecretHowTo } from "./peer/peer-secret.js";
 
 export type { PeerAddress, PeerRole } from "./peer/peer-address.js";
 
@@ -37,6 +39,10 @@ export interface ServerConfig {
   readonly peerPort: number;
   /** Every member, this server included, sorted by id. */
   readonly peers: readonly PeerAddress[];
+  /** File holding the ensemble's shared peer secret (docs/security.md); loadConfig reads it into `peerAuth`. */
+  readonly peerSecretFile: string | undefined;
+  /** Run the peer handshake without a secret (trusted networks only); both ends must agree. */
+  readonly insecurePeers: boolean;
   readonly tickMs: number;
   readonly initLimitTicks: number;
   readonly syncLimitTicks: number;
@@ -82,12 +88,13 @@ export interface ServerConfig {
 }
 
 type OptionKey = keyof ServerConfig;
-type OptionKind = "int" | "string" | "peers";
+/** `boolean` options are bare flags (`--insecure-peers`); env and file values are true or false. */
+type OptionKind = "int" | "string" | "peers" | "boolean";
 
 interface OptionSpec {
   readonly key: OptionKey;
   readonly kind: OptionKind;
-  /** Placeholder shown in --help. */
+  /** Placeholder shown in --help ("" for a bare boolean flag). */
   readonly value: string;
   readonly defaultText: string;
   readonly help: string;
@@ -157,6 +164,20 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<id=host:peerPort:clientPort[:observer]>",
     defaultText: "this server alone",
     help: "an ensemble member (repeat --peer; KEEL_PEERS is comma-separated)",
+  },
+  {
+    key: "peerSecretFile",
+    kind: "string",
+    value: "<file>",
+    defaultText: "none (required with more than one member, unless --insecure-peers)",
+    help: `file holding the ensemble's shared peer secret, at least 32 bytes, the same on every member (create one with: ${peerSecretHowTo})`,
+  },
+  {
+    key: "insecurePeers",
+    kind: "boolean",
+    value: "",
+    defaultText: "false",
+    help: "let peers join without a secret (trusted networks only: anyone who reaches the peer port can act as a member); every member must use it",
   },
   {
     key: "tickMs",
@@ -390,6 +411,8 @@ export interface ConfigInputs {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads the --config file; injectable for tests. */
   readonly readFile?: (path: string) => string;
+  /** Reads the peer secret file as bytes (a secret need not be UTF-8); injectable for tests. */
+  readonly readSecretFile?: (path: string) => Uint8Array;
   /** Printed by --version; defaults to apps/server/package.json's version. */
   readonly version?: string;
 }
@@ -400,6 +423,8 @@ export type ConfigLoad =
   | {
       readonly type: "config";
       readonly config: ServerConfig;
+      /** The peer secret read from `peerSecretFile`, kept out of `config` so that logging it never leaks the key. */
+      readonly peerAuth: PeerAuth;
       /** `--check-config`: validate, log, exit 0 without starting. */
       readonly checkOnly: boolean;
       /** Non-fatal findings (unknown KEEL_* variables) for main to log. */
@@ -422,7 +447,40 @@ export function loadConfig(inputs: ConfigInputs): ConfigLoad {
   const merged = mergeLayers([flags.layer, envLayer.layer, fileLayer]);
   const config = validate(merged, problems);
   if (config === undefined || problems.length > 0) throw new ConfigError(problems);
-  return { type: "config", config, checkOnly: flags.checkOnly, warnings: envLayer.warnings };
+  const peerAuth = readPeerAuth(config, merged.origins, inputs.readSecretFile, problems);
+  if (peerAuth === undefined) throw new ConfigError(problems);
+  const warnings = [...envLayer.warnings];
+  if (config.insecurePeers && config.peers.length > 1) {
+    warnings.push(
+      "peer authentication is off (--insecure-peers): anyone who can reach the peer port can join this ensemble as a member; use it only on a trusted network",
+    );
+  }
+  return { type: "config", config, peerAuth, checkOnly: flags.checkOnly, warnings };
+}
+
+/** Reads and checks the secret file; undefined (with the problem pushed) when it cannot be used. */
+function readPeerAuth(
+  config: ServerConfig,
+  origins: Partial<Record<OptionKey, string>>,
+  readSecretFile: ((path: string) => Uint8Array) | undefined,
+  problems: string[],
+): PeerAuth | undefined {
+  const path = config.peerSecretFile;
+  if (path === undefined) return { type: "none" };
+  const where = `${describe("peerSecretFile", origins)} ${path}`;
+  let contents: Uint8Array;
+  try {
+    contents = (readSecretFile ?? ((file: string) => readFileSync(file)))(path);
+  } catch (error) {
+    problems.push(`${where}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+  const parsed = parsePeerSecret(contents);
+  if (parsed.type === "error") {
+    problems.push(`${where}: ${parsed.message}`);
+    return undefined;
+  }
+  return { type: "secret", key: parsed.key };
 }
 
 /** A layer is one source's values plus, per key, a label naming where each came from. */
@@ -473,6 +531,7 @@ function parseFlags(argv: readonly string[], problems: string[]): FlagParse {
       continue;
     }
     let value: string | undefined = equals < 0 ? undefined : arg.slice(equals + 1);
+    if (value === undefined && spec?.kind === "boolean") value = "true";
     if (value === undefined) {
       const next = argv[index + 1];
       if (next === undefined || next.startsWith("--")) {
@@ -532,11 +591,25 @@ function setFromText(layer: Layer, spec: OptionSpec, text: string, origin: strin
       return;
     }
     values[spec.key] = parsed;
+  } else if (spec.kind === "boolean") {
+    const parsed = booleanTexts.get(text);
+    if (parsed === undefined) {
+      problems.push(`${origin}: expected true or false, got "${text}"`);
+      return;
+    }
+    values[spec.key] = parsed;
   } else {
     values[spec.key] = text;
   }
   origins[spec.key] = origin;
 }
+
+const booleanTexts = new Map([
+  ["true", true],
+  ["1", true],
+  ["false", false],
+  ["0", false],
+]);
 
 function setPeers(layer: Layer, texts: readonly string[], origin: string, problems: string[]): void {
   const peers: PeerAddress[] = [];
@@ -636,6 +709,8 @@ const mergedSchema = z.object({
   peerHost: hostSchema.optional(),
   peerPort: portSchema.optional(),
   peers: z.array(peerSchema).max(255).optional(),
+  peerSecretFile: z.string().min(1, { error: "must not be empty" }).optional(),
+  insecurePeers: z.boolean({ error: "must be true or false" }).default(false),
   // 50 ms ticks and a 400 ms syncLimit: a frozen leader is replaced in about half a second
   // (docs/operations.md, "Timing"). Bounded work per turn keeps pings flowing well inside that
   // under full client load; the test ensembles have run at 50 ms ticks and 500 ms all along.
@@ -724,6 +799,7 @@ function resolve(
   const peers = merged.peers ?? [{ id: merged.id, host: peerHost, peerPort, clientPort, role: "voter" as const }];
   const config: ServerConfig = {
     ...merged,
+    peerSecretFile: merged.peerSecretFile,
     peerHost,
     peerPort,
     clientPort,
@@ -759,6 +835,7 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
   if (config.clientPort === config.peerPort) {
     problems.push(`clientPort and peerPort collide (both ${config.clientPort})`);
   }
+  problems.push(...peerAuthProblems(config));
   if (config.zkPort !== 0 && (config.zkPort === config.clientPort || config.zkPort === config.peerPort)) {
     problems.push(`zkPort ${config.zkPort} collides with the client or peer port (use --zk-port 0 to turn it off)`);
   }
@@ -821,6 +898,19 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
   return problems;
 }
 
+/** Members must prove a shared secret to each other unless the operator explicitly chose not to. */
+function peerAuthProblems(config: ServerConfig): string[] {
+  if (config.peerSecretFile !== undefined && config.insecurePeers) {
+    return ["peerSecretFile and insecurePeers contradict each other: give one of them"];
+  }
+  if (config.peers.length > 1 && config.peerSecretFile === undefined && !config.insecurePeers) {
+    return [
+      `an ensemble of ${config.peers.length} members needs a shared peer secret, so that nothing else can join its quorum: create one with \`${peerSecretHowTo}\`, copy it to every member and pass --peer-secret-file peer.secret (or KEEL_PEER_SECRET_FILE); or, on a trusted network only, pass --insecure-peers to every member`,
+    ];
+  }
+  return [];
+}
+
 function addressCollisions(peers: readonly PeerAddress[]): string[] {
   const problems: string[] = [];
   const owners = new Map<string, number>();
@@ -848,7 +938,7 @@ export function helpText(version: string = serverVersion()): string {
     "Options:",
   ];
   for (const spec of optionSpecs) {
-    lines.push(`  ${flagName(spec.key)} ${spec.value}`);
+    lines.push(`  ${flagName(spec.key)}${spec.value === "" ? "" : ` ${spec.value}`}`);
     lines.push(`      ${spec.help}. Env ${envName(spec.key)}. Default: ${spec.defaultText}.`);
   }
   lines.push(
@@ -861,8 +951,8 @@ export function helpText(version: string = serverVersion()): string {
     "  --version",
     "      print the version",
     "",
-    "Example (a 3-voter ensemble, server 1):",
-    "  keel-server --id 1 --data-dir ./data/1 \\",
+    "Example (a 3-voter ensemble, server 1; peer.secret is the same file on every member):",
+    "  keel-server --id 1 --data-dir ./data/1 --peer-secret-file peer.secret \\",
     "    --peer 1=127.0.0.1:7001:8001 --peer 2=127.0.0.1:7002:8002 --peer 3=127.0.0.1:7003:8003",
     "",
     "See docs/operations.md for details.",

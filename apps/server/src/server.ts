@@ -15,6 +15,7 @@ import { KeelCoordinator } from "./api/coordinator.js";
 import type { ServerConfig } from "./config.js";
 import { monotonicEpochClock } from "./monotonic-clock.js";
 import { createServerMetrics } from "./ops/metrics.js";
+import type { PeerAuth } from "./peer/peer-auth.js";
 import { PeerNetwork } from "./peer/peer-network.js";
 import { ReplicaHost } from "./replica-host.js";
 import { ServerStatusReader } from "./server-status.js";
@@ -30,10 +31,12 @@ const systemRandom: Random = { int: (bound) => randomInt(bound) };
 
 export async function startServer(options: {
   config: ServerConfig;
+  /** The peer secret loadConfig read from config.peerSecretFile (or "none"). */
+  peerAuth: PeerAuth;
   logger: Logger;
   version: string;
 }): Promise<RunningServer> {
-  const { config, logger, version } = options;
+  const { config, peerAuth, logger, version } = options;
   const clock = monotonicEpochClock();
   mkdirSync(config.dataDir, { recursive: true });
   const openStarted = performance.now();
@@ -49,7 +52,13 @@ export async function startServer(options: {
     "start-up: store opened and recovered",
   );
   const metrics = createServerMetrics({ version });
-  const network = new PeerNetwork({ config, logger, metrics, random: () => randomInt(1 << 30) / (1 << 30) });
+  const network = new PeerNetwork({
+    config,
+    auth: peerAuth,
+    logger,
+    metrics,
+    random: () => randomInt(1 << 30) / (1 << 30),
+  });
   const host = new ReplicaHost({ config, store, network, logger, metrics, random: systemRandom, clock });
   const connections = new ClientConnections(config, metrics);
   const status = new ServerStatusReader({

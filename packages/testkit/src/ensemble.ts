@@ -2,9 +2,13 @@
  * Spawns a real Keel ensemble: N `keel-server` processes on free 127.0.0.1 ports, each with its
  * own temp data directory. Tests kill (SIGKILL), stop, restart and query members, and `close()`
  * kills every process it started and removes the directories.
+ *
+ * Members prove a shared peer secret to each other (docs/security.md): each ensemble gets its own
+ * random one, written (mode 0600) into its temp directory and passed as --peer-secret-file.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +65,8 @@ export class Ensemble {
     readonly members: readonly Member[],
     private readonly options: Required<Omit<EnsembleOptions, "dataDir">>,
     private readonly rootDir: string,
+    /** The file holding this ensemble's peer secret, passed to every member as --peer-secret-file. */
+    readonly peerSecretFile: string,
   ) {}
 
   static async start(options: EnsembleOptions = {}): Promise<Ensemble> {
@@ -93,7 +99,9 @@ export class Ensemble {
         process: undefined,
       });
     }
-    const ensemble = new Ensemble(members, full, rootDir);
+    const peerSecretFile = join(rootDir, "peer.secret");
+    writeFileSync(peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+    const ensemble = new Ensemble(members, full, rootDir, peerSecretFile);
     for (const member of members) ensemble.startMember(member.id);
     return ensemble;
   }
@@ -111,6 +119,13 @@ export class Ensemble {
     const args = ["--tick-ms", String(tickMs)];
     if (!serverArgs.includes("--sync-limit-ticks")) args.push("--sync-limit-ticks", String(syncLimitTicks));
     return args;
+  }
+
+  /** --peer-secret-file, unless the test chose its own peer authentication in serverArgs. */
+  private peerAuthArgs(): string[] {
+    const { serverArgs } = this.options;
+    if (serverArgs.includes("--insecure-peers") || serverArgs.includes("--peer-secret-file")) return [];
+    return ["--peer-secret-file", this.peerSecretFile];
   }
 
   /** The flags that start member `id`; exported so tests can check the CLI itself. */
@@ -138,6 +153,7 @@ export class Ensemble {
       "--zk-port",
       String(member.zkPort),
       ...this.timingArgs(),
+      ...this.peerAuthArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",
       ...peers,

@@ -31,6 +31,7 @@ export interface ServerMetrics {
   readonly peerFramesReceivedTotal: Counter;
   readonly peerFramesDroppedTotal: Counter<"reason">;
   readonly peerConnectionsRejectedTotal: Counter;
+  readonly peerHandshakesDroppedTotal: Counter<"reason">;
   readonly clientConnections: Gauge;
   readonly clientWebSockets: Gauge;
   readonly clientConnectionsRefusedTotal: Counter<"reason">;
@@ -108,7 +109,12 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     ]),
     peerConnectionsRejectedTotal: counter(
       "keel_peer_connections_rejected_total",
-      "Peer connections refused at the handshake (wrong ensemble, unknown id)",
+      "Peer connections refused at the handshake (wrong ensemble, unknown id, a secret not proved)",
+    ),
+    peerHandshakesDroppedTotal: counter(
+      "keel_peer_handshakes_dropped_total",
+      "Pending inbound peer handshakes closed by the server: timeout, or evicted for a newer connection (addressFull, pendingFull)",
+      ["reason"],
     ),
     clientConnections: gauge("keel_client_connections", "Open client connections (HTTP keep-alive and WebSocket)"),
     clientWebSockets: gauge("keel_client_websockets", "Open client WebSockets (a subset of keel_client_connections)"),

@@ -1,8 +1,19 @@
-// Checks the peer handshake codec and its rules: wrong magic, protocol version, ensemble, unknown id,
-// own id, the wrong server answering a dial, and the only-the-higher-id-dials tie-break.
+// Checks the peer handshake state machine (handshake.ts) and its codec: the three-frame exchange in
+// both auth modes, then tables of hostile frames at each step (garbage, truncated, another version,
+// ensemble or id, the only-the-higher-id-dials rule, a mismatched auth mode, a MAC under the wrong
+// key, for the wrong ids, from the other direction, or replayed from an earlier handshake). Nonces are
+// fixed per case so every expected outcome is exact.
 import { describe, expect, it } from "vitest";
-import { checkHello, decodeHello, encodeHello, type HandshakeRules, peerProtocolVersion } from "./handshake.js";
+import { beginAccept, beginDial, type HandshakeRules, type HandshakeState, stepHandshake } from "./handshake.js";
+import {
+  decodeHandshakeFrame,
+  encodeHandshakeFrame,
+  type HandshakeFrame,
+  handshakeFrameBytesMax,
+  peerProtocolVersion,
+} from "./handshake-codec.js";
 import type { PeerAddress } from "./peer-address.js";
+import { type HandshakeTranscript, handshakeMac, type PeerAuth } from "./peer-auth.js";
 
 const peers: PeerAddress[] = [1, 2, 3].map((id) => ({
   id,
@@ -11,42 +22,273 @@ const peers: PeerAddress[] = [1, 2, 3].map((id) => ({
   clientPort: 8000 + id,
   role: "voter",
 }));
-const rules: HandshakeRules = { selfId: 2, ensembleId: "prod", peers };
-const hello = (serverId: number, ensembleId = "prod", protocolVersion = peerProtocolVersion) =>
-  encodeHello({ serverId, ensembleId, protocolVersion });
+const key = new TextEncoder().encode("0123456789abcdef0123456789abcdef-test");
+const otherKey = new TextEncoder().encode("fedcba9876543210fedcba9876543210-test");
+const secret: PeerAuth = { type: "secret", key };
+const none: PeerAuth = { type: "none" };
+const rulesOf = (selfId: number, auth: PeerAuth = secret, ensembleId = "prod"): HandshakeRules => ({
+  selfId,
+  ensembleId,
+  peers,
+  auth,
+});
+const nonce = (fill: number) => new Uint8Array(32).fill(fill);
+const dialerNonce = nonce(0x11);
+const acceptorNonce = nonce(0x22);
 
-describe("handshake", () => {
-  it("round-trips a hello", () => {
-    expect(decodeHello(hello(3, "ensemble-ü"))).toEqual({
-      type: "ok",
-      hello: { serverId: 3, ensembleId: "ensemble-ü", protocolVersion: peerProtocolVersion },
+/** Acceptor 1 and dialer 3, the usual pair; `transcript` is what their MACs must cover. */
+const transcript = (overrides: Partial<HandshakeTranscript> = {}): HandshakeTranscript => ({
+  protocolVersion: peerProtocolVersion,
+  ensembleId: "prod",
+  acceptorId: 1,
+  dialerId: 3,
+  dialerNonce,
+  acceptorNonce,
+  ...overrides,
+});
+
+function expectStep<T extends ReturnType<typeof stepHandshake>["type"]>(
+  step: ReturnType<typeof stepHandshake>,
+  type: T,
+): Extract<ReturnType<typeof stepHandshake>, { type: T }> {
+  if (step.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(step)}`);
+  return step as Extract<ReturnType<typeof stepHandshake>, { type: T }>;
+}
+
+/** Runs a full handshake between dialer 3 and acceptor 1; returns every frame and outcome. */
+function handshake(dialerAuth: PeerAuth, acceptorAuth: PeerAuth, nonces = { dialerNonce, acceptorNonce }) {
+  const dial = beginDial(rulesOf(3, dialerAuth), 1, nonces.dialerNonce);
+  const challengeStep = stepHandshake(rulesOf(1, acceptorAuth), beginAccept(nonces.acceptorNonce), dial.hello);
+  if (challengeStep.type !== "continue") return { hello: dial.hello, challengeStep };
+  const proofStep = stepHandshake(rulesOf(3, dialerAuth), dial.state, challengeStep.reply);
+  if (proofStep.type !== "accepted" || proofStep.reply === undefined)
+    return { hello: dial.hello, challengeStep, proofStep };
+  const doneStep = stepHandshake(rulesOf(1, acceptorAuth), challengeStep.state, proofStep.reply);
+  return { hello: dial.hello, challengeStep, proofStep, proof: proofStep.reply, doneStep };
+}
+
+const encode = (frame: HandshakeFrame, version = peerProtocolVersion) => encodeHandshakeFrame(frame, version);
+const helloFrom = (serverId: number, overrides: Partial<Extract<HandshakeFrame, { type: "hello" }>> = {}) =>
+  encode({ type: "hello", serverId, authMode: "secret", nonce: dialerNonce, ensembleId: "prod", ...overrides });
+const challengeFrom = (serverId: number, overrides: Partial<Extract<HandshakeFrame, { type: "challenge" }>> = {}) =>
+  encode({
+    type: "challenge",
+    serverId,
+    authMode: "secret",
+    nonce: acceptorNonce,
+    mac: handshakeMac(key, "acceptor", transcript({ acceptorId: serverId })),
+    ensembleId: "prod",
+    ...overrides,
+  });
+const proofOf = (mac: Uint8Array) => encode({ type: "proof", mac });
+
+describe("peer handshake codec", () => {
+  it("round-trips each frame and stays under the handshake frame limit", () => {
+    const frames: HandshakeFrame[] = [
+      { type: "hello", serverId: 3, authMode: "secret", nonce: dialerNonce, ensembleId: "ensemble-ü" },
+      { type: "challenge", serverId: 1, authMode: "none", nonce: acceptorNonce, mac: nonce(7), ensembleId: "x" },
+      { type: "proof", mac: nonce(9) },
+    ];
+    for (const frame of frames) expect(decodeHandshakeFrame(encode(frame))).toEqual({ type: "ok", frame });
+    const longest = encode({
+      type: "challenge",
+      serverId: 255,
+      authMode: "secret",
+      nonce: acceptorNonce,
+      mac: nonce(1),
+      ensembleId: "e".repeat(255),
     });
+    expect(longest.byteLength).toBe(handshakeFrameBytesMax);
+  });
+});
+
+describe("peer handshake", () => {
+  it("brings both ends up after each has checked the other's MAC", () => {
+    const result = handshake(secret, secret);
+    expect(expectStep(result.proofStep ?? result.challengeStep, "accepted").peerId).toBe(1);
+    expect(result.doneStep).toEqual({ type: "accepted", peerId: 3, reply: undefined });
   });
 
-  it("accepts a higher id inbound and the dialed id outbound", () => {
-    expect(checkHello(hello(3), rules, { type: "inbound" })).toEqual({ type: "accepted", peerId: 3 });
-    expect(checkHello(hello(1), rules, { type: "outbound", dialedId: 1 })).toEqual({ type: "accepted", peerId: 1 });
+  it("runs the same exchange without MACs when both ends are insecure", () => {
+    const result = handshake(none, none);
+    expect(result.doneStep).toEqual({ type: "accepted", peerId: 3, reply: undefined });
   });
 
-  const rejections: [string, Uint8Array, "inbound" | number, string][] = [
-    ["garbage", new TextEncoder().encode("GET / HTTP/1.1"), "inbound", "bad magic"],
-    ["a truncated hello", hello(3).subarray(0, 9), "inbound", "length mismatch"],
-    ["another protocol version", hello(3, "prod", 99), "inbound", "protocol version 99"],
-    ["another ensemble", hello(3, "staging"), "inbound", 'belongs to ensemble "staging", not "prod"'],
-    ["an id not in the peer list", hello(9), "inbound", "server 9 is not in the configured peer list"],
-    ["this server's own id", hello(2), "inbound", "own id 2"],
-    ["a lower id dialing in", hello(1), "inbound", "only the higher id dials"],
-    ["the wrong server answering a dial", hello(3), 1, "dialed server 1 but server 3 answered"],
-  ];
-  for (const [name, bytes, direction, reason] of rejections) {
-    it(`rejects ${name}`, () => {
-      const check = checkHello(
+  it("answers nothing but a hello: the acceptor speaks only after a well-formed one", () => {
+    const step = stepHandshake(rulesOf(1), beginAccept(acceptorNonce), proofOf(nonce(1)));
+    expect(expectStep(step, "rejected").reason).toBe("expected a hello, got a proof");
+  });
+});
+
+/** A hello's acceptor is server `selfId` with `auth`; each case names what the rejection must say. */
+const helloRejections: [string, Uint8Array, { selfId?: number; auth?: PeerAuth }, string][] = [
+  ["garbage", new TextEncoder().encode("GET / HTTP/1.1"), {}, "bad magic"],
+  ["a truncated hello", helloFrom(3).subarray(0, 20), {}, "truncated"],
+  ["a hello with a cut ensemble id", helloFrom(3).subarray(0, helloFrom(3).byteLength - 1), {}, "length mismatch"],
+  [
+    "a protocol-1 hello (no authentication)",
+    Uint8Array.of(0x4b, 0x45, 0x45, 0x4c, 0, 1, 3, 4, ...new TextEncoder().encode("prod")),
+    {},
+    "peer protocol version 1, this server speaks 2",
+  ],
+  ["an unknown frame kind", Uint8Array.of(0x4b, 0x45, 0x45, 0x4c, 0, 2, 9), {}, "unknown handshake frame kind 9"],
+  [
+    "an unknown auth mode",
+    (() => {
+      const bytes = helloFrom(3);
+      bytes[8] = 7;
+      return bytes;
+    })(),
+    {},
+    "unknown peer auth mode 7",
+  ],
+  ["another ensemble", helloFrom(3, { ensembleId: "staging" }), {}, 'belongs to ensemble "staging", not "prod"'],
+  ["an id not in the peer list", helloFrom(9), {}, "server 9 is not in the configured peer list"],
+  ["this server's own id", helloFrom(1), {}, "own id 1"],
+  ["a lower id dialing in", helloFrom(1), { selfId: 2 }, "only the higher id dials"],
+  [
+    "a member without a secret",
+    helloFrom(3, { authMode: "none", nonce: nonce(0) }),
+    {},
+    "server 3 runs without a peer secret (--insecure-peers), but this server requires one",
+  ],
+  [
+    "a member with a secret, at an insecure server",
+    helloFrom(3),
+    { auth: none },
+    "server 3 uses a peer secret (--peer-secret-file), but this server runs with --insecure-peers",
+  ],
+];
+
+describe("an acceptor refuses a hello", () => {
+  for (const [name, bytes, acceptor, reason] of helloRejections) {
+    it(`from ${name}`, () => {
+      const step = stepHandshake(
+        rulesOf(acceptor.selfId ?? 1, acceptor.auth ?? secret),
+        beginAccept(acceptorNonce),
         bytes,
-        rules,
-        direction === "inbound" ? { type: "inbound" } : { type: "outbound", dialedId: direction },
       );
-      expect(check.type).toBe("rejected");
-      expect(check.type === "rejected" && check.reason).toContain(reason);
+      expect(expectStep(step, "rejected").reason).toContain(reason);
     });
   }
+});
+
+describe("an acceptor refuses a proof", () => {
+  /** The acceptor's state after a real hello from dialer 3 with `dialerNonce`, its nonce `acceptorNonce`. */
+  const awaitingProof = (): HandshakeState =>
+    expectStep(stepHandshake(rulesOf(1), beginAccept(acceptorNonce), helloFrom(3)), "continue").state;
+  const earlier = handshake(secret, secret, { dialerNonce, acceptorNonce: nonce(0x33) });
+  const earlierProof = earlier.proof;
+  if (earlierProof === undefined) throw new Error("the earlier handshake must complete");
+
+  const cases: [string, Uint8Array, string][] = [
+    [
+      "made with another secret",
+      proofOf(handshakeMac(otherKey, "dialer", transcript())),
+      "does not match the peer secret",
+    ],
+    ["replayed from an earlier handshake", earlierProof, "does not match the peer secret"],
+    [
+      "carrying the acceptor's own MAC (the other direction)",
+      proofOf(handshakeMac(key, "acceptor", transcript())),
+      "does not match",
+    ],
+    ["made for another dialer id", proofOf(handshakeMac(key, "dialer", transcript({ dialerId: 2 }))), "does not match"],
+    [
+      "made for another acceptor",
+      proofOf(handshakeMac(key, "dialer", transcript({ acceptorId: 2 }))),
+      "does not match",
+    ],
+    [
+      "made for another ensemble",
+      proofOf(handshakeMac(key, "dialer", transcript({ ensembleId: "staging" }))),
+      "does not match",
+    ],
+    [
+      "with the nonces swapped",
+      proofOf(handshakeMac(key, "dialer", transcript({ dialerNonce: acceptorNonce, acceptorNonce: dialerNonce }))),
+      "does not match",
+    ],
+    ["all zero", proofOf(nonce(0)), "does not match"],
+    ["truncated", proofOf(handshakeMac(key, "dialer", transcript())).subarray(0, 20), "malformed proof"],
+    ["that is a second hello", helloFrom(3), "expected a proof, got a hello"],
+  ];
+  for (const [name, bytes, reason] of cases) {
+    it(name, () => {
+      expect(expectStep(stepHandshake(rulesOf(1), awaitingProof(), bytes), "rejected").reason).toContain(reason);
+    });
+  }
+
+  it("accepts the matching proof (the table's baseline)", () => {
+    const proof = proofOf(handshakeMac(key, "dialer", transcript()));
+    expect(stepHandshake(rulesOf(1), awaitingProof(), proof)).toEqual({
+      type: "accepted",
+      peerId: 3,
+      reply: undefined,
+    });
+  });
+
+  it("refuses a whole recorded handshake replayed on a new connection", () => {
+    // The acceptor draws a new nonce, so the recorded proof no longer matches.
+    const replayedChallenge = expectStep(
+      stepHandshake(rulesOf(1), beginAccept(nonce(0x44)), earlier.hello),
+      "continue",
+    );
+    const step = stepHandshake(rulesOf(1), replayedChallenge.state, earlierProof);
+    expect(expectStep(step, "rejected").reason).toContain("forged or replayed");
+  });
+});
+
+describe("a dialer refuses a challenge", () => {
+  const awaitingChallenge = (auth: PeerAuth = secret) => beginDial(rulesOf(3, auth), 1, dialerNonce).state;
+  const cases: [string, Uint8Array, string, PeerAuth?][] = [
+    [
+      "made with another secret",
+      challengeFrom(1, { mac: handshakeMac(otherKey, "acceptor", transcript()) }),
+      "does not prove the peer secret",
+    ],
+    [
+      "replayed from an earlier handshake (another dialer nonce)",
+      challengeFrom(1, { mac: handshakeMac(key, "acceptor", transcript({ dialerNonce: nonce(0x55) })) }),
+      "does not prove",
+    ],
+    [
+      "carrying a dialer-direction MAC",
+      challengeFrom(1, { mac: handshakeMac(key, "dialer", transcript()) }),
+      "does not prove",
+    ],
+    [
+      "whose MAC names another acceptor",
+      challengeFrom(1, { mac: handshakeMac(key, "acceptor", transcript({ acceptorId: 2 })) }),
+      "does not prove",
+    ],
+    ["from a server other than the one dialed", challengeFrom(2), "dialed server 1 but server 2 answered"],
+    ["from another ensemble", challengeFrom(1, { ensembleId: "staging" }), 'ensemble "staging"'],
+    [
+      "from a server without a secret",
+      challengeFrom(1, { authMode: "none", nonce: nonce(0), mac: nonce(0) }),
+      "runs without a peer secret",
+    ],
+    [
+      "from a server with a secret, at an insecure dialer",
+      challengeFrom(1),
+      "but this server runs with --insecure-peers",
+      none,
+    ],
+    ["that is a hello", helloFrom(2), "expected a challenge, got a hello"],
+    ["that is truncated", challengeFrom(1).subarray(0, 60), "truncated"],
+  ];
+  for (const [name, bytes, reason, auth] of cases) {
+    it(name, () => {
+      expect(expectStep(stepHandshake(rulesOf(3, auth), awaitingChallenge(auth), bytes), "rejected").reason).toContain(
+        reason,
+      );
+    });
+  }
+
+  it("accepts the matching challenge and answers with a dialer-direction proof", () => {
+    const step = expectStep(stepHandshake(rulesOf(3), awaitingChallenge(), challengeFrom(1)), "accepted");
+    expect(step.peerId).toBe(1);
+    expect(step.reply).toEqual(proofOf(handshakeMac(key, "dialer", transcript())));
+  });
 });

@@ -1,100 +1,218 @@
 /**
- * The first frame each side sends on a peer connection: who I am and which ensemble I belong to.
- * Checking it before any protocol frame keeps a server of another ensemble, a stale config or a
- * port scanner out of the replication stream (ZooKeeper's QuorumCnxManager does the same with its
- * initial sid message).
+ * The peer handshake as a pure state machine: given a link's state and the frame that arrived, what
+ * to answer and whether the link may come up (docs/security.md, "Quorum authentication").
+ * PeerNetwork does the I/O; everything decided here is checked by data-driven tests.
  *
- * Layout (big-endian): "KEEL" magic (4 bytes) | protocol version u16 | server id u8 |
- * ensemble id length u8 | ensemble id (UTF-8).
+ *   dialer                                         acceptor
+ *   ── hello {id, ensemble, mode, nonceD} ────────▶ checks ids, ensemble, mode, version
+ *   ◀─ challenge {id, ensemble, mode, nonceA, macA} ─
+ *   checks the answering id, ensemble, mode, macA
+ *   ── proof {macD} ──────────────────────────────▶ checks macD
+ *   up                                             up
+ *
+ * Identity checks keep a server of another ensemble, a stale config or a port scanner out of the
+ * replication stream (ZooKeeper's QuorumCnxManager checks the initial sid the same way); the MACs
+ * (peer-auth.ts) keep out anyone who does not hold the shared secret, however well they imitate a
+ * member. A link comes up only through `accepted`, and on a member with a secret `accepted` is
+ * only reached after a MAC over this connection's fresh nonces has been checked.
  */
+import { unreachable } from "@keel/core";
+import {
+  type Challenge,
+  decodeHandshakeFrame,
+  encodeHandshakeFrame,
+  type HandshakeFrame,
+  type Hello,
+  peerProtocolVersion,
+} from "./handshake-codec.js";
 import type { PeerAddress } from "./peer-address.js";
-
-export const peerProtocolVersion = 1;
-const magic = [0x4b, 0x45, 0x45, 0x4c] as const; // "KEEL"
-const ensembleIdBytesMax = 255;
-/** The decoder's limit until the handshake is accepted, so a stranger cannot make us buffer a big frame. */
-export const handshakeFrameBytesMax = 4 + 2 + 1 + 1 + ensembleIdBytesMax;
-
-export interface Hello {
-  readonly protocolVersion: number;
-  readonly serverId: number;
-  readonly ensembleId: string;
-}
-
-export function encodeHello(hello: Hello): Uint8Array {
-  const ensemble = new TextEncoder().encode(hello.ensembleId);
-  if (ensemble.byteLength > ensembleIdBytesMax) throw new RangeError("encodeHello: ensemble id too long");
-  if (!Number.isInteger(hello.serverId) || hello.serverId < 1 || hello.serverId > 255) {
-    throw new RangeError(`encodeHello: bad server id ${hello.serverId}`);
-  }
-  const bytes = new Uint8Array(8 + ensemble.byteLength);
-  const view = new DataView(bytes.buffer);
-  bytes.set(magic, 0);
-  view.setUint16(4, hello.protocolVersion, false);
-  view.setUint8(6, hello.serverId);
-  view.setUint8(7, ensemble.byteLength);
-  bytes.set(ensemble, 8);
-  return bytes;
-}
-
-export type HelloDecode =
-  | { readonly type: "ok"; readonly hello: Hello }
-  | { readonly type: "error"; readonly reason: string };
-
-export function decodeHello(bytes: Uint8Array): HelloDecode {
-  if (bytes.byteLength < 8 || magic.some((byte, index) => bytes[index] !== byte)) {
-    return { type: "error", reason: "not a Keel peer handshake (bad magic)" };
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ensembleBytes = view.getUint8(7);
-  if (bytes.byteLength !== 8 + ensembleBytes) return { type: "error", reason: "malformed handshake (length mismatch)" };
-  let ensembleId: string;
-  try {
-    ensembleId = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8));
-  } catch {
-    return { type: "error", reason: "malformed handshake (ensemble id is not UTF-8)" };
-  }
-  return { type: "ok", hello: { protocolVersion: view.getUint16(4, false), serverId: view.getUint8(6), ensembleId } };
-}
+import {
+  type HandshakeTranscript,
+  handshakeMac,
+  handshakeMacBytes,
+  handshakeNonceBytes,
+  macMatches,
+  type PeerAuth,
+  type PeerAuthMode,
+} from "./peer-auth.js";
 
 export interface HandshakeRules {
   readonly selfId: number;
   readonly ensembleId: string;
   readonly peers: readonly PeerAddress[];
+  readonly auth: PeerAuth;
 }
 
 /**
- * `inbound`: we accepted the socket; `outbound`: we dialed `dialedId`. Only a higher id dials a lower
- * one (see peer-network.ts), so an inbound hello from a lower id breaks the tie-break and is refused.
+ * Where a link's handshake stands. Only a higher id dials a lower one (see peer-network.ts), so the
+ * dialer always speaks first and the acceptor never says anything to a socket that has not sent a
+ * well-formed hello.
  */
-export type HandshakeDirection =
-  | { readonly type: "inbound" }
-  | { readonly type: "outbound"; readonly dialedId: number };
+export type HandshakeState =
+  | { readonly type: "awaitingChallenge"; readonly dialedId: number; readonly dialerNonce: Uint8Array }
+  | { readonly type: "awaitingHello"; readonly acceptorNonce: Uint8Array }
+  | { readonly type: "awaitingProof"; readonly dialerId: number; readonly transcript: HandshakeTranscript };
 
-export type HandshakeCheck =
-  | { readonly type: "accepted"; readonly peerId: number }
+export type HandshakeStep =
+  /** Send `reply` and wait for the next frame in `state`. */
+  | { readonly type: "continue"; readonly reply: Uint8Array; readonly state: HandshakeState }
+  /** The peer is who it says it is: send `reply` (if any) and bring the link up. */
+  | { readonly type: "accepted"; readonly peerId: number; readonly reply: Uint8Array | undefined }
   | { readonly type: "rejected"; readonly reason: string };
 
-export function checkHello(bytes: Uint8Array, rules: HandshakeRules, direction: HandshakeDirection): HandshakeCheck {
-  const decoded = decodeHello(bytes);
-  if (decoded.type === "error") return { type: "rejected", reason: decoded.reason };
-  const { hello } = decoded;
-  const reject = (reason: string): HandshakeCheck => ({ type: "rejected", reason });
-  if (hello.protocolVersion !== peerProtocolVersion) {
-    return reject(`peer protocol version ${hello.protocolVersion}, this server speaks ${peerProtocolVersion}`);
-  }
-  if (hello.ensembleId !== rules.ensembleId) {
-    return reject(`server ${hello.serverId} belongs to ensemble "${hello.ensembleId}", not "${rules.ensembleId}"`);
-  }
-  if (hello.serverId === rules.selfId) return reject(`peer claims this server's own id ${rules.selfId}`);
-  if (!rules.peers.some((peer) => peer.id === hello.serverId)) {
-    return reject(`server ${hello.serverId} is not in the configured peer list`);
-  }
-  if (direction.type === "outbound" && hello.serverId !== direction.dialedId) {
-    return reject(`dialed server ${direction.dialedId} but server ${hello.serverId} answered`);
-  }
-  if (direction.type === "inbound" && hello.serverId < rules.selfId) {
-    return reject(`server ${hello.serverId} dialed server ${rules.selfId}, but only the higher id dials`);
-  }
-  return { type: "accepted", peerId: hello.serverId };
+/** What a dialer sends first, and the state in which it waits for the challenge. */
+export function beginDial(
+  rules: HandshakeRules,
+  dialedId: number,
+  dialerNonce: Uint8Array,
+): { readonly hello: Uint8Array; readonly state: HandshakeState } {
+  const nonce = rules.auth.type === "secret" ? dialerNonce : zeroNonce;
+  const hello: Hello = {
+    type: "hello",
+    serverId: rules.selfId,
+    authMode: rules.auth.type,
+    nonce,
+    ensembleId: rules.ensembleId,
+  };
+  return {
+    hello: encodeHandshakeFrame(hello),
+    state: { type: "awaitingChallenge", dialedId, dialerNonce: nonce },
+  };
 }
+
+/** The state of an accepted socket; `acceptorNonce` is fresh for this connection. */
+export function beginAccept(acceptorNonce: Uint8Array): HandshakeState {
+  return { type: "awaitingHello", acceptorNonce };
+}
+
+/** Advances the handshake by one received frame (its bytes, still to be decoded). */
+export function stepHandshake(rules: HandshakeRules, state: HandshakeState, bytes: Uint8Array): HandshakeStep {
+  const decoded = decodeHandshakeFrame(bytes);
+  if (decoded.type === "error") return rejected(decoded.reason);
+  const { frame } = decoded;
+  switch (state.type) {
+    case "awaitingHello":
+      return frame.type === "hello" ? answerHello(rules, frame, state.acceptorNonce) : unexpected(frame, "a hello");
+    case "awaitingChallenge":
+      return frame.type === "challenge" ? answerChallenge(rules, state, frame) : unexpected(frame, "a challenge");
+    case "awaitingProof":
+      return frame.type === "proof" ? checkProof(rules, state, frame.mac) : unexpected(frame, "a proof");
+    default:
+      return unreachable(state);
+  }
+}
+
+function answerHello(rules: HandshakeRules, hello: Hello, acceptorNonce: Uint8Array): HandshakeStep {
+  const problem =
+    identityProblem(rules, hello) ??
+    (hello.serverId < rules.selfId
+      ? `server ${hello.serverId} dialed server ${rules.selfId}, but only the higher id dials`
+      : undefined) ??
+    authModeProblem(rules, hello.serverId, hello.authMode);
+  if (problem !== undefined) return rejected(problem);
+  const nonce = rules.auth.type === "secret" ? acceptorNonce : zeroNonce;
+  const transcript = transcriptOf(rules, rules.selfId, hello.serverId, hello.nonce, nonce);
+  const challenge: Challenge = {
+    type: "challenge",
+    serverId: rules.selfId,
+    authMode: rules.auth.type,
+    nonce,
+    mac: macOf(rules.auth, "acceptor", transcript),
+    ensembleId: rules.ensembleId,
+  };
+  return {
+    type: "continue",
+    reply: encodeHandshakeFrame(challenge),
+    state: { type: "awaitingProof", dialerId: hello.serverId, transcript },
+  };
+}
+
+function answerChallenge(
+  rules: HandshakeRules,
+  state: Extract<HandshakeState, { type: "awaitingChallenge" }>,
+  challenge: Challenge,
+): HandshakeStep {
+  const problem =
+    identityProblem(rules, challenge) ??
+    (challenge.serverId !== state.dialedId
+      ? `dialed server ${state.dialedId} but server ${challenge.serverId} answered`
+      : undefined) ??
+    authModeProblem(rules, challenge.serverId, challenge.authMode);
+  if (problem !== undefined) return rejected(problem);
+  const transcript = transcriptOf(rules, challenge.serverId, rules.selfId, state.dialerNonce, challenge.nonce);
+  if (rules.auth.type === "secret" && !macMatches(rules.auth.key, "acceptor", transcript, challenge.mac)) {
+    return rejected(
+      `server ${challenge.serverId}'s challenge does not prove the peer secret (the members' secrets differ, or something else answered)`,
+    );
+  }
+  return {
+    type: "accepted",
+    peerId: challenge.serverId,
+    reply: encodeHandshakeFrame({ type: "proof", mac: macOf(rules.auth, "dialer", transcript) }),
+  };
+}
+
+function checkProof(
+  rules: HandshakeRules,
+  state: Extract<HandshakeState, { type: "awaitingProof" }>,
+  mac: Uint8Array,
+): HandshakeStep {
+  if (rules.auth.type === "secret" && !macMatches(rules.auth.key, "dialer", state.transcript, mac)) {
+    return rejected(
+      `server ${state.dialerId}'s proof does not match the peer secret (the members' secrets differ, or the handshake was forged or replayed)`,
+    );
+  }
+  return { type: "accepted", peerId: state.dialerId, reply: undefined };
+}
+
+/** The checks both ends make of the other's hello or challenge. */
+function identityProblem(rules: HandshakeRules, frame: Hello | Challenge): string | undefined {
+  if (frame.ensembleId !== rules.ensembleId) {
+    return `server ${frame.serverId} belongs to ensemble "${frame.ensembleId}", not "${rules.ensembleId}"`;
+  }
+  if (frame.serverId === rules.selfId) return `peer claims this server's own id ${rules.selfId}`;
+  if (!rules.peers.some((peer) => peer.id === frame.serverId)) {
+    return `server ${frame.serverId} is not in the configured peer list`;
+  }
+  return undefined;
+}
+
+/** Both ends must agree: a member with a secret never talks to one without, and vice versa. */
+function authModeProblem(rules: HandshakeRules, peerId: number, peerMode: PeerAuthMode): string | undefined {
+  if (peerMode === rules.auth.type) return undefined;
+  return rules.auth.type === "secret"
+    ? `server ${peerId} runs without a peer secret (--insecure-peers), but this server requires one (--peer-secret-file)`
+    : `server ${peerId} uses a peer secret (--peer-secret-file), but this server runs with --insecure-peers`;
+}
+
+function transcriptOf(
+  rules: HandshakeRules,
+  acceptorId: number,
+  dialerId: number,
+  dialerNonce: Uint8Array,
+  acceptorNonce: Uint8Array,
+): HandshakeTranscript {
+  return {
+    protocolVersion: peerProtocolVersion,
+    ensembleId: rules.ensembleId,
+    acceptorId,
+    dialerId,
+    dialerNonce,
+    acceptorNonce,
+  };
+}
+
+function macOf(auth: PeerAuth, direction: "acceptor" | "dialer", transcript: HandshakeTranscript): Uint8Array {
+  return auth.type === "secret" ? handshakeMac(auth.key, direction, transcript) : zeroMac;
+}
+
+function unexpected(frame: HandshakeFrame, expected: string): HandshakeStep {
+  return rejected(`expected ${expected}, got a ${frame.type}`);
+}
+
+function rejected(reason: string): HandshakeStep {
+  return { type: "rejected", reason };
+}
+
+const zeroNonce = new Uint8Array(handshakeNonceBytes);
+const zeroMac = new Uint8Array(handshakeMacBytes);

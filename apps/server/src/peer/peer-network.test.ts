@@ -2,14 +2,27 @@
 // link per pair, refusal of strangers (another ensemble, an unknown id, non-Keel bytes), reconnect
 // after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
 // no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { freePorts } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { encodeFrame, FrameDecoder } from "./framing.js";
+import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "./handshake-codec.js";
 import type { PeerAddress } from "./peer-address.js";
-import { type PeerDownReason, PeerNetwork, type PeerNetworkConfig, reconnectDelayMs } from "./peer-network.js";
+import type { PeerAuth } from "./peer-auth.js";
+import {
+  type PeerDownReason,
+  PeerNetwork,
+  type PeerNetworkConfig,
+  type PeerNetworkMetrics,
+  reconnectDelayMs,
+} from "./peer-network.js";
 import { type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
 
 const MiB = 1024 * 1024;
+const ensembleSecret: PeerAuth = {
+  type: "secret",
+  key: new TextEncoder().encode("a-test-secret-of-at-least-32-bytes!"),
+};
 const open: PeerNetwork[] = [];
 const baselineTcpHandles = tcpHandleCount();
 
@@ -42,6 +55,7 @@ async function startNode(
   id: number,
   peers: readonly PeerAddress[],
   overrides: Partial<PeerNetworkConfig> = {},
+  extras: { auth?: PeerAuth; metrics?: PeerNetworkMetrics } = {},
 ): Promise<Node> {
   const self = peers.find((peer) => peer.id === id);
   if (self === undefined) throw new Error(`no peer ${id}`);
@@ -58,7 +72,13 @@ async function startNode(
     ...overrides,
   };
   const log = memoryLogger();
-  const network = new PeerNetwork({ config, logger: log.logger, random: () => 0 });
+  const network = new PeerNetwork({
+    config,
+    auth: extras.auth ?? ensembleSecret,
+    ...(extras.metrics === undefined ? {} : { metrics: extras.metrics }),
+    logger: log.logger,
+    random: () => 0,
+  });
   const node: Node = { network, log, frames: [], downs: [], ups: [] };
   network.onFrame((peerId, frame) => node.frames.push({ peerId, frame }));
   network.onPeerUp((peerId) => node.ups.push(peerId));
@@ -232,6 +252,75 @@ describe("PeerNetwork", () => {
     await waitFor(() => two.network.connectedPeers().includes(1), "reconnected");
   });
 
+  it("never lets a stranger claiming a member's id replace that member's link", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    await startNode(3, peers);
+    await waitFor(() => one.network.connectedPeers().includes(3), "3 → 1 link");
+    const port = (peers[0] as PeerAddress).peerPort;
+    // Claims id 3 with a fresh nonce, gets a challenge, and answers with a proof it cannot compute.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const challenge = await forgedHandshake(port, 3, new Uint8Array(32).fill(attempt));
+      expect(challenge?.type).toBe("challenge");
+    }
+    const rejections = one.log.lines().filter((line) => line.msg === "peer handshake rejected");
+    expect(rejections).toHaveLength(5);
+    expect(rejections.every((line) => String(line.reason).includes("does not match the peer secret"))).toBe(true);
+    expect(one.ups).toEqual([3]);
+    expect(one.downs).toEqual([]);
+    expect(one.network.connectedPeers()).toEqual([3]);
+  });
+
+  it("refuses a member with another secret and one without a secret, saying which", async () => {
+    const peers = await peerList(3);
+    const one = await startNode(1, peers);
+    const otherSecret = {
+      type: "secret" as const,
+      key: new TextEncoder().encode("another-secret-also-at-least-32-bytes"),
+    };
+    const two = await startNode(2, peers, {}, { auth: otherSecret });
+    const three = await startNode(3, peers, {}, { auth: { type: "none" } });
+    await waitFor(
+      () =>
+        two.log.lines().some((line) => String(line.reason).includes("does not prove the peer secret")) &&
+        one.log.lines().some((line) => String(line.msg).includes("after our challenge, without a proof")) &&
+        one.log.lines().some((line) => String(line.reason).includes("server 3 runs without a peer secret")),
+      "each refusal logged",
+    );
+    for (const node of [one, two, three]) expect(node.ups).toEqual([]);
+  });
+
+  it("connects members that all run without a secret (--insecure-peers)", async () => {
+    const peers = await peerList(3);
+    const nodes = await Promise.all(peers.map((peer) => startNode(peer.id, peers, {}, { auth: { type: "none" } })));
+    await waitFor(() => nodes.every((node) => node.network.connectedPeers().length === 2), "full mesh");
+  });
+
+  it("lets a restarting peer in while a flood of silent connections churns the handshake slots", async () => {
+    const peers = await peerList(2);
+    const dropped: string[] = [];
+    const metrics: PeerNetworkMetrics = {
+      peersConnected: { set: () => {} },
+      peerFramesSentTotal: { inc: () => {} },
+      peerFramesReceivedTotal: { inc: () => {} },
+      peerFramesDroppedTotal: { inc: () => {} },
+      peerConnectionsRejectedTotal: { inc: () => {} },
+      peerHandshakesDroppedTotal: { inc: ({ reason }) => void dropped.push(reason) },
+    };
+    const one = await startNode(1, peers, {}, { metrics });
+    const flood = silentFlood((peers[0] as PeerAddress).peerPort, 100);
+    try {
+      await waitFor(() => dropped.includes("addressFull"), "the flood to fill this address's slots");
+      await startNode(2, peers);
+      await waitFor(() => one.network.connectedPeers().includes(2), "2 → 1 link under the flood", 30_000);
+      // The flood was still churning once the peer was in: its slots were full before and after.
+      const evictedAtJoin = dropped.length;
+      await waitFor(() => dropped.length > evictedAtJoin, "the flood to go on evicting");
+    } finally {
+      await flood.stop();
+    }
+  });
+
   it("closes cleanly even with links mid-handshake and redials pending", async () => {
     const peers = await peerList(3);
     // 3 dials 1 and 2, which are not running: it sits in redial backoff.
@@ -241,6 +330,64 @@ describe("PeerNetwork", () => {
     expect(three.network.connectedPeers()).toEqual([]);
   });
 });
+
+/**
+ * Dials `port` claiming `claimedId`, reads the challenge, sends a proof of 32 zero bytes (a stranger
+ * cannot compute the real one) and resolves with the decoded challenge once the server has closed.
+ */
+async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Array) {
+  const socket = connect({ host: "127.0.0.1", port });
+  socket.on("error", () => {});
+  const decoder = new FrameDecoder(handshakeFrameBytesMax);
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  let challenge: ReturnType<typeof decodeHandshakeFrame> | undefined;
+  socket.on("data", (chunk: Buffer) => {
+    const result = decoder.push(chunk);
+    const first = result.frames[0];
+    if (first === undefined || challenge !== undefined) return;
+    challenge = decodeHandshakeFrame(first);
+    socket.write(encodeFrame(encodeHandshakeFrame({ type: "proof", mac: new Uint8Array(32) })));
+  });
+  const hello = encodeHandshakeFrame({
+    type: "hello",
+    serverId: claimedId,
+    authMode: "secret",
+    nonce,
+    ensembleId: "test",
+  });
+  socket.write(encodeFrame(hello));
+  try {
+    await closed;
+  } finally {
+    socket.destroy();
+  }
+  return challenge?.type === "ok" ? challenge.frame : undefined;
+}
+
+/** `count` connections that never say a word, each reopened as soon as the server closes it. */
+function silentFlood(port: number, count: number): { stop(): Promise<void> } {
+  let stopping = false;
+  const open = new Set<Socket>();
+  const openOne = (): void => {
+    if (stopping) return;
+    const socket = connect({ host: "127.0.0.1", port });
+    open.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      open.delete(socket);
+      openOne();
+    });
+  };
+  for (let index = 0; index < count; index++) openOne();
+  return {
+    async stop() {
+      stopping = true;
+      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())));
+      for (const socket of open) socket.destroy();
+      await Promise.all(closing);
+    },
+  };
+}
 
 describe("reconnectDelayMs", () => {
   it("doubles from the minimum to the cap with half of it jittered", () => {

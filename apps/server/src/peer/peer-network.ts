@@ -7,6 +7,11 @@
  *   refused, so two servers never race to create two links (ZooKeeper reaches the same end by dialing
  *   both ways and dropping the lower id's link). When a new link to a peer is accepted while an old
  *   one still looks alive, the new one replaces it: the dialer only redials after losing the old one.
+ * - A link is accepted only once its handshake (handshake.ts) has proved the shared peer secret, so a
+ *   stranger claiming a member's id can never displace that member's link (docs/security.md).
+ * - Unauthenticated inbound sockets get a short deadline and bounded slots, and a newcomer evicts the
+ *   oldest of them rather than being refused (inbound-handshake-slots.ts), so a flood cannot lock a
+ *   restarting member out.
  * - The dialer redials after any failure with doubling delay, jittered (half fixed, half random),
  *   from peerReconnectDelayMinMs to peerReconnectDelayMaxMs, reset by a successful handshake.
  * - A link is a gap-free FIFO or it is gone. `send` never blocks and drops the frame when the peer
@@ -15,16 +20,14 @@
  *   leave a silent gap; the peer goes down, the dialer reconnects and ZAB resyncs.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { unreachable } from "@keel/core";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import { FrameDecoder, frameHeader, frameHeaderBytes } from "./framing.js";
-import {
-  checkHello,
-  encodeHello,
-  type HandshakeDirection,
-  handshakeFrameBytesMax,
-  peerProtocolVersion,
-} from "./handshake.js";
+import { beginAccept, beginDial, type HandshakeRules, type HandshakeState, stepHandshake } from "./handshake.js";
+import { handshakeFrameBytesMax } from "./handshake-codec.js";
+import { admitInbound } from "./inbound-handshake-slots.js";
+import { freshNonce, type PeerAuth } from "./peer-auth.js";
 
 export type PeerNetworkConfig = Pick<
   ServerConfig,
@@ -46,20 +49,28 @@ export interface PeerNetworkMetrics {
   readonly peerFramesReceivedTotal: { inc(): void };
   readonly peerFramesDroppedTotal: { inc(labels: { reason: string }): void };
   readonly peerConnectionsRejectedTotal: { inc(): void };
+  /** Pending inbound handshakes we closed: `timeout`, or evicted for a newcomer (`addressFull`, `pendingFull`). */
+  readonly peerHandshakesDroppedTotal: { inc(labels: { reason: string }): void };
 }
 
 export interface PeerNetworkOptions {
   readonly config: PeerNetworkConfig;
+  /** The shared secret every link must prove, or "none" under --insecure-peers (config.ts decides). */
+  readonly auth: PeerAuth;
   readonly logger: Logger;
   readonly metrics?: PeerNetworkMetrics;
   /** Jitter source in [0, 1); injectable so tests can pin delays. */
   readonly random?: () => number;
 }
 
-/** A dial or an accepted socket must finish its handshake within this, or it is closed. */
+/** A dial must connect and finish its handshake within this, or it is closed and redialed. */
 export const peerHandshakeTimeoutMs = 5000;
-/** Unauthenticated inbound sockets held at once; more are closed on accept. */
-export const peerPendingInboundMax = 64;
+/**
+ * An accepted socket must finish its handshake within this, or it is closed. A real member sends its
+ * hello on connect and its proof one round trip later, so this is generous for it, while a stranger
+ * who connects and says nothing holds a slot for at most this long.
+ */
+export const peerInboundHandshakeTimeoutMs = 2000;
 /** close() waits this long for peers to acknowledge our FIN before destroying the socket. */
 export const peerCloseGraceMs = 1000;
 /** TCP keepalive probes start after this idle time; ZAB's own pings detect a stuck peer sooner. */
@@ -73,9 +84,13 @@ type PeerDownListener = (peerId: number, reason: PeerDownReason) => void;
 
 interface Link {
   readonly socket: Socket;
-  readonly direction: HandshakeDirection;
+  readonly direction: "inbound" | "outbound";
+  /** Inbound: the remote IP, for the per-address slot cap (kept, as the socket forgets it once closed). Outbound: the dialed host. */
+  readonly remoteAddress: string;
   readonly decoder: FrameDecoder;
   state: "handshaking" | "up" | "closed";
+  handshake: HandshakeState;
+  /** The claimed id until the handshake is done (the dialed one for an outbound link), then the proven one. */
   peerId: number | undefined;
   handshakeTimer: NodeJS.Timeout | undefined;
   /** Why we are tearing it down, reported in onPeerDown; "closed" when the other side went away. */
@@ -95,7 +110,7 @@ export class PeerNetwork {
   private readonly frameListeners: FrameListener[] = [];
   private readonly upListeners: PeerUpListener[] = [];
   private readonly downListeners: PeerDownListener[] = [];
-  private readonly hello: Uint8Array;
+  private readonly rules: HandshakeRules;
   private lifecycle: "new" | "running" | "closing" | "closed" = "new";
 
   constructor(options: PeerNetworkOptions) {
@@ -103,11 +118,12 @@ export class PeerNetwork {
     this.logger = options.logger.child({ component: "peer" });
     this.metrics = options.metrics;
     this.random = options.random ?? Math.random;
-    this.hello = encodeHello({
-      protocolVersion: peerProtocolVersion,
-      serverId: this.config.id,
+    this.rules = {
+      selfId: this.config.id,
       ensembleId: this.config.ensembleId,
-    });
+      peers: this.config.peers,
+      auth: options.auth,
+    };
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -226,12 +242,29 @@ export class PeerNetwork {
   }
 
   private accept(socket: Socket): void {
-    const pending = [...this.allLinks].filter((link) => link.state === "handshaking").length;
-    if (this.lifecycle !== "running" || pending >= peerPendingInboundMax) {
+    const remoteAddress = socket.remoteAddress;
+    if (this.lifecycle !== "running" || remoteAddress === undefined) {
       socket.destroy();
       return;
     }
-    this.attach(socket, { type: "inbound" });
+    const pending = [...this.allLinks]
+      .filter((link) => link.direction === "inbound" && link.state === "handshaking")
+      .map((link) => ({
+        link,
+        remoteAddress: link.remoteAddress,
+        challenged: link.handshake.type === "awaitingProof",
+      }));
+    const decision = admitInbound(pending, remoteAddress);
+    if (decision.type === "evictThenAdmit") {
+      const { link: victim } = decision.victim;
+      this.logger.debug(
+        { remote: victim.remoteAddress, claimedPeerId: victim.peerId, reason: decision.reason },
+        "pending peer handshake evicted for a newer connection",
+      );
+      this.metrics?.peerHandshakesDroppedTotal.inc({ reason: decision.reason });
+      this.teardown(victim, "closed");
+    }
+    this.attach(socket, "inbound", remoteAddress, beginAccept(freshNonce()), undefined);
   }
 
   private dial(peerId: number): void {
@@ -239,7 +272,9 @@ export class PeerNetwork {
     if (peer === undefined || this.lifecycle !== "running") return;
     this.logger.debug({ peerId, host: peer.host, port: peer.peerPort }, "dialing peer");
     const socket = tcpConnect({ host: peer.host, port: peer.peerPort, noDelay: true });
-    this.attach(socket, { type: "outbound", dialedId: peerId });
+    const { hello, state } = beginDial(this.rules, peerId, freshNonce());
+    this.attach(socket, "outbound", peer.host, state, peerId);
+    writeFrame(socket, hello);
   }
 
   private scheduleRedial(peerId: number): void {
@@ -254,29 +289,43 @@ export class PeerNetwork {
     this.redialTimers.set(peerId, timer);
   }
 
-  private attach(socket: Socket, direction: HandshakeDirection): void {
+  private attach(
+    socket: Socket,
+    direction: Link["direction"],
+    remoteAddress: string,
+    handshake: HandshakeState,
+    peerId: number | undefined,
+  ): void {
     const link: Link = {
       socket,
       direction,
+      remoteAddress,
       decoder: new FrameDecoder(handshakeFrameBytesMax),
       state: "handshaking",
-      peerId: direction.type === "outbound" ? direction.dialedId : undefined,
+      handshake,
+      peerId,
       handshakeTimer: undefined,
       downReason: "closed",
     };
     this.allLinks.add(link);
-    link.handshakeTimer = setTimeout(() => {
-      this.logger.warn({ peerId: link.peerId, remote: socket.remoteAddress }, "peer handshake timed out");
-      socket.destroy();
-    }, peerHandshakeTimeoutMs);
+    const timeoutMs = direction === "inbound" ? peerInboundHandshakeTimeoutMs : peerHandshakeTimeoutMs;
+    link.handshakeTimer = setTimeout(() => this.handshakeTimedOut(link), timeoutMs);
     socket.setKeepAlive(true, peerKeepAliveDelayMs);
     socket.on("data", (chunk: Buffer) => this.receive(link, chunk));
     socket.on("error", (error: NodeJS.ErrnoException) => this.logSocketError(link, error));
     socket.on("close", () => this.closed(link));
-    socket.cork();
-    socket.write(frameHeader(this.hello.byteLength));
-    socket.write(this.hello);
-    socket.uncork();
+  }
+
+  private handshakeTimedOut(link: Link): void {
+    const fields = { peerId: link.peerId, remote: link.remoteAddress, direction: link.direction };
+    // A silent inbound socket is what a flood looks like: counted, but not worth a warning each.
+    if (link.direction === "inbound" && link.handshake.type === "awaitingHello") {
+      this.logger.debug(fields, "peer handshake timed out");
+    } else {
+      this.logger.warn(fields, "peer handshake timed out");
+    }
+    if (link.direction === "inbound") this.metrics?.peerHandshakesDroppedTotal.inc({ reason: "timeout" });
+    this.teardown(link, "closed");
   }
 
   private receive(link: Link, chunk: Buffer): void {
@@ -302,31 +351,46 @@ export class PeerNetwork {
   }
 
   private handshake(link: Link, frame: Uint8Array): void {
-    const check = checkHello(
-      frame,
-      { selfId: this.config.id, ensembleId: this.config.ensembleId, peers: this.config.peers },
-      link.direction,
-    );
-    if (check.type === "rejected") {
-      this.logger.warn({ remote: link.socket.remoteAddress, reason: check.reason }, "peer handshake rejected");
-      this.metrics?.peerConnectionsRejectedTotal.inc();
-      this.teardown(link, "closed");
-      return;
+    const step = stepHandshake(this.rules, link.handshake, frame);
+    switch (step.type) {
+      case "rejected":
+        this.logger.warn(
+          { remote: link.remoteAddress, direction: link.direction, claimedPeerId: link.peerId, reason: step.reason },
+          "peer handshake rejected",
+        );
+        this.metrics?.peerConnectionsRejectedTotal.inc();
+        this.teardown(link, "closed");
+        return;
+      case "continue":
+        link.handshake = step.state;
+        if (step.state.type === "awaitingProof") link.peerId = step.state.dialerId;
+        writeFrame(link.socket, step.reply);
+        return;
+      case "accepted":
+        if (step.reply !== undefined) writeFrame(link.socket, step.reply);
+        this.linkUp(link, step.peerId);
+        return;
+      default:
+        unreachable(step);
     }
+  }
+
+  /** Only reached through an accepted handshake: the one place a link may replace another. */
+  private linkUp(link: Link, peerId: number): void {
     clearTimeout(link.handshakeTimer);
-    link.peerId = check.peerId;
+    link.peerId = peerId;
     link.state = "up";
     link.decoder.setFrameBytesMax(this.config.peerFrameBytesMax);
-    this.dialAttempts.delete(check.peerId);
-    const previous = this.links.get(check.peerId);
+    this.dialAttempts.delete(peerId);
+    const previous = this.links.get(peerId);
     if (previous !== undefined) {
-      this.logger.info({ peerId: check.peerId }, "new link replaces an old one");
+      this.logger.info({ peerId }, "new link replaces an old one");
       this.teardown(previous, "replaced");
     }
-    this.links.set(check.peerId, link);
+    this.links.set(peerId, link);
     this.metrics?.peersConnected.set(this.links.size);
-    this.logger.info({ peerId: check.peerId, direction: link.direction.type }, "peer up");
-    for (const listener of [...this.upListeners]) listener(check.peerId);
+    this.logger.info({ peerId, direction: link.direction }, "peer up");
+    for (const listener of [...this.upListeners]) listener(peerId);
   }
 
   /** Destroys the socket now and reports the link down synchronously, so a replacement can take its slot. */
@@ -337,9 +401,16 @@ export class PeerNetwork {
   }
 
   private closed(link: Link): void {
+    if (link.state === "handshaking" && link.handshake.type === "awaitingProof" && link.downReason === "closed") {
+      // The dialer saw our challenge and left: most often its secret differs from ours.
+      this.logger.warn(
+        { remote: link.remoteAddress, claimedPeerId: link.peerId },
+        "peer closed the connection after our challenge, without a proof (is its peer secret different?)",
+      );
+    }
     this.markDown(link);
     this.allLinks.delete(link);
-    if (link.direction.type === "outbound") this.scheduleRedial(link.direction.dialedId);
+    if (link.direction === "outbound" && link.peerId !== undefined) this.scheduleRedial(link.peerId);
   }
 
   private markDown(link: Link): void {
@@ -373,6 +444,13 @@ export function reconnectDelayMs(
     config.peerReconnectDelayMinMs * 2 ** Math.min(attempt, 30),
   );
   return Math.round(ceilingMs / 2 + (random * ceilingMs) / 2);
+}
+
+function writeFrame(socket: Socket, frame: Uint8Array): void {
+  socket.cork();
+  socket.write(frameHeader(frame.byteLength));
+  socket.write(frame);
+  socket.uncork();
 }
 
 function subscribe<T>(listeners: T[], listener: T): () => void {

@@ -4,11 +4,13 @@
  * listens on its lab address with the same ports (peer 7100, client 8100); the harness's clients
  * in the root namespace reach them at `clientUrl(id)` whatever the partition.
  *
- * Mirrors @keel/testkit's Ensemble (same flags, same status polling); `close()` and process exit
- * kill every server it started.
+ * Mirrors @keel/testkit's Ensemble (same flags, one random peer secret per ensemble written mode
+ * 0600 into its temp directory, same status polling); `close()` and process exit kill every server
+ * it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,11 +50,17 @@ export class NamespacedEnsemble {
     for (const child of this.processes.values()) child.kill("SIGKILL");
   };
 
+  /** The file holding this ensemble's peer secret, passed to every member as --peer-secret-file. */
+  readonly peerSecretFile: string;
+
   private constructor(
     readonly lab: NetworkLab,
     private readonly options: NamespacedEnsembleOptions,
     private readonly rootDir: string,
-  ) {}
+  ) {
+    this.peerSecretFile = join(rootDir, "peer.secret");
+    writeFileSync(this.peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  }
 
   /** Starts one server per lab member. */
   static start(options: NamespacedEnsembleOptions): NamespacedEnsemble {
@@ -86,6 +94,7 @@ export class NamespacedEnsemble {
       ...["--id", String(id), "--ensemble-id", "keel-chaos", "--data-dir", this.dataDir(id)],
       ...["--client-host", address, "--client-port", String(keelClientPort)],
       ...["--peer-host", address, "--peer-port", String(keelPeerPort), "--zk-port", "0"],
+      ...["--peer-secret-file", this.peerSecretFile],
       ...["--tick-ms", String(this.options.tickMs ?? 50)],
       ...["--sync-limit-ticks", String(this.options.syncLimitTicks ?? 10)],
       ...["--log-level", this.options.verbose ? "info" : "warn"],

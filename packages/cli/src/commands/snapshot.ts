@@ -116,7 +116,7 @@ export const snapshotCommand: Command = {
                 ["log starts after", formatZxid(meta.logStartZxid as Zxid)],
                 [
                   "next",
-                  `start keel-server with --id ${meta.serverId} --ensemble-id ${meta.ensembleId} --data-dir ${dataDir}`,
+                  `start keel-server with --id ${meta.serverId} --ensemble-id ${meta.ensembleId} --data-dir ${dataDir} and the ensemble's --peer-secret-file`,
                 ],
               ]),
         );
