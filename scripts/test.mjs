@@ -45,6 +45,47 @@ function countReport(file) {
   return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + brokenFiles };
 }
 
+/**
+ * The failed tests of one report, a few lines each: CI keeps only the tail of the output, so the
+ * closing lines must say which tests failed and why, not only how many.
+ */
+function failedTestLines(file) {
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  const firstLines = (messages) =>
+    String((messages ?? []).join("\n"))
+      .split("\n")
+      .slice(0, 4)
+      .map((line) => `      ${line.slice(0, 300)}`);
+  const lines = [];
+  if (report.stats) {
+    const visit = (suite, prefix) => {
+      for (const spec of suite.specs ?? []) {
+        for (const test of spec.tests ?? []) {
+          if (test.status !== "unexpected") continue;
+          const errors = (test.results ?? []).flatMap((result) =>
+            result.error?.message ? [result.error.message] : [],
+          );
+          lines.push(`    ✗ ${prefix}${spec.title}`, ...firstLines(errors.slice(0, 1)));
+        }
+      }
+      for (const child of suite.suites ?? []) visit(child, `${prefix}${child.title} › `);
+    };
+    for (const suite of report.suites ?? []) visit(suite, `${suite.title} › `);
+    return lines;
+  }
+  for (const testFile of report.testResults ?? []) {
+    const name = relative(repoRoot, testFile.name);
+    if (testFile.status === "failed" && (testFile.assertionResults ?? []).length === 0) {
+      lines.push(`    ✗ ${name} (did not load)`, ...firstLines([testFile.message]));
+    }
+    for (const test of testFile.assertionResults ?? []) {
+      if (test.status !== "failed") continue;
+      lines.push(`    ✗ ${name} › ${test.fullName ?? test.title}`, ...firstLines(test.failureMessages));
+    }
+  }
+  return lines;
+}
+
 installIfMissing();
 if (run("bash", ["scripts/ensure-test-packages.sh"]) !== 0) process.exit(1);
 for (const suite of suites) rmSync(suite.report, { force: true });
@@ -52,6 +93,8 @@ for (const suite of suites) rmSync(suite.report, { force: true });
 let passed = 0;
 let failed = 0;
 const failures = [];
+/** Lines naming each failed test and the start of its error, printed just before the summary. */
+const failedTests = [];
 
 if (build() !== 0) {
   log("build failed; not running the tests");
@@ -88,9 +131,13 @@ for (const suite of suites) {
   const counts = countReport(suite.report);
   passed += counts.passed;
   failed += counts.failed;
-  if (counts.failed > 0) failures.push(`${name} (${counts.failed} failed)`);
+  if (counts.failed > 0) {
+    failures.push(`${name} (${counts.failed} failed)`);
+    failedTests.push(...failedTestLines(suite.report));
+  }
 }
 
 if (failures.length > 0) log(`failed: ${failures.join("; ")}`);
+if (failedTests.length > 0) console.log(failedTests.join("\n"));
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

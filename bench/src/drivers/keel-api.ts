@@ -1,27 +1,53 @@
 /**
  * Keel's two client paths, both on the public API only (docs/api.md):
- * - WebSocket: tRPC's wsLink over one `ws` socket per connection; calls and subscriptions are
- *   multiplexed on it (the way ZooKeeper and etcd clients use one connection).
+ * - WebSocket: the SDK's tRPC link (`SocketLink`, @keel/client) over one `ws` socket per
+ *   connection; calls and subscriptions are multiplexed on it (the way ZooKeeper and etcd clients
+ *   use one connection). A socket that dies is replaced 100 ms later, as a client library would.
  * - HTTP: the documented raw form (POST /<procedure> with a JSON body, GET /<procedure>?input=),
  *   with Node's fetch, which keeps connections alive. HTTP/1.1 has one call in flight per
  *   connection, so N outstanding calls use up to N keep-alive connections.
  */
 import type { AppRouter } from "@keel/api";
-import { createTRPCClient, createWSClient, type TRPCClient, type TRPCWebSocketClient, wsLink } from "@trpc/client";
+import { type LinkWebSocket, SocketLink } from "@keel/client";
+import { createTRPCClient, type TRPCClient, type TRPCLink } from "@trpc/client";
 import WebSocket from "ws";
+
+/** The server's default cap on one WebSocket message (its requestBytesMax). */
+const REQUEST_BYTES_MAX = 2 * 1024 * 1024;
+const RECONNECT_DELAY_MS = 100;
 
 export interface KeelWs {
   client: TRPCClient<AppRouter>;
-  socket: TRPCWebSocketClient;
+  close(): void;
 }
 
 export function keelWs(clientUrl: string): KeelWs {
-  const socket = createWSClient({
-    url: clientUrl.replace(/^http/, "ws"),
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    retryDelayMs: () => 100,
-  });
-  return { client: createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] }), socket };
+  const url = clientUrl.replace(/^http/, "ws");
+  let closed = false;
+  const open = (): SocketLink => {
+    let opened = false;
+    return new SocketLink({
+      socket: new WebSocket(url) as unknown as LinkWebSocket,
+      requestBytesMax: REQUEST_BYTES_MAX,
+      onOpen: () => {
+        opened = true;
+      },
+      // A socket that was up is replaced at once; one that never connected, after a pause.
+      onDead: () => {
+        if (!closed) setTimeout(() => (current = open()), opened ? 0 : RECONNECT_DELAY_MS);
+      },
+    });
+  };
+  let current = open();
+  // One client for the bench's lifetime; each call goes to whichever socket is current.
+  const link: TRPCLink<AppRouter> = (runtime) => (operation) => current.link(runtime)(operation);
+  return {
+    client: createTRPCClient<AppRouter>({ links: [link] }),
+    close() {
+      closed = true;
+      current.close("closed by the bench");
+    },
+  };
 }
 
 export class KeelApiError extends Error {

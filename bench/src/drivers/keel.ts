@@ -26,7 +26,7 @@ class KeelWsKv implements KvClient {
   constructor(clientUrl: string) {
     const api = keelWs(clientUrl);
     this.client = api.client;
-    this.closeSocket = () => api.socket.close();
+    this.closeSocket = () => api.close();
   }
 
   async ensure(key: string, value: Buffer): Promise<void> {
@@ -174,7 +174,7 @@ export const keelDriver: Driver = {
   },
 
   describe() {
-    return "Keel (apps/server via testkit), server defaults (tick 50 ms, syncLimit 400 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (wsLink + ws), plus rows via its ZooKeeper port (node-zookeeper-client 1.1.3, as for ZooKeeper) and via raw HTTP";
+    return "Keel (apps/server via testkit), server defaults (tick 50 ms, syncLimit 400 ms, SQLite WAL synchronous=FULL); client: tRPC over WebSocket (the SDK's SocketLink + ws), plus rows via its ZooKeeper port (node-zookeeper-client 1.1.3, as for ZooKeeper) and via raw HTTP";
   },
 
   async start(options: StartOptions): Promise<Cluster> {

@@ -50,7 +50,7 @@ export const keelStartupWorkload: Workload = {
         }),
       );
     } finally {
-      api.socket.close();
+      api.close();
     }
     if (created < znodes) context.note(`keel-startup: loaded only ${created} of ${znodes} znodes within the cap`);
     const ensemble = cluster.ensemble;

@@ -72,3 +72,5 @@ export {
   type WatchOptions,
   WatchStream,
 } from "./watch.js";
+/** The SDK's tRPC link over one WebSocket, for tools that call the API directly (docs/client.md). */
+export { type LinkWebSocket, SocketLink, type SocketLinkOptions } from "./ws-link.js";

@@ -18,8 +18,9 @@ import {
 import { exclusiveBlocker } from "./recipes/hold.js";
 import { readerBlocker } from "./recipes/rwlock.js";
 import { SessionStateMachine, suspectDeadline } from "./state.js";
-import { checkRequestSize, packMessages, webSocketUrl } from "./transport.js";
+import { checkRequestSize, webSocketUrl } from "./transport.js";
 import { ResumePoint } from "./watch.js";
+import { packMessages } from "./ws-link.js";
 
 describe("backoff", () => {
   it.each([

@@ -234,17 +234,23 @@ async function findOwnMember(
 /**
  * Deletes `path` only if it is still the node created at `czxid` (safe to retry: a retried delete
  * never removes a newer node that took the same path). Returns quietly when the node is gone.
+ * One compare-and-delete multi, a single round trip: a lock's release is on the critical path of
+ * every hand-over, where a read before the delete cost one more.
  */
 export async function deleteOwn(keel: KeelClient, path: string, czxid: string, signal?: AbortSignal): Promise<void> {
+  const ops = [
+    { type: "check" as const, path, version: -1, czxid },
+    { type: "delete" as const, path, version: -1 },
+  ];
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      const stat = await keel.exists(path, { linearizable: attempt > 0, ...(signal ? { signal } : {}) });
-      if (stat === null || stat.czxid !== czxid) return;
-      await keel.delete(path, { version: stat.version, ...(signal ? { signal } : {}) });
+      await keel.multi(ops, signal ? { signal } : {});
       return;
     } catch (error) {
-      if (error instanceof NoNodeError) return;
-      if (error instanceof KeelClientError && (error.outcomeUnknown || error.code === "BADVERSION")) continue;
+      // Gone (NONODE), or another node now at the path (BADVERSION from the czxid check): not ours to delete.
+      if (error instanceof NoNodeError || (error instanceof KeelClientError && error.code === "BADVERSION")) return;
+      // Outcome unknown: try again; if the first one applied, the retry finds the node gone.
+      if (error instanceof KeelClientError && error.outcomeUnknown) continue;
       throw error;
     }
   }

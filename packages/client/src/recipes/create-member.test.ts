@@ -4,7 +4,7 @@
 // the node fails once, as it does while every member restarts.
 import { describe, expect, it } from "vitest";
 import type { KeelClient } from "../client.js";
-import { ConnectionLossError, NotReadyError } from "../errors.js";
+import { BadVersionError, ConnectionLossError, NoNodeError, NotReadyError } from "../errors.js";
 import { createMember } from "./common.js";
 
 interface FakeNode {
@@ -38,8 +38,14 @@ function fakeEnsemble(searchFailures: number) {
       const node = nodes.get(path);
       return node ? stat(node) : null;
     },
-    async delete(path: string) {
-      nodes.delete(path);
+    // deleteOwn's compare-and-delete: [check(path, czxid), delete(path)].
+    async multi(ops: readonly { type: string; path: string; czxid?: string }[]) {
+      const [check, remove] = ops;
+      const node = check ? nodes.get(check.path) : undefined;
+      if (!node) throw new NoNodeError(`no node ${check?.path}`);
+      if (node.czxid !== check?.czxid) throw new BadVersionError(`${check?.path} is another node`);
+      if (remove) nodes.delete(remove.path);
+      return [];
     },
   };
   return { keel: keel as unknown as KeelClient, nodes };
