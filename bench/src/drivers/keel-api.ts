@@ -9,7 +9,7 @@
  */
 import type { AppRouter } from "@keel/api";
 import { type LinkWebSocket, SocketLink } from "@keel/client";
-import { createTRPCClient, type TRPCClient, type TRPCLink } from "@trpc/client";
+import type { TRPCClient } from "@trpc/client";
 import WebSocket from "ws";
 
 /** The server's default cap on one WebSocket message (its requestBytesMax). */
@@ -40,9 +40,11 @@ export function keelWs(clientUrl: string): KeelWs {
   };
   let current = open();
   // One client for the bench's lifetime; each call goes to whichever socket is current.
-  const link: TRPCLink<AppRouter> = (runtime) => (operation) => current.link(runtime)(operation);
+  const client = new Proxy({} as TRPCClient<AppRouter>, {
+    get: (_target, key) => Reflect.get(current.client, key),
+  });
   return {
-    client: createTRPCClient<AppRouter>({ links: [link] }),
+    client,
     close() {
       closed = true;
       current.close("closed by the bench");

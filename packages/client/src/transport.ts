@@ -10,7 +10,7 @@
  * (`checkRequestSize`).
  */
 import type { AppRouter } from "@keel/api";
-import { createTRPCClient, type TRPCClient } from "@trpc/client";
+import type { TRPCClient } from "@trpc/client";
 import { utf8Length } from "./bytes.js";
 import { BadArgumentsError } from "./errors.js";
 import { type LinkWebSocket, SocketLink } from "./ws-link.js";
@@ -78,7 +78,7 @@ export class MemberConnection {
         options.onDead(reason);
       },
     });
-    this.trpc = createTRPCClient<AppRouter>({ links: [this.link.link] });
+    this.trpc = this.link.client;
   }
 
   get url(): string {

@@ -41,7 +41,9 @@ class ScriptedSocket implements LinkWebSocket {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-function connect(requestBytesMax = 1 << 20) {
+type Via = "client" | "tRPC link";
+
+function connect(via: Via, requestBytesMax = 1 << 20) {
   const socket = new ScriptedSocket();
   const deaths: { reason: string; deadAtCall: boolean }[] = [];
   let opened = 0;
@@ -53,13 +55,13 @@ function connect(requestBytesMax = 1 << 20) {
     },
     onDead: (reason) => deaths.push({ reason, deadAtCall: link.dead }),
   });
-  const trpc = createTRPCClient<AppRouter>({ links: [link.link] });
+  const trpc = via === "client" ? link.client : createTRPCClient<AppRouter>({ links: [link.link] });
   return { socket, link, trpc, deaths, opened: () => opened };
 }
 
-describe("SocketLink", () => {
+describe.each<Via>(["client", "tRPC link"])("SocketLink through its %s", (via) => {
   it("holds calls until the socket opens, then sends the calls of one turn as one message", async () => {
-    const { socket, trpc, opened } = connect();
+    const { socket, trpc, opened } = connect(via);
     const first = trpc.node.get.query({ path: "/a" });
     const second = trpc.node.exists.query({ path: "/b" });
     await nextTurn();
@@ -81,7 +83,7 @@ describe("SocketLink", () => {
   });
 
   it("sends a lone call as a plain message, without waiting for a timer", async () => {
-    const { socket, trpc } = connect();
+    const { socket, trpc } = connect(via);
     socket.emit("open");
     const call = trpc.node.sync.mutate({ path: "/" });
     await nextTurn();
@@ -91,7 +93,7 @@ describe("SocketLink", () => {
   });
 
   it("splits the calls of one turn into messages under the size cap", async () => {
-    const { socket, trpc } = connect(400);
+    const { socket, trpc } = connect(via, 400);
     socket.emit("open");
     const calls = [0, 1, 2, 3].map((index) => trpc.node.get.query({ path: `/${"x".repeat(100)}${index}` }));
     await nextTurn();
@@ -104,7 +106,7 @@ describe("SocketLink", () => {
   });
 
   it("turns a server error into the typed error its keelCode names", async () => {
-    const { socket, trpc } = connect();
+    const { socket, trpc } = connect(via);
     socket.emit("open");
     const call = trpc.node.get.query({ path: "/missing" });
     await nextTurn();
@@ -117,7 +119,7 @@ describe("SocketLink", () => {
   });
 
   it("delivers a stream's start and events, and stops it on the server when unsubscribed", async () => {
-    const { socket, trpc } = connect();
+    const { socket, trpc } = connect(via);
     socket.emit("open");
     const seen: unknown[] = [];
     let started = 0;
@@ -138,7 +140,7 @@ describe("SocketLink", () => {
   });
 
   it("on the socket's death fails the calls in flight, completes the streams, and is dead before either hears", async () => {
-    const { socket, link, trpc, deaths } = connect();
+    const { socket, link, trpc, deaths } = connect(via);
     socket.emit("open");
     const call = trpc.node.set.mutate({ path: "/a", data: "x" });
     let completedWhileDead: boolean | undefined;
@@ -162,7 +164,7 @@ describe("SocketLink", () => {
       [JSON.stringify({ id: null, method: "reconnect" }), "the member is shutting down"],
       ["{not json", "the server sent a message that is not JSON"],
     ] as const) {
-      const { socket, deaths } = connect();
+      const { socket, deaths } = connect(via);
       socket.emit("open");
       socket.emit("message", message);
       expect(deaths.map((death) => death.reason)).toEqual([reason]);
@@ -171,7 +173,7 @@ describe("SocketLink", () => {
   });
 
   it("an aborted call gives up without an answer; a late answer is ignored", async () => {
-    const { socket, trpc } = connect();
+    const { socket, trpc } = connect(via);
     socket.emit("open");
     const controller = new AbortController();
     const call = trpc.node.get.query({ path: "/slow" }, { signal: controller.signal });
@@ -179,5 +181,15 @@ describe("SocketLink", () => {
     controller.abort();
     await expect(call).rejects.toThrow();
     socket.answer({ id: 1, result: { type: "data", data: "late" } });
+  });
+});
+
+describe("SocketLink's client", () => {
+  it("is not a thenable, and refuses a path that does not end in query, mutate or subscribe", async () => {
+    const { link } = connect("client");
+    expect((link.client as unknown as { then?: unknown }).then).toBeUndefined();
+    expect(await Promise.resolve(link.client)).toBe(link.client);
+    const node = link.client.node as unknown as { get: (input: unknown) => unknown };
+    expect(() => node.get({ path: "/a" })).toThrow(/node\.get is not a procedure call/);
   });
 });
