@@ -1,8 +1,9 @@
 // Checks loadConfig: precedence flags > env > file > defaults, derived defaults, the frozen result,
 // and that each bad configuration is refused with its own specific message. Pure: argv, env and the
-// config file are passed in, nothing touches process.env or the disk.
+// config file are passed in, nothing touches process.env or the disk. The TLS cases read certificates
+// that openssl made in a temp directory (peer/test-certificates.ts) and hand them in through readTlsFile.
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfigError,
   type ConfigLoad,
@@ -13,11 +14,14 @@ import {
   optionSpecs,
   type ServerConfig,
 } from "./config.js";
+import { makeTestCertificates, type TestCertificates } from "./peer/test-certificates.js";
 
 /** Every multi-member configuration needs a peer secret (or --insecure-peers); this one is read from `secrets`. */
 const withSecret = ["--peer-secret-file", "peer.secret"];
 const secretText = `${"ab".repeat(32)}\n`;
 const secrets: Record<string, string> = { "peer.secret": secretText, "short.secret": "too-short\n" };
+/** TLS files by the names the tests use; filled from openssl's output before the TLS tests run. */
+const tlsFiles: Record<string, Uint8Array> = { "not.pem": new TextEncoder().encode("not a certificate\n") };
 
 const threePeers = [
   ...withSecret,
@@ -38,6 +42,11 @@ function load(argv: string[], env: Record<string, string> = {}, files: Record<st
       const text = secrets[path];
       if (text === undefined) throw new Error(`ENOENT: no such file ${path}`);
       return new TextEncoder().encode(text);
+    },
+    readTlsFile: (path) => {
+      const contents = tlsFiles[path];
+      if (contents === undefined) throw new Error(`ENOENT: no such file ${path}`);
+      return contents;
     },
     readFile: (path) => {
       const text = files[path];
@@ -373,6 +382,92 @@ describe("loadConfig refuses a bad configuration", () => {
     const valueErrors = problemsOf(["--id", "0", "--snapshots-to-keep", "0"]);
     expect(valueErrors.split("\n")).toHaveLength(3);
   });
+});
+
+describe("TLS options", () => {
+  let certificates: TestCertificates;
+  const base = ["--id", "1", "--data-dir", "d"];
+  const pair = ["--tls-cert-file", "member.pem", "--tls-key-file", "member.key"];
+  const mutual = [...pair, "--tls-ca-file", "ca.pem"];
+
+  beforeAll(() => {
+    certificates = makeTestCertificates();
+    tlsFiles["member.pem"] = readFileSync(certificates.member.certFile);
+    tlsFiles["member.key"] = readFileSync(certificates.member.keyFile);
+    tlsFiles["client.key"] = readFileSync(certificates.client.keyFile);
+    tlsFiles["ca.pem"] = readFileSync(certificates.caFile);
+  });
+
+  afterAll(() => certificates.remove());
+
+  it("reads the certificate, key and CA into tls, never into the config that gets logged", () => {
+    const result = load([...base, ...mutual, "--peer-tls", "--client-tls-verify"]);
+    if (result.type !== "config") throw new Error("expected a config");
+    expect(result.config).toMatchObject({ tlsCertFile: "member.pem", peerTls: true, clientTlsVerify: true });
+    expect(result.tls?.key.equals(Buffer.from(tlsFiles["member.key"] as Uint8Array))).toBe(true);
+    expect(result.tls?.ca?.equals(Buffer.from(tlsFiles["ca.pem"] as Uint8Array))).toBe(true);
+    expect(JSON.stringify(result.config)).not.toContain("PRIVATE KEY");
+  });
+
+  it("takes the options from the environment too, and leaves TLS off by default", () => {
+    const env = { KEEL_TLS_CERT_FILE: "member.pem", KEEL_TLS_KEY_FILE: "member.key", KEEL_TLS_CA_FILE: "ca.pem" };
+    const result = load(base, { ...env, KEEL_PEER_TLS: "true" });
+    expect(result.type === "config" && result.config.peerTls).toBe(true);
+    const plain = load(base);
+    expect(plain.type === "config" && plain.tls).toBeUndefined();
+    expect(plain.type === "config" && [plain.config.peerTls, plain.config.clientTlsVerify]).toEqual([false, false]);
+  });
+
+  const refusals: [string, string[], string][] = [
+    [
+      "a certificate without its key",
+      ["--tls-cert-file", "member.pem"],
+      "tlsCertFile is given without tlsKeyFile: give both",
+    ],
+    [
+      "a key without its certificate",
+      ["--tls-key-file", "member.key"],
+      "tlsKeyFile is given without tlsCertFile: give both",
+    ],
+    [
+      "a CA without a certificate",
+      ["--tls-ca-file", "ca.pem"],
+      "tlsCaFile is given without tlsCertFile and tlsKeyFile",
+    ],
+    [
+      "--peer-tls without a CA",
+      [...pair, "--peer-tls"],
+      "peerTls needs --tls-cert-file, --tls-key-file and --tls-ca-file",
+    ],
+    ["--peer-tls without any file", ["--peer-tls"], "peerTls needs --tls-cert-file, --tls-key-file and --tls-ca-file"],
+    ["--client-tls-verify without a CA", [...pair, "--client-tls-verify"], "clientTlsVerify needs --tls-cert-file"],
+    [
+      "a missing certificate file",
+      ["--tls-cert-file", "nowhere.pem", "--tls-key-file", "member.key"],
+      "tlsCertFile (from --tls-cert-file) nowhere.pem: cannot read it (ENOENT",
+    ],
+    [
+      "a missing CA file",
+      [...pair, "--tls-ca-file", "nowhere.pem"],
+      "tlsCaFile (from --tls-ca-file) nowhere.pem: cannot read it",
+    ],
+    [
+      "a key that does not belong to the certificate",
+      ["--tls-cert-file", "member.pem", "--tls-key-file", "client.key"],
+      "TLS files (member.pem, client.key) cannot be used:",
+    ],
+    [
+      "a certificate file that is not PEM",
+      ["--tls-cert-file", "not.pem", "--tls-key-file", "member.key"],
+      "cannot be used:",
+    ],
+    ["a CA file that is not PEM", [...pair, "--tls-ca-file", "not.pem"], "cannot be used:"],
+  ];
+  for (const [name, argv, message] of refusals) {
+    it(`refuses ${name}`, () => {
+      expect(problemsOf([...base, ...argv])).toContain(message);
+    });
+  }
 });
 
 describe("helpText", () => {

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { type PeerAddress, parseDecimal, parsePeerSpec, peerRoles } from "./peer/peer-address.js";
 import type { PeerAuth } from "./peer/peer-auth.js";
 import { parsePeerSecret, peerSecretHowTo } from "./peer/peer-secret.js";
+import { checkTlsMaterial, type TlsMaterial, tlsFileBytesMax } from "./tls-material.js";
 
 export type { PeerAddress, PeerRole } from "./peer/peer-address.js";
 
@@ -43,6 +44,16 @@ export interface ServerConfig {
   readonly peerSecretFile: string | undefined;
   /** Run the peer handshake without a secret (trusted networks only); both ends must agree. */
   readonly insecurePeers: boolean;
+  /** PEM certificate of this server; with `tlsKeyFile`, the client port serves HTTPS and WSS only (docs/security.md, "TLS"). */
+  readonly tlsCertFile: string | undefined;
+  /** PEM private key of `tlsCertFile`; loadConfig reads both into `tls`, never into what gets logged. */
+  readonly tlsKeyFile: string | undefined;
+  /** PEM CA bundle that peers' (and, with `clientTlsVerify`, clients') certificates must chain to. */
+  readonly tlsCaFile: string | undefined;
+  /** Peers speak mutual TLS: each side presents its certificate and checks the other's against the CA. */
+  readonly peerTls: boolean;
+  /** The client port requires a client certificate signed by the CA. */
+  readonly clientTlsVerify: boolean;
   readonly tickMs: number;
   readonly initLimitTicks: number;
   readonly syncLimitTicks: number;
@@ -178,6 +189,41 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "",
     defaultText: "false",
     help: "let peers join without a secret (trusted networks only: anyone who reaches the peer port can act as a member); every member must use it",
+  },
+  {
+    key: "tlsCertFile",
+    kind: "string",
+    value: "<file>",
+    defaultText: "none (plain HTTP)",
+    help: "PEM certificate of this server; with --tls-key-file the client port serves HTTPS and WSS only (the ZooKeeper port stays plain)",
+  },
+  {
+    key: "tlsKeyFile",
+    kind: "string",
+    value: "<file>",
+    defaultText: "none",
+    help: "PEM private key of --tls-cert-file (give both or neither)",
+  },
+  {
+    key: "tlsCaFile",
+    kind: "string",
+    value: "<file>",
+    defaultText: "none",
+    help: "PEM CA bundle that peer certificates (--peer-tls) and client certificates (--client-tls-verify) must be signed by",
+  },
+  {
+    key: "peerTls",
+    kind: "boolean",
+    value: "",
+    defaultText: "false",
+    help: "peers speak mutual TLS: each presents --tls-cert-file and checks the other's against --tls-ca-file, and the peer secret handshake runs inside; every member must use it",
+  },
+  {
+    key: "clientTlsVerify",
+    kind: "boolean",
+    value: "",
+    defaultText: "false",
+    help: "the client port requires a client certificate signed by --tls-ca-file",
   },
   {
     key: "tickMs",
@@ -413,6 +459,8 @@ export interface ConfigInputs {
   readonly readFile?: (path: string) => string;
   /** Reads the peer secret file as bytes (a secret need not be UTF-8); injectable for tests. */
   readonly readSecretFile?: (path: string) => Uint8Array;
+  /** Reads a TLS certificate, key or CA file; injectable for tests. */
+  readonly readTlsFile?: (path: string) => Uint8Array;
   /** Printed by --version; defaults to apps/server/package.json's version. */
   readonly version?: string;
 }
@@ -425,6 +473,8 @@ export type ConfigLoad =
       readonly config: ServerConfig;
       /** The peer secret read from `peerSecretFile`, kept out of `config` so that logging it never leaks the key. */
       readonly peerAuth: PeerAuth;
+      /** The certificate, key and CA read from the tls*File options (undefined without TLS), kept out of `config` like the secret. */
+      readonly tls: TlsMaterial | undefined;
       /** `--check-config`: validate, log, exit 0 without starting. */
       readonly checkOnly: boolean;
       /** Non-fatal findings (unknown KEEL_* variables) for main to log. */
@@ -449,13 +499,52 @@ export function loadConfig(inputs: ConfigInputs): ConfigLoad {
   if (config === undefined || problems.length > 0) throw new ConfigError(problems);
   const peerAuth = readPeerAuth(config, merged.origins, inputs.readSecretFile, problems);
   if (peerAuth === undefined) throw new ConfigError(problems);
+  const tls = readTls(config, merged.origins, inputs.readTlsFile, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const warnings = [...envLayer.warnings];
   if (config.insecurePeers && config.peers.length > 1) {
     warnings.push(
       "peer authentication is off (--insecure-peers): anyone who can reach the peer port can join this ensemble as a member; use it only on a trusted network",
     );
   }
-  return { type: "config", config, peerAuth, checkOnly: flags.checkOnly, warnings };
+  return { type: "config", config, peerAuth, tls, checkOnly: flags.checkOnly, warnings };
+}
+
+/** Reads the TLS files and checks that they make a working context; undefined when TLS is off or a problem was pushed. */
+function readTls(
+  config: ServerConfig,
+  origins: Partial<Record<OptionKey, string>>,
+  readTlsFile: ((path: string) => Uint8Array) | undefined,
+  problems: string[],
+): TlsMaterial | undefined {
+  if (config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return undefined;
+  const read = (key: "tlsCertFile" | "tlsKeyFile" | "tlsCaFile", path: string): Buffer | undefined => {
+    const where = `${describe(key, origins)} ${path}`;
+    let contents: Uint8Array;
+    try {
+      contents = (readTlsFile ?? ((file: string) => readFileSync(file)))(path);
+    } catch (error) {
+      problems.push(`${where}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+      return undefined;
+    }
+    if (contents.byteLength > tlsFileBytesMax) {
+      problems.push(`${where}: is ${contents.byteLength} bytes, more than a PEM file holds; is it the right file?`);
+      return undefined;
+    }
+    return Buffer.from(contents);
+  };
+  const cert = read("tlsCertFile", config.tlsCertFile);
+  const key = read("tlsKeyFile", config.tlsKeyFile);
+  const ca = config.tlsCaFile === undefined ? undefined : read("tlsCaFile", config.tlsCaFile);
+  if (cert === undefined || key === undefined || (config.tlsCaFile !== undefined && ca === undefined)) return undefined;
+  const material: TlsMaterial = { cert, key, ca };
+  const check = checkTlsMaterial(material);
+  if (check.type === "error") {
+    const files = [config.tlsCertFile, config.tlsKeyFile, config.tlsCaFile].filter((file) => file !== undefined);
+    problems.push(`TLS files (${files.join(", ")}) cannot be used: ${check.message}`);
+    return undefined;
+  }
+  return material;
 }
 
 /** Reads and checks the secret file; undefined (with the problem pushed) when it cannot be used. */
@@ -711,6 +800,11 @@ const mergedSchema = z.object({
   peers: z.array(peerSchema).max(255).optional(),
   peerSecretFile: z.string().min(1, { error: "must not be empty" }).optional(),
   insecurePeers: z.boolean({ error: "must be true or false" }).default(false),
+  tlsCertFile: z.string().min(1, { error: "must not be empty" }).optional(),
+  tlsKeyFile: z.string().min(1, { error: "must not be empty" }).optional(),
+  tlsCaFile: z.string().min(1, { error: "must not be empty" }).optional(),
+  peerTls: z.boolean({ error: "must be true or false" }).default(false),
+  clientTlsVerify: z.boolean({ error: "must be true or false" }).default(false),
   // 50 ms ticks and a 400 ms syncLimit: a frozen leader is replaced in about half a second
   // (docs/operations.md, "Timing"). Bounded work per turn keeps pings flowing well inside that
   // under full client load; the test ensembles have run at 50 ms ticks and 500 ms all along.
@@ -800,6 +894,9 @@ function resolve(
   const config: ServerConfig = {
     ...merged,
     peerSecretFile: merged.peerSecretFile,
+    tlsCertFile: merged.tlsCertFile,
+    tlsKeyFile: merged.tlsKeyFile,
+    tlsCaFile: merged.tlsCaFile,
     peerHost,
     peerPort,
     clientPort,
@@ -836,6 +933,7 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
     problems.push(`clientPort and peerPort collide (both ${config.clientPort})`);
   }
   problems.push(...peerAuthProblems(config));
+  problems.push(...tlsProblems(config));
   if (config.zkPort !== 0 && (config.zkPort === config.clientPort || config.zkPort === config.peerPort)) {
     problems.push(`zkPort ${config.zkPort} collides with the client or peer port (use --zk-port 0 to turn it off)`);
   }
@@ -909,6 +1007,31 @@ function peerAuthProblems(config: ServerConfig): string[] {
     ];
   }
   return [];
+}
+
+/** Which TLS files each TLS option needs; the files' contents are checked later, in readTls. */
+function tlsProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  const hasPair = config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined;
+  if (config.tlsCertFile !== undefined && config.tlsKeyFile === undefined) {
+    problems.push("tlsCertFile is given without tlsKeyFile: give both (--tls-cert-file and --tls-key-file) or neither");
+  }
+  if (config.tlsKeyFile !== undefined && config.tlsCertFile === undefined) {
+    problems.push("tlsKeyFile is given without tlsCertFile: give both (--tls-cert-file and --tls-key-file) or neither");
+  }
+  if (config.tlsCaFile !== undefined && !hasPair) {
+    problems.push(
+      "tlsCaFile is given without tlsCertFile and tlsKeyFile: a CA is only used to check certificates under TLS",
+    );
+  }
+  const mutual = (key: "peerTls" | "clientTlsVerify", why: string) => {
+    if (config[key] && (!hasPair || config.tlsCaFile === undefined)) {
+      problems.push(`${key} needs --tls-cert-file, --tls-key-file and --tls-ca-file: ${why}`);
+    }
+  };
+  mutual("peerTls", "each member presents its certificate and checks the other's against the CA");
+  mutual("clientTlsVerify", "clients' certificates are checked against the CA, over a TLS client port");
+  return problems;
 }
 
 function addressCollisions(peers: readonly PeerAddress[]): string[] {

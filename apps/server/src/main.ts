@@ -47,7 +47,13 @@ export async function runMain(inputs: ProcessInputs, output: MainOutput): Promis
   });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ config: load.config, peerAuth: load.peerAuth, logger, version: serverVersion() });
+    server = await startServer({
+      config: load.config,
+      peerAuth: load.peerAuth,
+      tls: load.tls,
+      logger,
+      version: serverVersion(),
+    });
   } catch (error) {
     logger.fatal({ err: error }, "could not start");
     logger.flush();

@@ -19,6 +19,7 @@ import type { PeerAuth } from "./peer/peer-auth.js";
 import { PeerNetwork } from "./peer/peer-network.js";
 import { ReplicaHost } from "./replica-host.js";
 import { ServerStatusReader } from "./server-status.js";
+import type { TlsMaterial } from "./tls-material.js";
 import { startZkPort, type ZkPort } from "./zk/zk-port.js";
 
 export interface RunningServer {
@@ -33,10 +34,12 @@ export async function startServer(options: {
   config: ServerConfig;
   /** The peer secret loadConfig read from config.peerSecretFile (or "none"). */
   peerAuth: PeerAuth;
+  /** The certificate, key and CA loadConfig read from the tls*File options; undefined without TLS. */
+  tls: TlsMaterial | undefined;
   logger: Logger;
   version: string;
 }): Promise<RunningServer> {
-  const { config, peerAuth, logger, version } = options;
+  const { config, peerAuth, tls, logger, version } = options;
   const clock = monotonicEpochClock();
   mkdirSync(config.dataDir, { recursive: true });
   const openStarted = performance.now();
@@ -55,6 +58,7 @@ export async function startServer(options: {
   const network = new PeerNetwork({
     config,
     auth: peerAuth,
+    tls: config.peerTls ? tls : undefined,
     logger,
     metrics,
     random: () => randomInt(1 << 30) / (1 << 30),
@@ -87,6 +91,7 @@ export async function startServer(options: {
     connections,
     webSocketPingMs: config.webSocketPingMs,
     watchStreamsMax: config.watchesPerSessionMax,
+    tls: tls === undefined ? undefined : { material: tls, verifyClients: config.clientTlsVerify },
   });
   const zkPort: ZkPort | undefined =
     config.zkPort === 0
@@ -106,7 +111,16 @@ export async function startServer(options: {
   // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
   // so /metrics scrapes see current values without a hook in every code path that changes them.
   const gaugeTimer = setInterval(() => status.refreshGauges(), 1000);
-  logger.info({ clientPort: config.clientPort, peerPort: config.peerPort, zkPort: zkPort?.port ?? 0 }, "serving");
+  logger.info(
+    {
+      clientPort: config.clientPort,
+      clientTls: tls !== undefined,
+      peerPort: config.peerPort,
+      peerTls: config.peerTls,
+      zkPort: zkPort?.port ?? 0,
+    },
+    "serving",
+  );
 
   return {
     host,

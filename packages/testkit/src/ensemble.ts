@@ -5,10 +5,14 @@
  *
  * Members prove a shared peer secret to each other (docs/security.md): each ensemble gets its own
  * random one, written (mode 0600) into its temp directory and passed as --peer-secret-file.
+ *
+ * With `tls`, every member serves HTTPS/WSS (and, with `peerTls`, mutual TLS between peers) with the
+ * given files, member URLs are `https://…`, and the ensemble's own status polling trusts the CA.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,7 +44,33 @@ export interface EnsembleOptions {
    * the ensemble's own temp directory. `close()` removes only its own directory, never these.
    */
   dataDir?: (id: number) => string;
+  /**
+   * Serve the client port over TLS with these PEM files (the same certificate for every member, so
+   * it must name 127.0.0.1: `subjectAltName=IP:127.0.0.1`). `peerTls` adds --peer-tls. testkit's
+   * own status requests trust `caFile` and present the members' certificate as their client
+   * certificate, so they also work with --client-tls-verify in serverArgs.
+   */
+  tls?: EnsembleTls;
+  /** Keep each member's stdout (its JSON log lines) for `logLines`; off by default, as the servers log at warn anyway. */
+  captureLogs?: boolean;
 }
+
+export interface EnsembleTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+  readonly peerTls?: boolean;
+}
+
+/** The PEM contents testkit's own HTTPS requests use. */
+interface TlsCredentials {
+  readonly ca: Buffer;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+/** Log lines kept per member when capturing; the oldest go first past it. */
+const capturedLogLinesMax = 10_000;
 
 export interface Member {
   readonly id: number;
@@ -63,11 +93,15 @@ const serverEntry = (): string => {
 export class Ensemble {
   private constructor(
     readonly members: readonly Member[],
-    private readonly options: Required<Omit<EnsembleOptions, "dataDir">>,
+    private readonly options: Required<Omit<EnsembleOptions, "dataDir" | "tls">>,
     private readonly rootDir: string,
     /** The file holding this ensemble's peer secret, passed to every member as --peer-secret-file. */
     readonly peerSecretFile: string,
+    private readonly tls: EnsembleTls | undefined,
+    private readonly tlsCredentials: TlsCredentials | undefined,
   ) {}
+
+  private readonly logs = new Map<number, string[]>();
 
   static async start(options: EnsembleOptions = {}): Promise<Ensemble> {
     const full = {
@@ -80,7 +114,9 @@ export class Ensemble {
       verbose: options.verbose ?? false,
       nodeArgs: options.nodeArgs ?? [],
       memberEnv: options.memberEnv ?? (() => ({})),
+      captureLogs: options.captureLogs ?? false,
     };
+    const scheme = options.tls === undefined ? "http" : "https";
     const count = full.voters + full.observers;
     const ports = await freePorts(count * 3);
     const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
@@ -91,7 +127,7 @@ export class Ensemble {
       members.push({
         id: index + 1,
         role: index < full.voters ? "voter" : "observer",
-        clientUrl: `http://127.0.0.1:${clientPort}`,
+        clientUrl: `${scheme}://127.0.0.1:${clientPort}`,
         peerPort: ports[index * 3] as number,
         clientPort,
         zkPort: ports[index * 3 + 2] as number,
@@ -101,7 +137,15 @@ export class Ensemble {
     }
     const peerSecretFile = join(rootDir, "peer.secret");
     writeFileSync(peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
-    const ensemble = new Ensemble(members, full, rootDir, peerSecretFile);
+    const tlsCredentials =
+      options.tls === undefined
+        ? undefined
+        : {
+            ca: readFileSync(options.tls.caFile),
+            cert: readFileSync(options.tls.certFile),
+            key: readFileSync(options.tls.keyFile),
+          };
+    const ensemble = new Ensemble(members, full, rootDir, peerSecretFile, options.tls, tlsCredentials);
     for (const member of members) ensemble.startMember(member.id);
     return ensemble;
   }
@@ -126,6 +170,14 @@ export class Ensemble {
     const { serverArgs } = this.options;
     if (serverArgs.includes("--insecure-peers") || serverArgs.includes("--peer-secret-file")) return [];
     return ["--peer-secret-file", this.peerSecretFile];
+  }
+
+  /** --tls-cert-file, --tls-key-file, --tls-ca-file (and --peer-tls) when the ensemble serves TLS. */
+  private tlsArgs(): string[] {
+    if (this.tls === undefined) return [];
+    const { certFile, keyFile, caFile, peerTls } = this.tls;
+    const args = ["--tls-cert-file", certFile, "--tls-key-file", keyFile, "--tls-ca-file", caFile];
+    return peerTls === true ? [...args, "--peer-tls"] : args;
   }
 
   /** The flags that start member `id`; exported so tests can check the CLI itself. */
@@ -154,6 +206,7 @@ export class Ensemble {
       String(member.zkPort),
       ...this.timingArgs(),
       ...this.peerAuthArgs(),
+      ...this.tlsArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",
       ...peers,
@@ -167,10 +220,30 @@ export class Ensemble {
       throw new Error(`member ${id} is already running`);
     }
     member.process = spawn(process.execPath, [...this.options.nodeArgs, serverEntry(), ...this.argsFor(id)], {
-      stdio: this.options.verbose ? "inherit" : ["ignore", "ignore", "pipe"],
+      stdio: this.options.verbose ? "inherit" : ["ignore", this.options.captureLogs ? "pipe" : "ignore", "pipe"],
       env: { ...process.env, ...this.options.memberEnv(id) },
     });
+    if (this.options.captureLogs) this.capture(id, member.process);
     member.process.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server ${id}] ${chunk.toString()}`));
+  }
+
+  private capture(id: number, child: ChildProcess): void {
+    const lines = this.logs.get(id) ?? [];
+    this.logs.set(id, lines);
+    let partial = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const parts = (partial + chunk.toString()).split("\n");
+      partial = parts.pop() ?? "";
+      lines.push(...parts);
+      if (lines.length > capturedLogLinesMax) lines.splice(0, lines.length - capturedLogLinesMax);
+    });
+  }
+
+  /** Member `id`'s JSON log lines so far, across restarts (needs `captureLogs`). */
+  logLines(id: number): Record<string, unknown>[] {
+    return (this.logs.get(id) ?? [])
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** Kills member `id` (SIGKILL by default: no chance to flush anything) and waits for it to exit. */
@@ -183,8 +256,11 @@ export class Ensemble {
   }
 
   async status(id: number): Promise<ClusterStatusView | undefined> {
+    const url = `${this.member(id).clientUrl}/status.json`;
+    if (this.tlsCredentials !== undefined)
+      return (await httpsJson(url, this.tlsCredentials)) as ClusterStatusView | undefined;
     try {
-      const response = await fetch(`${this.member(id).clientUrl}/status.json`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       return response.ok ? ((await response.json()) as ClusterStatusView) : undefined;
     } catch {
       return undefined;
@@ -219,4 +295,30 @@ export class Ensemble {
     await Promise.all(this.members.map((m) => this.kill(m.id)));
     rmSync(this.rootDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * GETs `url` over HTTPS trusting `credentials.ca` (Node's fetch takes no CA without undici, which is
+ * not a dependency here); undefined on any failure or non-200 answer, like `status`'s fetch.
+ */
+function httpsJson(url: string, credentials: TlsCredentials): Promise<unknown> {
+  return new Promise((resolve) => {
+    const request = httpsGet(url, { ...credentials, timeout: 2000 }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () => {
+        try {
+          resolve(response.statusCode === 200 ? JSON.parse(body) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+      response.on("error", () => resolve(undefined));
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(undefined));
+  });
 }

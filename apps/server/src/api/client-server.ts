@@ -8,9 +8,14 @@
  * address holds a bounded share, and a refused upgrade is answered (503/429 + Retry-After), not
  * reset. Every WebSocket is pinged each `webSocketPingMs`; one that has not answered the previous
  * ping (a dead peer, a half-open TCP connection) is closed.
+ *
+ * With TLS material the same server is an https.Server: HTTPS and WSS only, with every endpoint
+ * above on it, and plain HTTP to the port fails its TLS handshake (docs/security.md, "TLS").
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import {
   type ApiContext,
   apiResponseMeta,
@@ -24,6 +29,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import { handleOpsRequest, type OpsDeps } from "../ops/http-ops.js";
+import type { TlsMaterial } from "../tls-material.js";
 import { MessagePacer } from "./message-pacer.js";
 
 /**
@@ -50,10 +56,12 @@ export interface ClientServerOptions {
   readonly webSocketPingMs: number;
   /** Watch streams one connection may hold (the server's watchesPerSessionMax). */
   readonly watchStreamsMax: number;
+  /** Serve HTTPS and WSS with this certificate; `verifyClients` requires a client certificate signed by its CA. */
+  readonly tls?: { readonly material: TlsMaterial; readonly verifyClients: boolean } | undefined;
 }
 
 export interface ClientServer {
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   close(): Promise<void>;
 }
 
@@ -136,7 +144,7 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     },
   });
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createListeningServer(options, (req: IncomingMessage, res: ServerResponse) => {
     connections.packetReceived();
     res.once("finish", () => connections.packetSent());
     setCors(res);
@@ -215,6 +223,30 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Plain HTTP, or HTTPS with the given certificate (and client certificates required when asked). */
+function createListeningServer(options: ClientServerOptions, handler: RequestListener): Server | HttpsServer {
+  if (options.tls === undefined) return createServer(handler);
+  const { material, verifyClients } = options.tls;
+  const server = createHttpsServer(
+    {
+      cert: material.cert,
+      key: material.key,
+      ca: material.ca,
+      requestCert: verifyClients,
+      rejectUnauthorized: verifyClients,
+    },
+    handler,
+  );
+  // Plain HTTP, an untrusted client certificate or a scanner: the socket is closed; not worth a warning each.
+  server.on("tlsClientError", (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+    options.logger.debug(
+      { code: error.code, authorizationError: socket.authorizationError, remote: socket.remoteAddress },
+      "client TLS handshake failed",
+    );
+  });
+  return server;
 }
 
 /**

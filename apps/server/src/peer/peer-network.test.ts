@@ -2,7 +2,7 @@
 // link per pair, refusal of strangers (another ensemble, an unknown id, non-Keel bytes), reconnect
 // after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
 // no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
-import { connect, type Socket } from "node:net";
+import { connect } from "node:net";
 import { freePorts } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "./framing.js";
@@ -16,7 +16,7 @@ import {
   type PeerNetworkMetrics,
   reconnectDelayMs,
 } from "./peer-network.js";
-import { type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
+import { type MemoryLogger, memoryLogger, silentFlood, tcpHandleCount, waitFor } from "./test-ports.js";
 
 const MiB = 1024 * 1024;
 const ensembleSecret: PeerAuth = {
@@ -362,31 +362,6 @@ async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Arra
     socket.destroy();
   }
   return challenge?.type === "ok" ? challenge.frame : undefined;
-}
-
-/** `count` connections that never say a word, each reopened as soon as the server closes it. */
-function silentFlood(port: number, count: number): { stop(): Promise<void> } {
-  let stopping = false;
-  const open = new Set<Socket>();
-  const openOne = (): void => {
-    if (stopping) return;
-    const socket = connect({ host: "127.0.0.1", port });
-    open.add(socket);
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      open.delete(socket);
-      openOne();
-    });
-  };
-  for (let index = 0; index < count; index++) openOne();
-  return {
-    async stop() {
-      stopping = true;
-      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())));
-      for (const socket of open) socket.destroy();
-      await Promise.all(closing);
-    },
-  };
 }
 
 describe("reconnectDelayMs", () => {

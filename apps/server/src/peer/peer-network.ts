@@ -18,16 +18,23 @@
  *   is not connected (ZAB tolerates loss and resynchronizes). When a peer's unsent bytes would exceed
  *   peerSendQueueBytesMax the link is reset rather than dropping a frame from its middle, which would
  *   leave a silent gap; the peer goes down, the dialer reconnects and ZAB resyncs.
+ * - With peer TLS (peer-tls.ts) every link is mutual TLS and the handshake above runs inside it. An
+ *   inbound connection takes its slot at TCP accept, before its TLS handshake, and the inbound
+ *   deadline covers both handshakes. A TLS failure is a failed dial (redialed with backoff) or a
+ *   refused connection, logged once per reason.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { unreachable } from "@keel/core";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
+import type { TlsMaterial } from "../tls-material.js";
 import { FrameDecoder, frameHeader, frameHeaderBytes } from "./framing.js";
 import { beginAccept, beginDial, type HandshakeRules, type HandshakeState, stepHandshake } from "./handshake.js";
 import { handshakeFrameBytesMax } from "./handshake-codec.js";
 import { admitInbound } from "./inbound-handshake-slots.js";
 import { freshNonce, type PeerAuth } from "./peer-auth.js";
+import { createPeerTlsServer, dialPeerTls, remoteEndOf, TlsFailureLog, tlsFailureReason } from "./peer-tls.js";
 
 export type PeerNetworkConfig = Pick<
   ServerConfig,
@@ -57,6 +64,8 @@ export interface PeerNetworkOptions {
   readonly config: PeerNetworkConfig;
   /** The shared secret every link must prove, or "none" under --insecure-peers (config.ts decides). */
   readonly auth: PeerAuth;
+  /** Mutual TLS on every link (--peer-tls): this member's certificate and key, and the CA peers must chain to. */
+  readonly tls?: TlsMaterial | undefined;
   readonly logger: Logger;
   readonly metrics?: PeerNetworkMetrics;
   /** Jitter source in [0, 1); injectable so tests can pin delays. */
@@ -83,7 +92,8 @@ type PeerUpListener = (peerId: number) => void;
 type PeerDownListener = (peerId: number, reason: PeerDownReason) => void;
 
 interface Link {
-  readonly socket: Socket;
+  /** Under peer TLS an inbound link starts on the raw TCP socket and moves to its TLSSocket once verified. */
+  socket: Socket;
   readonly direction: "inbound" | "outbound";
   /** Inbound: the remote IP, for the per-address slot cap (kept, as the socket forgets it once closed). Outbound: the dialed host. */
   readonly remoteAddress: string;
@@ -111,6 +121,10 @@ export class PeerNetwork {
   private readonly upListeners: PeerUpListener[] = [];
   private readonly downListeners: PeerDownListener[] = [];
   private readonly rules: HandshakeRules;
+  private readonly tls: TlsMaterial | undefined;
+  /** Inbound links whose TLS handshake is under way, by the raw socket's remote end. */
+  private readonly awaitingTls = new Map<string, Link>();
+  private readonly tlsFailures = new TlsFailureLog();
   private lifecycle: "new" | "running" | "closing" | "closed" = "new";
 
   constructor(options: PeerNetworkOptions) {
@@ -124,7 +138,19 @@ export class PeerNetwork {
       peers: this.config.peers,
       auth: options.auth,
     };
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.tls = options.tls;
+    this.server =
+      options.tls === undefined
+        ? createServer({ noDelay: true }, (socket) => this.accept(socket))
+        : this.tlsServer(options.tls);
+  }
+
+  private tlsServer(material: TlsMaterial): Server {
+    const server = createPeerTlsServer(material);
+    server.on("connection", (raw: Socket) => this.acceptTls(raw));
+    server.on("secureConnection", (socket: TLSSocket) => this.secured(socket));
+    server.on("tlsClientError", (error: NodeJS.ErrnoException, socket: TLSSocket) => this.tlsRefused(error, socket));
+    return server;
   }
 
   /** Listens on peerHost:peerPort, then dials every peer with a lower id. Rejects if the port is taken. */
@@ -242,10 +268,62 @@ export class PeerNetwork {
   }
 
   private accept(socket: Socket): void {
+    const remoteAddress = this.admit(socket);
+    if (remoteAddress === undefined) return;
+    this.attach(socket, "inbound", remoteAddress, beginAccept(freshNonce()), undefined);
+  }
+
+  /**
+   * A raw TCP connection to the TLS listener: it takes a handshake slot (and its deadline starts)
+   * now, before its TLS handshake, so TLS handshakes count against the same caps as silent sockets.
+   */
+  private acceptTls(raw: Socket): void {
+    const remoteAddress = this.admit(raw);
+    if (remoteAddress === undefined) return;
+    const link = this.track(raw, "inbound", remoteAddress, beginAccept(freshNonce()), undefined);
+    const remoteEnd = remoteEndOf(raw);
+    this.awaitingTls.set(remoteEnd, link);
+    raw.once("close", () => this.awaitingTls.delete(remoteEnd));
+  }
+
+  /** The peer's certificate checked out (tls.Server closes any other): its bytes now go to the handshake. */
+  private secured(socket: TLSSocket): void {
+    const remoteEnd = remoteEndOf(socket);
+    const link = this.awaitingTls.get(remoteEnd);
+    this.awaitingTls.delete(remoteEnd);
+    if (link === undefined || link.state !== "handshaking") {
+      socket.destroy();
+      return;
+    }
+    link.socket = socket;
+    socket.on("error", (error: NodeJS.ErrnoException) => this.logSocketError(link, error));
+    this.listen(link);
+  }
+
+  /** An inbound TLS handshake failed; a refused certificate or a broken exchange is a refused connection. */
+  private tlsRefused(error: NodeJS.ErrnoException, socket: TLSSocket): void {
+    const reason = tlsFailureReason(error, socket);
+    const remote = socket.remoteAddress ?? "unknown";
+    if (reason === undefined) {
+      // A reset before the TLS handshake ended: a silent socket we evicted, or a dialer that refused our certificate.
+      this.logger.debug({ remote, code: error.code }, "peer TLS connection closed during its handshake");
+      return;
+    }
+    this.metrics?.peerConnectionsRejectedTotal.inc();
+    const fields = { remote, direction: "inbound", reason, message: error.message };
+    if (this.tlsFailures.firstTime(`accept ${remote}`, reason)) {
+      this.logger.warn(fields, "peer TLS handshake refused (further refusals for this reason are logged at debug)");
+    } else {
+      this.logger.debug(fields, "peer TLS handshake refused");
+    }
+  }
+
+  /** Makes room for a new inbound connection (docs/security.md, "Handshake slots"); undefined if it was closed instead. */
+  private admit(socket: Socket): string | undefined {
     const remoteAddress = socket.remoteAddress;
     if (this.lifecycle !== "running" || remoteAddress === undefined) {
       socket.destroy();
-      return;
+      return undefined;
     }
     const pending = [...this.allLinks]
       .filter((link) => link.direction === "inbound" && link.state === "handshaking")
@@ -264,14 +342,17 @@ export class PeerNetwork {
       this.metrics?.peerHandshakesDroppedTotal.inc({ reason: decision.reason });
       this.teardown(victim, "closed");
     }
-    this.attach(socket, "inbound", remoteAddress, beginAccept(freshNonce()), undefined);
+    return remoteAddress;
   }
 
   private dial(peerId: number): void {
     const peer = this.config.peers.find((candidate) => candidate.id === peerId);
     if (peer === undefined || this.lifecycle !== "running") return;
     this.logger.debug({ peerId, host: peer.host, port: peer.peerPort }, "dialing peer");
-    const socket = tcpConnect({ host: peer.host, port: peer.peerPort, noDelay: true });
+    const socket =
+      this.tls === undefined
+        ? tcpConnect({ host: peer.host, port: peer.peerPort, noDelay: true })
+        : dialPeerTls(peer.host, peer.peerPort, this.tls);
     const { hello, state } = beginDial(this.rules, peerId, freshNonce());
     this.attach(socket, "outbound", peer.host, state, peerId);
     writeFrame(socket, hello);
@@ -296,6 +377,17 @@ export class PeerNetwork {
     handshake: HandshakeState,
     peerId: number | undefined,
   ): void {
+    this.listen(this.track(socket, direction, remoteAddress, handshake, peerId));
+  }
+
+  /** Registers a link with its handshake deadline and close handling; its bytes are read once `listen` is called. */
+  private track(
+    socket: Socket,
+    direction: Link["direction"],
+    remoteAddress: string,
+    handshake: HandshakeState,
+    peerId: number | undefined,
+  ): Link {
     const link: Link = {
       socket,
       direction,
@@ -311,9 +403,13 @@ export class PeerNetwork {
     const timeoutMs = direction === "inbound" ? peerInboundHandshakeTimeoutMs : peerHandshakeTimeoutMs;
     link.handshakeTimer = setTimeout(() => this.handshakeTimedOut(link), timeoutMs);
     socket.setKeepAlive(true, peerKeepAliveDelayMs);
-    socket.on("data", (chunk: Buffer) => this.receive(link, chunk));
     socket.on("error", (error: NodeJS.ErrnoException) => this.logSocketError(link, error));
     socket.on("close", () => this.closed(link));
+    return link;
+  }
+
+  private listen(link: Link): void {
+    link.socket.on("data", (chunk: Buffer) => this.receive(link, chunk));
   }
 
   private handshakeTimedOut(link: Link): void {
@@ -382,6 +478,7 @@ export class PeerNetwork {
     link.state = "up";
     link.decoder.setFrameBytesMax(this.config.peerFrameBytesMax);
     this.dialAttempts.delete(peerId);
+    this.tlsFailures.forget(link.direction === "outbound" ? `dial ${peerId}` : `accept ${link.remoteAddress}`);
     const previous = this.links.get(peerId);
     if (previous !== undefined) {
       this.logger.info({ peerId }, "new link replaces an old one");
@@ -425,11 +522,35 @@ export class PeerNetwork {
   }
 
   private logSocketError(link: Link, error: NodeJS.ErrnoException): void {
+    const tlsReason = tlsFailureReason(error);
+    if (tlsReason !== undefined && link.direction === "outbound") {
+      this.logDialTlsFailure(link, tlsReason, error);
+      return;
+    }
     // Refused and reset connections are routine while a peer restarts; keep them out of warn.
     const routine = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(error.code ?? "");
     const fields = { peerId: link.peerId, code: error.code, message: error.message };
     if (routine) this.logger.debug(fields, "peer socket error");
     else this.logger.warn(fields, "peer socket error");
+  }
+
+  /** The dial failed in TLS (the peer's certificate refused, or its alert): closed and redialed, said once per reason. */
+  private logDialTlsFailure(link: Link, reason: string, error: NodeJS.ErrnoException): void {
+    const fields = {
+      peerId: link.peerId,
+      remote: link.remoteAddress,
+      direction: "outbound",
+      reason,
+      message: error.message,
+    };
+    if (this.tlsFailures.firstTime(`dial ${link.peerId}`, reason)) {
+      this.logger.warn(
+        fields,
+        "peer TLS handshake failed; redialing (further failures for this reason are logged at debug)",
+      );
+    } else {
+      this.logger.debug(fields, "peer TLS handshake failed; redialing");
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Test helpers for real-socket tests: a polling wait, a logger that keeps its lines in memory, and
- * a count of open TCP handles (free ports come from @keel/testkit). Excluded from the build (tsconfig.build.json drops src/**\/test-*.ts).
+ * Test helpers for real-socket tests: a polling wait, a logger that keeps its lines in memory,
+ * a flood of silent connections, and a count of open TCP handles (free ports come from @keel/testkit). Excluded from the build (tsconfig.build.json drops src/**\/test-*.ts).
  */
+import { connect, type Socket } from "node:net";
 import { type Logger, pino } from "pino";
 
 /** Polls `condition` every 5 ms; fails after `timeoutMs` (a ceiling, not a timing assumption). */
@@ -27,4 +28,29 @@ export function memoryLogger(level = "debug"): MemoryLogger {
 /** Counts of live TCP handles, to check that a test closed every socket and listener it opened. */
 export function tcpHandleCount(): number {
   return process.getActiveResourcesInfo().filter((name) => name.startsWith("TCP")).length;
+}
+
+/** `count` connections to `port` that never say a word, each reopened as soon as it closes (a handshake-slot flood). */
+export function silentFlood(port: number, count: number): { stop(): Promise<void> } {
+  let stopping = false;
+  const open = new Set<Socket>();
+  const openOne = (): void => {
+    if (stopping) return;
+    const socket = connect({ host: "127.0.0.1", port });
+    open.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      open.delete(socket);
+      openOne();
+    });
+  };
+  for (let index = 0; index < count; index++) openOne();
+  return {
+    async stop() {
+      stopping = true;
+      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())));
+      for (const socket of open) socket.destroy();
+      await Promise.all(closing);
+    },
+  };
 }

@@ -22,6 +22,7 @@ import { Ensemble, freePorts, httpClient } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "../peer/framing.js";
 import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "../peer/handshake-codec.js";
+import { silentFlood } from "../peer/test-ports.js";
 import { createOnce, eventually } from "./helpers.js";
 
 const serverEntry = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -180,31 +181,6 @@ function forgeryLoop(port: number, claimedId: number): { stop(): Promise<void>; 
       await loop;
     },
     challenges: () => challenges,
-  };
-}
-
-/** `count` connections to `port` that never say a word, each reopened as soon as it closes. */
-function silentFlood(port: number, count: number): { stop(): Promise<void> } {
-  let stopping = false;
-  const open = new Set<Socket>();
-  const openOne = (): void => {
-    if (stopping) return;
-    const socket = tcpConnect({ host: "127.0.0.1", port });
-    open.add(socket);
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      open.delete(socket);
-      openOne();
-    });
-  };
-  for (let index = 0; index < count; index++) openOne();
-  return {
-    async stop() {
-      stopping = true;
-      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())));
-      for (const socket of open) socket.destroy();
-      await Promise.all(closing);
-    },
   };
 }
 
