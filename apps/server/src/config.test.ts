@@ -161,6 +161,20 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("leaves a variable whose flag is given unparsed: the flag wins, and a bad value cannot stop the server", () => {
+    // Kubernetes' service links set KEEL_CLIENT_PORT=tcp://… for a Service named keel-client.
+    const result = load(["--id", "1", "--data-dir", "d", "--client-port", "8001"], {
+      KEEL_CLIENT_PORT: "tcp://10.0.0.7:8001",
+    });
+    if (result.type !== "config") throw new Error("expected a config");
+    expect(result.config.clientPort).toBe(8001);
+    expect(result.warnings).toEqual(["ignoring KEEL_CLIENT_PORT: --client-port is given"]);
+    // Without the flag the same value is refused, naming the variable.
+    expect(() => load(["--id", "1", "--data-dir", "d"], { KEEL_CLIENT_PORT: "tcp://10.0.0.7:8001" })).toThrow(
+      /KEEL_CLIENT_PORT: expected a non-negative integer/,
+    );
+  });
+
   it("reads the peer secret into peerAuth, never into the config that gets logged", () => {
     const result = load(["--id", "2", "--data-dir", "d", ...threePeers]);
     if (result.type !== "config") throw new Error("expected a config");

@@ -489,7 +489,7 @@ export function loadConfig(inputs: ConfigInputs): ConfigLoad {
 
   const problems: string[] = [];
   const flags = parseFlags(inputs.argv, problems);
-  const envLayer = readEnvLayer(inputs.env, problems);
+  const envLayer = readEnvLayer(inputs.env, problems, flags.layer);
   const filePath = flags.configPath ?? inputs.env[configFileEnv];
   const fileLayer = filePath === undefined ? emptyLayer() : readFileLayer(filePath, inputs.readFile, problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -645,9 +645,16 @@ function parseFlags(argv: readonly string[], problems: string[]): FlagParse {
   return { layer, configPath, checkOnly };
 }
 
+/**
+ * The KEEL_* variables. One whose option a flag already sets is not even parsed: the flag wins
+ * anyway, and the environment is not always the operator's to choose (Kubernetes, with service
+ * links on, sets KEEL_CLIENT_PORT=tcp://… for a Service named keel-client), so such a value must
+ * not stop a server whose command line is right.
+ */
 function readEnvLayer(
   env: Readonly<Record<string, string | undefined>>,
   problems: string[],
+  flags: Layer,
 ): { layer: Layer; warnings: string[] } {
   const layer = emptyLayer();
   const warnings: string[] = [];
@@ -657,6 +664,8 @@ function readEnvLayer(
     if (spec === undefined) {
       // Other Keel tools share the KEEL_ prefix (turbo passes KEEL_* through), so this is a warning.
       warnings.push(`ignoring unknown environment variable ${name}`);
+    } else if (flags.values[spec.key] !== undefined) {
+      warnings.push(`ignoring ${name}: ${flagName(spec.key)} is given`);
     } else if (spec.kind === "peers") {
       const texts = value
         .split(",")

@@ -2,20 +2,22 @@
  * The three frames of the peer handshake (docs/security.md, "Quorum authentication"), before any
  * protocol frame on a link:
  *
- *   dialer → acceptor   hello      who I am, my ensemble, my auth mode, my nonce
- *   acceptor → dialer   challenge  who I am, my ensemble, my auth mode, my nonce, my MAC
+ *   dialer → acceptor   hello      who I am, my ensemble and its membership, my auth mode, my nonce
+ *   acceptor → dialer   challenge  who I am, my ensemble and its membership, my auth mode, my nonce, my MAC
  *   dialer → acceptor   proof      my MAC
  *
  * Layout (big-endian). Every frame starts with "KEEL" (4 bytes) | protocol version u16 | kind u8.
- *   hello:     serverId u8 | auth mode u8 | nonce (32) | ensemble id length u8 | ensemble id (UTF-8)
- *   challenge: serverId u8 | auth mode u8 | nonce (32) | mac (32) | ensemble id length u8 | ensemble id
+ *   hello:     serverId u8 | auth mode u8 | nonce (32) | membership (32) | ensemble id length u8 | ensemble id (UTF-8)
+ *   challenge: serverId u8 | auth mode u8 | nonce (32) | mac (32) | membership (32) | ensemble id length u8 | ensemble id
  *   proof:     mac (32)
+ * The membership is membership-digest.ts's digest of the sender's configured peer list.
  * In auth mode "none" (--insecure-peers) the nonce and MAC fields are zero; handshake.ts never
  * lets a mode-"none" frame through to a member that holds a secret.
  *
  * The version is read before the kind, so a peer of another protocol version (whose layout may
  * differ) is named as such rather than reported as malformed.
  */
+import { membershipDigestBytes } from "./membership-digest.js";
 import { handshakeMacBytes, handshakeNonceBytes, type PeerAuthMode, peerAuthModeCodes } from "./peer-auth.js";
 
 /** 2: the authenticated three-frame handshake. 1 was a single unauthenticated hello each way. */
@@ -30,6 +32,7 @@ export interface Hello {
   readonly serverId: number;
   readonly authMode: PeerAuthMode;
   readonly nonce: Uint8Array;
+  readonly membership: Uint8Array;
   readonly ensembleId: string;
 }
 
@@ -39,6 +42,7 @@ export interface Challenge {
   readonly authMode: PeerAuthMode;
   readonly nonce: Uint8Array;
   readonly mac: Uint8Array;
+  readonly membership: Uint8Array;
   readonly ensembleId: string;
 }
 
@@ -51,7 +55,7 @@ export type HandshakeFrame = Hello | Challenge | Proof;
 
 /** The decoder's limit until a link is up, so a stranger cannot make us buffer a big frame. */
 export const handshakeFrameBytesMax =
-  headerBytes + 1 + 1 + handshakeNonceBytes + handshakeMacBytes + 1 + ensembleIdBytesMax;
+  headerBytes + 1 + 1 + handshakeNonceBytes + handshakeMacBytes + membershipDigestBytes + 1 + ensembleIdBytesMax;
 
 export function encodeHandshakeFrame(frame: HandshakeFrame, protocolVersion = peerProtocolVersion): Uint8Array {
   const body = encodeBody(frame);
@@ -80,7 +84,8 @@ function encodeBody(frame: HandshakeFrame): Uint8Array {
     checkLength(frame.mac, handshakeMacBytes, "mac");
     parts.push(frame.mac);
   }
-  parts.push(Uint8Array.of(ensemble.byteLength), ensemble);
+  checkLength(frame.membership, membershipDigestBytes, "membership");
+  parts.push(frame.membership, Uint8Array.of(ensemble.byteLength), ensemble);
   return Buffer.concat(parts);
 }
 
@@ -110,7 +115,7 @@ export function decodeHandshakeFrame(bytes: Uint8Array): HandshakeFrameDecode {
   }
   if (kind !== kindCodes.hello && kind !== kindCodes.challenge) return error(`unknown handshake frame kind ${kind}`);
   const macBytes = kind === kindCodes.challenge ? handshakeMacBytes : 0;
-  const fixedBytes = 1 + 1 + handshakeNonceBytes + macBytes + 1;
+  const fixedBytes = 1 + 1 + handshakeNonceBytes + macBytes + membershipDigestBytes + 1;
   if (body.byteLength < fixedBytes) return error("malformed handshake (truncated)");
   const ensembleBytes = body[fixedBytes - 1] ?? 0;
   if (body.byteLength !== fixedBytes + ensembleBytes) return error("malformed handshake (length mismatch)");
@@ -124,9 +129,13 @@ export function decodeHandshakeFrame(bytes: Uint8Array): HandshakeFrameDecode {
   }
   const serverId = body[0] ?? 0;
   const nonce = body.slice(2, 2 + handshakeNonceBytes);
-  if (kind === kindCodes.hello) return { type: "ok", frame: { type: "hello", serverId, authMode, nonce, ensembleId } };
+  const membershipStart = 2 + handshakeNonceBytes + macBytes;
+  const membership = body.slice(membershipStart, membershipStart + membershipDigestBytes);
+  if (kind === kindCodes.hello) {
+    return { type: "ok", frame: { type: "hello", serverId, authMode, nonce, membership, ensembleId } };
+  }
   const mac = body.slice(2 + handshakeNonceBytes, 2 + handshakeNonceBytes + handshakeMacBytes);
-  return { type: "ok", frame: { type: "challenge", serverId, authMode, nonce, mac, ensembleId } };
+  return { type: "ok", frame: { type: "challenge", serverId, authMode, nonce, mac, membership, ensembleId } };
 }
 
 function authModeOf(code: number): PeerAuthMode | undefined {

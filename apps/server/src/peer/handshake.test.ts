@@ -12,6 +12,7 @@ import {
   handshakeFrameBytesMax,
   peerProtocolVersion,
 } from "./handshake-codec.js";
+import { membershipDigest } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import { type HandshakeTranscript, handshakeMac, type PeerAuth } from "./peer-auth.js";
 
@@ -22,6 +23,9 @@ const peers: PeerAddress[] = [1, 2, 3].map((id) => ({
   clientPort: 8000 + id,
   role: "voter",
 }));
+const membership = membershipDigest(peers);
+/** The same ids, but member 3 an observer: a list that counts quorums differently. */
+const otherMembership = membershipDigest(peers.map((peer) => (peer.id === 3 ? { ...peer, role: "observer" } : peer)));
 const key = new TextEncoder().encode("0123456789abcdef0123456789abcdef-test");
 const otherKey = new TextEncoder().encode("fedcba9876543210fedcba9876543210-test");
 const secret: PeerAuth = { type: "secret", key };
@@ -69,7 +73,15 @@ function handshake(dialerAuth: PeerAuth, acceptorAuth: PeerAuth, nonces = { dial
 
 const encode = (frame: HandshakeFrame, version = peerProtocolVersion) => encodeHandshakeFrame(frame, version);
 const helloFrom = (serverId: number, overrides: Partial<Extract<HandshakeFrame, { type: "hello" }>> = {}) =>
-  encode({ type: "hello", serverId, authMode: "secret", nonce: dialerNonce, ensembleId: "prod", ...overrides });
+  encode({
+    type: "hello",
+    serverId,
+    authMode: "secret",
+    nonce: dialerNonce,
+    membership,
+    ensembleId: "prod",
+    ...overrides,
+  });
 const challengeFrom = (serverId: number, overrides: Partial<Extract<HandshakeFrame, { type: "challenge" }>> = {}) =>
   encode({
     type: "challenge",
@@ -77,6 +89,7 @@ const challengeFrom = (serverId: number, overrides: Partial<Extract<HandshakeFra
     authMode: "secret",
     nonce: acceptorNonce,
     mac: handshakeMac(key, "acceptor", transcript({ acceptorId: serverId })),
+    membership,
     ensembleId: "prod",
     ...overrides,
   });
@@ -85,8 +98,16 @@ const proofOf = (mac: Uint8Array) => encode({ type: "proof", mac });
 describe("peer handshake codec", () => {
   it("round-trips each frame and stays under the handshake frame limit", () => {
     const frames: HandshakeFrame[] = [
-      { type: "hello", serverId: 3, authMode: "secret", nonce: dialerNonce, ensembleId: "ensemble-ü" },
-      { type: "challenge", serverId: 1, authMode: "none", nonce: acceptorNonce, mac: nonce(7), ensembleId: "x" },
+      { type: "hello", serverId: 3, authMode: "secret", nonce: dialerNonce, membership, ensembleId: "ensemble-ü" },
+      {
+        type: "challenge",
+        serverId: 1,
+        authMode: "none",
+        nonce: acceptorNonce,
+        mac: nonce(7),
+        membership: nonce(8),
+        ensembleId: "x",
+      },
       { type: "proof", mac: nonce(9) },
     ];
     for (const frame of frames) expect(decodeHandshakeFrame(encode(frame))).toEqual({ type: "ok", frame });
@@ -96,6 +117,7 @@ describe("peer handshake codec", () => {
       authMode: "secret",
       nonce: acceptorNonce,
       mac: nonce(1),
+      membership,
       ensembleId: "e".repeat(255),
     });
     expect(longest.byteLength).toBe(handshakeFrameBytesMax);
@@ -143,6 +165,12 @@ const helloRejections: [string, Uint8Array, { selfId?: number; auth?: PeerAuth }
     "unknown peer auth mode 7",
   ],
   ["another ensemble", helloFrom(3, { ensembleId: "staging" }), {}, 'belongs to ensemble "staging", not "prod"'],
+  [
+    "a member with another membership (a peer list with other roles)",
+    helloFrom(3, { membership: otherMembership }),
+    {},
+    "server 3 is configured with another ensemble membership",
+  ],
   ["an id not in the peer list", helloFrom(9), {}, "server 9 is not in the configured peer list"],
   ["this server's own id", helloFrom(1), {}, "own id 1"],
   ["a lower id dialing in", helloFrom(1), { selfId: 2 }, "only the higher id dials"],
@@ -264,6 +292,11 @@ describe("a dialer refuses a challenge", () => {
     ],
     ["from a server other than the one dialed", challengeFrom(2), "dialed server 1 but server 2 answered"],
     ["from another ensemble", challengeFrom(1, { ensembleId: "staging" }), 'ensemble "staging"'],
+    [
+      "from a server with another membership",
+      challengeFrom(1, { membership: otherMembership }),
+      "server 1 is configured with another ensemble membership",
+    ],
     [
       "from a server without a secret",
       challengeFrom(1, { authMode: "none", nonce: nonce(0), mac: nonce(0) }),

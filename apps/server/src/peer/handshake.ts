@@ -25,6 +25,7 @@ import {
   type Hello,
   peerProtocolVersion,
 } from "./handshake-codec.js";
+import { membershipDigest, membershipDigestText } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import {
   type HandshakeTranscript,
@@ -72,6 +73,7 @@ export function beginDial(
     serverId: rules.selfId,
     authMode: rules.auth.type,
     nonce,
+    membership: membershipDigest(rules.peers),
     ensembleId: rules.ensembleId,
   };
   return {
@@ -108,7 +110,8 @@ function answerHello(rules: HandshakeRules, hello: Hello, acceptorNonce: Uint8Ar
     (hello.serverId < rules.selfId
       ? `server ${hello.serverId} dialed server ${rules.selfId}, but only the higher id dials`
       : undefined) ??
-    authModeProblem(rules, hello.serverId, hello.authMode);
+    authModeProblem(rules, hello.serverId, hello.authMode) ??
+    membershipProblem(rules, hello);
   if (problem !== undefined) return rejected(problem);
   const nonce = rules.auth.type === "secret" ? acceptorNonce : zeroNonce;
   const transcript = transcriptOf(rules, rules.selfId, hello.serverId, hello.nonce, nonce);
@@ -118,6 +121,7 @@ function answerHello(rules: HandshakeRules, hello: Hello, acceptorNonce: Uint8Ar
     authMode: rules.auth.type,
     nonce,
     mac: macOf(rules.auth, "acceptor", transcript),
+    membership: membershipDigest(rules.peers),
     ensembleId: rules.ensembleId,
   };
   return {
@@ -137,7 +141,8 @@ function answerChallenge(
     (challenge.serverId !== state.dialedId
       ? `dialed server ${state.dialedId} but server ${challenge.serverId} answered`
       : undefined) ??
-    authModeProblem(rules, challenge.serverId, challenge.authMode);
+    authModeProblem(rules, challenge.serverId, challenge.authMode) ??
+    membershipProblem(rules, challenge);
   if (problem !== undefined) return rejected(problem);
   const transcript = transcriptOf(rules, challenge.serverId, rules.selfId, state.dialerNonce, challenge.nonce);
   if (rules.auth.type === "secret" && !macMatches(rules.auth.key, "acceptor", transcript, challenge.mac)) {
@@ -183,6 +188,17 @@ function authModeProblem(rules: HandshakeRules, peerId: number, peerMode: PeerAu
   return rules.auth.type === "secret"
     ? `server ${peerId} runs without a peer secret (--insecure-peers), but this server requires one (--peer-secret-file)`
     : `server ${peerId} uses a peer secret (--peer-secret-file), but this server runs with --insecure-peers`;
+}
+
+/** Both ends must list the same members with the same roles, or their quorums differ (membership-digest.ts). */
+function membershipProblem(rules: HandshakeRules, frame: Hello | Challenge): string | undefined {
+  const own = membershipDigest(rules.peers);
+  if (own.every((byte, index) => byte === frame.membership[index])) return undefined;
+  return (
+    `server ${frame.serverId} is configured with another ensemble membership (digest ` +
+    `${membershipDigestText(frame.membership)}, this server's ${membershipDigestText(own)}): every member must ` +
+    "list the same peers with the same roles; change the peer list on all members together (docs/operations.md)"
+  );
 }
 
 function transcriptOf(

@@ -7,6 +7,7 @@ import { freePorts } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "./framing.js";
 import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "./handshake-codec.js";
+import { membershipDigest } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import type { PeerAuth } from "./peer-auth.js";
 import {
@@ -260,7 +261,7 @@ describe("PeerNetwork", () => {
     const port = (peers[0] as PeerAddress).peerPort;
     // Claims id 3 with a fresh nonce, gets a challenge, and answers with a proof it cannot compute.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const challenge = await forgedHandshake(port, 3, new Uint8Array(32).fill(attempt));
+      const challenge = await forgedHandshake(port, 3, new Uint8Array(32).fill(attempt), peers);
       expect(challenge?.type).toBe("challenge");
     }
     const rejections = one.log.lines().filter((line) => line.msg === "peer handshake rejected");
@@ -290,10 +291,42 @@ describe("PeerNetwork", () => {
     for (const node of [one, two, three]) expect(node.ups).toEqual([]);
   });
 
+  it("refuses a member configured with another membership, though its own id is in both lists", async () => {
+    const peers = await peerList(3);
+    // Member 3 was restarted with a list that adds a fourth voter (a rolling change of the peer
+    // list): counted over 4 voters or over 3, "a majority" differs, so the two must not link.
+    const [extra] = await peerList(1);
+    const grown = [...peers, { ...(extra as PeerAddress), id: 4 }];
+    const one = await startNode(1, peers);
+    const three = await startNode(3, grown);
+    await waitFor(
+      () =>
+        one.log
+          .lines()
+          .some((line) => String(line.reason).includes("server 3 is configured with another ensemble membership")),
+      "the refusal logged",
+    );
+    expect(one.ups).toEqual([]);
+    expect(three.ups).toEqual([]);
+  });
+
   it("connects members that all run without a secret (--insecure-peers)", async () => {
     const peers = await peerList(3);
     const nodes = await Promise.all(peers.map((peer) => startNode(peer.id, peers, {}, { auth: { type: "none" } })));
     await waitFor(() => nodes.every((node) => node.network.connectedPeers().length === 2), "full mesh");
+  });
+
+  it("redials a peer whose host name does not resolve yet, logging it at debug, not as a warning per attempt", async () => {
+    const peers = await peerList(2);
+    // Member 1's name has no DNS record yet (a StatefulSet pod not scheduled): .invalid never resolves.
+    const unresolved = peers.map((peer) => (peer.id === 1 ? { ...peer, host: "keel-1.keel-peer.invalid" } : peer));
+    const two = await startNode(2, unresolved);
+    const dnsFailures = () =>
+      two.log
+        .lines()
+        .filter((line) => line.msg === "peer socket error" && ["ENOTFOUND", "EAI_AGAIN"].includes(String(line.code)));
+    await waitFor(() => dnsFailures().length >= 2, "two failed dials");
+    expect(dnsFailures().every((line) => line.level === 20)).toBe(true); // pino's debug
   });
 
   it("lets a restarting peer in while a flood of silent connections churns the handshake slots", async () => {
@@ -335,7 +368,7 @@ describe("PeerNetwork", () => {
  * Dials `port` claiming `claimedId`, reads the challenge, sends a proof of 32 zero bytes (a stranger
  * cannot compute the real one) and resolves with the decoded challenge once the server has closed.
  */
-async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Array) {
+async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Array, peers: readonly PeerAddress[]) {
   const socket = connect({ host: "127.0.0.1", port });
   socket.on("error", () => {});
   const decoder = new FrameDecoder(handshakeFrameBytesMax);
@@ -353,6 +386,8 @@ async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Arra
     serverId: claimedId,
     authMode: "secret",
     nonce,
+    // The membership is no secret (any member's config shows it): a stranger gets it right.
+    membership: membershipDigest(peers),
     ensembleId: "test",
   });
   socket.write(encodeFrame(hello));

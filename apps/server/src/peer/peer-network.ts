@@ -80,6 +80,17 @@ export const peerHandshakeTimeoutMs = 5000;
  * who connects and says nothing holds a slot for at most this long.
  */
 export const peerInboundHandshakeTimeoutMs = 2000;
+/** Socket errors a member sees while its peers restart or are not scheduled yet: logged at debug. */
+const routineSocketErrors = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
 /** close() waits this long for peers to acknowledge our FIN before destroying the socket. */
 export const peerCloseGraceMs = 1000;
 /** TCP keepalive probes start after this idle time; ZAB's own pings detect a stuck peer sooner. */
@@ -527,8 +538,10 @@ export class PeerNetwork {
       this.logDialTlsFailure(link, tlsReason, error);
       return;
     }
-    // Refused and reset connections are routine while a peer restarts; keep them out of warn.
-    const routine = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(error.code ?? "");
+    // Refused and reset connections are routine while a peer restarts, and so is a name that does
+    // not resolve yet (a StatefulSet pod's DNS record appears only once the pod exists): keep them
+    // out of warn, or a member waiting for its peers logs one warning per redial.
+    const routine = routineSocketErrors.has(error.code ?? "");
     const fields = { peerId: link.peerId, code: error.code, message: error.message };
     if (routine) this.logger.debug(fields, "peer socket error");
     else this.logger.warn(fields, "peer socket error");

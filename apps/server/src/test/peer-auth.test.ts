@@ -22,6 +22,7 @@ import { Ensemble, freePorts, httpClient } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "../peer/framing.js";
 import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "../peer/handshake-codec.js";
+import { membershipDigest } from "../peer/membership-digest.js";
 import { silentFlood } from "../peer/test-ports.js";
 import { createOnce, eventually } from "./helpers.js";
 
@@ -150,6 +151,8 @@ const forgedHello = (claimedId: number) =>
       serverId: claimedId,
       authMode: "secret",
       nonce: randomBytes(32),
+      // The membership is no secret (any member's config shows it): a stranger gets it right.
+      membership: membershipDigest([1, 2, 3].map((id) => ({ id, role: "voter" as const }))),
       ensembleId,
     }),
   );

@@ -178,6 +178,7 @@ describe("TLS on the client and peer ports", () => {
           serverId: 3,
           authMode: "secret",
           nonce: new Uint8Array(32),
+          membership: new Uint8Array(32),
           ensembleId: "keel-test",
         }),
       ),
