@@ -1,3 +1,4 @@
+export type { AuditAction, AuditRecord, AuditSink } from "./audit.js";
 export type { AttachOptions, Coordinator, LogEventsOptions, SessionEventView, WatchOptions } from "./coordinator.js";
 export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
 export {

@@ -7,6 +7,7 @@
 import { KeelError } from "@keel/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import type { AuditSink, AuditSubject } from "./audit.js";
 import type { Coordinator } from "./coordinator.js";
 import { ERROR_POLICIES, keelErrorOf, RETRY_AFTER_SECONDS, retryOf, sendsRetryAfter } from "./errors.js";
 
@@ -31,6 +32,8 @@ export interface ApiContext {
   watchStreamsMax?: number;
   /** The caller's address ("ip:port", from the HTTP request or the WebSocket upgrade); absent in-process. */
   clientAddress?: string;
+  /** Where administrative actions are recorded (audit.ts); absent, they are not. */
+  audit?: AuditSink;
 }
 
 /** Converts whatever a coordinator call threw into a TRPCError (KeelError keeps its code as cause). */
@@ -86,6 +89,26 @@ export const procedure = t.procedure.use(async ({ next }) => {
   if (!result.ok && result.error.cause instanceof KeelError) throw toTrpcError(result.error.cause);
   return result;
 });
+
+/**
+ * Records the call in the audit trail when `subjectOf(input)` says it is an administrative action,
+ * whether it succeeded or was refused (a refused force-release is as much the operator's act).
+ */
+export function audited<I>(subjectOf: (input: I) => AuditSubject | undefined) {
+  return t.middleware(async ({ ctx, input, next }) => {
+    const result = await next();
+    const subject = ctx.audit === undefined ? undefined : subjectOf(input as I);
+    if (subject !== undefined) {
+      const outcome = result.ok ? "OK" : (keelErrorOf(result.error)?.code ?? result.error.code);
+      ctx.audit?.({
+        ...subject,
+        outcome,
+        ...(ctx.clientAddress === undefined ? {} : { clientAddress: ctx.clientAddress }),
+      });
+    }
+    return result;
+  });
+}
 
 /**
  * The HTTP handler's `responseMeta`: a refusal that is safe to retry (THROTTLEDOP, NOTREADY)

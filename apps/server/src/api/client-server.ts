@@ -18,6 +18,7 @@ import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import {
   type ApiContext,
+  type AuditSink,
   apiResponseMeta,
   appRouter,
   type ConnectionBudget,
@@ -111,11 +112,17 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
   // A context per HTTP request, and per WebSocket connection (tRPC's ws adapter makes one per
   // socket), so the watch-stream budget is the connection's.
   // The caller's address comes from the request (HTTP) or the upgrade request (WebSocket).
+  // Administrative actions (force-release, session expiry, ACL changes) as `audit` log lines, at
+  // info even when the server logs only warnings: an audit trail is not verbosity to turn down.
+  const auditLevel = options.logger.level === "silent" ? "silent" : "info";
+  const auditLog = options.logger.child({ component: "audit" }, { level: auditLevel });
+  const audit: AuditSink = (record) => auditLog.info({ audit: record }, `audit: ${record.action} ${record.outcome}`);
   const createContext = ({ req }: { req: IncomingMessage }): ApiContext => ({
     coordinator: options.coordinator,
     connection: { watchStreams: 0 },
     watchStreamsMax: options.watchStreamsMax,
     clientAddress: clientAddressOf(req),
+    audit,
   });
   // Over WebSocket the connection also remembers when its client was last heard (session-attach.ts).
   const createWebSocketContext = ({ req, res }: { req: IncomingMessage; res: WebSocket }): ApiContext => {

@@ -4,6 +4,7 @@
  * alive until the connection drops, and reconnecting to any server within the timeout resumes it.
  */
 import { keelError, parseZxid } from "@keel/core";
+import { expireSessionSubject } from "../audit.js";
 import { API_SESSION_LIST_LIMIT_DEFAULT } from "../limits.js";
 import {
   attachSessionInputSchema,
@@ -13,7 +14,7 @@ import {
   sessionListInputSchema,
   sessionRefSchema,
 } from "../schemas.js";
-import { procedure, router } from "../trpc.js";
+import { audited, procedure, router } from "../trpc.js";
 
 export const sessionRouter = router({
   open: procedure
@@ -26,7 +27,10 @@ export const sessionRouter = router({
     .input(sessionListInputSchema)
     .query(({ ctx, input }) => ctx.coordinator.listSessions({ limit: input?.limit ?? API_SESSION_LIST_LIMIT_DEFAULT })),
   /** An operator ends a session as its expiry would (console, CLI): its ephemerals go, cause sessionExpired. */
-  expire: procedure.input(expireSessionInputSchema).mutation(({ ctx, input }) => ctx.coordinator.expireSession(input)),
+  expire: procedure
+    .input(expireSessionInputSchema)
+    .use(audited(expireSessionSubject))
+    .mutation(({ ctx, input }) => ctx.coordinator.expireSession(input)),
   /** An operator's view of a session's ephemerals (console, CLI): by id, without its secret. */
   ephemerals: procedure
     .input(sessionEphemeralsInputSchema)
