@@ -16,3 +16,4 @@ export {
   SnapshotWrite,
 } from "./replica-store.js";
 export { type RestoreOptions, restoreReplica } from "./restore.js";
+export { type BackupReport, verifyBackup } from "./verify-backup.js";

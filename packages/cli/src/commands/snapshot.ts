@@ -1,7 +1,8 @@
 /**
- * `keel snapshot save|restore`: @keel/db's backup and restore (docs/storage.md, "Backup and
- * restore"), run on a member's data directory. A running server holds its store open with an
- * exclusive lock, so both need that member stopped; the other members keep serving meanwhile.
+ * `keel snapshot save|restore|verify`: @keel/db's backup, restore and backup check (docs/storage.md,
+ * "Backup and restore"). Save and restore run on a member's data directory; a running server holds
+ * its store open with an exclusive lock, so both need that member stopped (the other members keep
+ * serving meanwhile). Verify reads only the backup file.
  * @keel/db (and its native SQLite module) is loaded only here, so the other commands never load it.
  */
 import { statSync } from "node:fs";
@@ -17,13 +18,16 @@ const NPM_START_ENSEMBLE_ID = "keel-local";
 
 export const snapshotCommand: Command = {
   name: "snapshot",
-  summary: "save a member's store to a backup file, or restore one into a new data dir",
-  synopsis: "save|restore FILE --data-dir DIR --server-id N",
+  summary: "save a member's store to a backup file, check one, or restore one into a new data dir",
+  synopsis: "save|restore FILE --data-dir DIR --server-id N | verify FILE",
   help: [
     "save FILE     copies the member's whole store (log, epochs, snapshots) into FILE, which must",
     "              not exist; consistent even while writes land (SQLite's online backup).",
     "restore FILE  creates a store in DIR from FILE, as server N (and ensemble --ensemble-id, to",
     "              start a new ensemble from it), after checking it fully; DIR must hold no store.",
+    "verify FILE   runs the checks restore would (identity, epochs, every checksum, the log's",
+    "              continuity) on a copy and prints what the backup holds; exits 1 if the backup",
+    "              could not be restored, or would need repairs (listed). FILE is never written.",
     "",
     "Both need the member STOPPED: a running server keeps its store locked (save then fails with",
     "LOCKED). Stop one member, save, start it again: the others keep serving. Restore rebuilds a",
@@ -41,11 +45,12 @@ export const snapshotCommand: Command = {
     },
   },
   positionals: { min: 2, max: 2 },
-  subcommands: ["save", "restore"],
+  subcommands: ["save", "restore", "verify"],
   async run(context, args) {
     const [action, file] = args.positionals as [string, string];
+    if (action === "verify") return verify(context, file);
     if (action !== "save" && action !== "restore")
-      throw new UsageError(`snapshot takes save or restore, got ${JSON.stringify(action)}`);
+      throw new UsageError(`snapshot takes save, restore or verify, got ${JSON.stringify(action)}`);
     const dataDir = stringOption(args, "data-dir");
     if (dataDir === undefined) throw new UsageError("--data-dir is required (the member's data directory)");
     const serverId = integerOption("server-id", stringOption(args, "server-id"), 1, 255);
@@ -132,3 +137,44 @@ export const snapshotCommand: Command = {
     return 0;
   },
 };
+
+/** `snapshot verify FILE`: what the backup holds, and whether a restore would take it as it is. */
+async function verify(context: Parameters<Command["run"]>[0], file: string): Promise<number> {
+  const db = await import("@keel/db");
+  let report: import("@keel/db").BackupReport;
+  try {
+    report = db.verifyBackup(file);
+  } catch (error) {
+    if (error instanceof KeelError) throw new CliError(`${file} cannot be restored: ${error.message}`, 1, error.code);
+    throw error;
+  }
+  const { meta, snapshots, log, repairs } = report;
+  const latest = snapshots.at(-1);
+  const summary = {
+    action: "verify",
+    file,
+    ok: repairs.length === 0,
+    serverId: meta.serverId,
+    ensembleId: meta.ensembleId,
+    acceptedEpoch: meta.acceptedEpoch,
+    currentEpoch: meta.currentEpoch,
+    snapshotZxids: snapshots.map((snapshot) => String(snapshot.zxid)),
+    logFirstZxid: log === undefined ? null : String(log.first),
+    logLastZxid: log === undefined ? null : String(log.last),
+    repairs,
+  };
+  context.out(
+    context.json
+      ? json(summary)
+      : keyValues([
+          ["backup", `${file}: ${repairs.length === 0 ? "ok" : "restorable only with repairs"}`],
+          ["from", `server ${meta.serverId} of ensemble ${meta.ensembleId}`],
+          ["epochs", `accepted ${meta.acceptedEpoch}, current ${meta.currentEpoch}`],
+          ["latest snapshot", latest === undefined ? "-" : formatZxid(latest.zxid)],
+          ["log", log === undefined ? "-" : `${formatZxid(log.first)} .. ${formatZxid(log.last)}`],
+          ...repairs.map((repair): [string, string] => ["repair", repair]),
+        ]),
+  );
+  if (repairs.length > 0) throw new CliError(`${file} needs repairs to be restored (listed above)`, 1);
+  return 0;
+}

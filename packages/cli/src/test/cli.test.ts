@@ -4,7 +4,7 @@
  * across the loss of its server, cluster and snapshot.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClusterStatusView, NodeView, StatView } from "@keel/api";
@@ -282,6 +282,18 @@ describe("snapshot", () => {
     expect(existsSync(backup)).toBe(true);
     // saving again would overwrite the backup: refused
     expect((await keel("snapshot", "save", backup, ...identity)).stderr).toMatch(/BADARGUMENTS: EXISTS/);
+
+    // verify reads the backup (never writes it) and says what it holds
+    const verified = await runJson<{ ok: boolean; serverId: number; logLastZxid: string; repairs: string[] }>(
+      ["snapshot", "verify", backup],
+      { servers },
+    );
+    expect(verified).toMatchObject({ ok: true, serverId: member.id, logLastZxid: saved.lastLoggedZxid, repairs: [] });
+    const notABackup = join(scratch, "not-a-backup");
+    writeFileSync(notABackup, "x".repeat(200));
+    const refused = await keel("snapshot", "verify", notABackup);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot be restored: .*not a readable SQLite store/);
 
     const target = join(scratch, "restored");
     const restored = await runJson<{ serverId: number; ensembleId: string }>(
