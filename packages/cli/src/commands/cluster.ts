@@ -2,6 +2,7 @@ import type { ClusterStatusView } from "@keel/api";
 import { MEMBER_HEADERS, memberCells, memberRows } from "../cluster-view.js";
 import type { Command } from "../command.js";
 import { json, table } from "../format.js";
+import { probeMembers } from "../member-probes.js";
 
 export const clusterCommand: Command = {
   name: "cluster",
@@ -15,28 +16,14 @@ export const clusterCommand: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(context) {
-    const first = await context.remote.read((client, signal) => client.cluster.status.query(undefined, { signal }));
-    const statuses = new Map<number, ClusterStatusView | undefined>();
-    await Promise.all(
-      first.members.map(async (member) => {
-        try {
-          statuses.set(
-            member.id,
-            await context.remote.at(member.clientUrl, (client, signal) =>
-              client.cluster.status.query(undefined, { signal }),
-            ),
-          );
-        } catch {
-          statuses.set(member.id, undefined);
-        }
-      }),
-    );
-    const rows = memberRows(first.members, statuses);
+    const { ensembleId, members, probes } = await probeMembers(context);
+    const statuses = new Map<number, ClusterStatusView | undefined>(probes.map((probe) => [probe.id, probe.status]));
+    const rows = memberRows(members, statuses);
     const leader = rows.find((row) => row.role === "leading");
     if (context.json) {
-      context.out(json({ ensembleId: first.ensembleId, leaderId: leader?.id ?? null, members: rows }));
+      context.out(json({ ensembleId, leaderId: leader?.id ?? null, members: rows }));
     } else {
-      context.out(`ensemble ${first.ensembleId}, leader: ${leader === undefined ? "none" : `server ${leader.id}`}\n`);
+      context.out(`ensemble ${ensembleId}, leader: ${leader === undefined ? "none" : `server ${leader.id}`}\n`);
       context.out(table(MEMBER_HEADERS, rows.map(memberCells)));
     }
     return leader === undefined ? 1 : 0;

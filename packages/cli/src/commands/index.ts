@@ -9,6 +9,7 @@ import { getCommand } from "./get.js";
 import { lockCommand } from "./lock.js";
 import { locksCommand } from "./locks.js";
 import { lsCommand } from "./ls.js";
+import { rollingRestartCommand } from "./rolling-restart.js";
 import { sessionsCommand } from "./sessions.js";
 import { setCommand } from "./set.js";
 import { snapshotCommand } from "./snapshot.js";
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   sessionsCommand,
   locksCommand,
   snapshotCommand,
+  rollingRestartCommand,
   zkImportCommand,
   completionCommand,
 ];
