@@ -44,15 +44,21 @@ export class Barrier {
     }
   }
 
-  /** Returns once the barrier is down (at once if it is not up). */
+  /**
+   * Returns once the barrier is down (at once if it is not up). The first look is linearizable: a
+   * barrier raised by anyone before this call holds it, even when this client's member has not
+   * applied that create yet (a plain read there would see no barrier and pass straight through).
+   */
   async wait(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
-    while ((await this.keel.exists(this.path)) !== null) {
+    let up = (await this.keel.exists(this.path, { linearizable: true })) !== null;
+    while (up) {
       await waitForChange(this.keel, this.path, "exists", async () => (await this.keel.exists(this.path)) === null, {
         signal: options.signal,
         deadline,
         failOnSessionLoss: false,
       });
+      up = (await this.keel.exists(this.path)) !== null;
     }
   }
 }
