@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fsyncFile } from "./backup.js";
-import { openConnection } from "./connection.js";
+import { type Connection, openConnection } from "./connection.js";
 import { type ReplicaMeta, readMeta, updateMeta } from "./epochs.js";
 import { StoreError } from "./errors.js";
 import { STORE_FILE_NAME } from "./limits.js";
@@ -52,7 +52,16 @@ export function restoreReplica(backupFile: string, dir: string, options: Restore
 
 /** Rewrites identity in the staged copy; returns the ensemble id it now carries. */
 function renameMember(file: string, options: RestoreOptions): string {
-  let connection: ReturnType<typeof openConnection>;
+  return withBackupMeta(file, (connection, meta) => {
+    const ensembleId = options.ensembleId ?? meta.ensembleId;
+    updateMeta(connection.db, { serverId: options.serverId, ensembleId });
+    return ensembleId;
+  });
+}
+
+/** Opens a (copied) backup file and hands `use` its replica metadata; BAD_INPUT when it is no Keel store. */
+export function withBackupMeta<T>(file: string, use: (connection: Connection, meta: ReplicaMeta) => T): T {
+  let connection: Connection;
   try {
     connection = openConnection(file);
   } catch (error) {
@@ -61,9 +70,7 @@ function renameMember(file: string, options: RestoreOptions): string {
   try {
     const meta = readMeta(connection.db);
     if (meta === undefined) throw new StoreError("BAD_INPUT", "backup file holds no Keel replica metadata");
-    const ensembleId = options.ensembleId ?? meta.ensembleId;
-    updateMeta(connection.db, { serverId: options.serverId, ensembleId });
-    return ensembleId;
+    return use(connection, meta);
   } finally {
     connection.sqlite.close();
   }

@@ -8,10 +8,10 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Zxid } from "@keel/core";
-import { openConnection } from "./connection.js";
-import { type ReplicaMeta, readMeta } from "./epochs.js";
+import type { ReplicaMeta } from "./epochs.js";
 import { StoreError } from "./errors.js";
 import { ReplicaStore } from "./replica-store.js";
+import { withBackupMeta } from "./restore.js";
 import type { SnapshotInfo } from "./snapshots.js";
 
 export interface BackupReport {
@@ -30,7 +30,7 @@ export function verifyBackup(file: string): BackupReport {
   try {
     const copy = path.join(scratch, "backup.db");
     copyFileSync(file, copy);
-    const meta = identityOf(copy);
+    const meta = withBackupMeta(copy, (_connection, found) => found);
     const repairs: string[] = [];
     const store = ReplicaStore.openFile(copy, {
       serverId: meta.serverId,
@@ -50,21 +50,5 @@ export function verifyBackup(file: string): BackupReport {
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-function identityOf(file: string): ReplicaMeta {
-  let connection: ReturnType<typeof openConnection>;
-  try {
-    connection = openConnection(file);
-  } catch (error) {
-    throw new StoreError("BAD_INPUT", `backup file is not a readable SQLite store: ${String(error)}`);
-  }
-  try {
-    const meta = readMeta(connection.db);
-    if (meta === undefined) throw new StoreError("BAD_INPUT", "backup file holds no Keel replica metadata");
-    return meta;
-  } finally {
-    connection.sqlite.close();
   }
 }

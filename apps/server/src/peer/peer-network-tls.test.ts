@@ -7,14 +7,13 @@
 // Certificates come from openssl in a temp directory (test-certificates.ts). Every wait polls.
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { freePorts } from "@keel/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TlsMaterial } from "../tls-material.js";
 import type { PeerAddress } from "./peer-address.js";
 import type { PeerAuth } from "./peer-auth.js";
 import { PeerNetwork, type PeerNetworkMetrics } from "./peer-network.js";
 import { makeTestCertificates, readPem, type TestCertificates } from "./test-certificates.js";
-import { type MemoryLogger, memoryLogger, tcpHandleCount, waitFor } from "./test-ports.js";
+import { type MemoryLogger, memoryLogger, peerList, tcpHandleCount, waitFor } from "./test-ports.js";
 
 const MiB = 1024 * 1024;
 const ensembleSecret: PeerAuth = {
@@ -43,17 +42,6 @@ function material(
   const { cert, key } = readPem(certificates[options.identity ?? "member"]);
   const caFile = options.trust === "rogueCa" ? certificates.rogueCaFile : certificates.caFile;
   return { cert, key, ca: readFileSync(caFile) };
-}
-
-async function peerList(count: number): Promise<PeerAddress[]> {
-  const ports = await freePorts(count * 2);
-  return Array.from({ length: count }, (_, index) => ({
-    id: index + 1,
-    host: "127.0.0.1",
-    peerPort: ports[index * 2] ?? 0,
-    clientPort: ports[index * 2 + 1] ?? 0,
-    role: "voter" as const,
-  }));
 }
 
 interface Counters {

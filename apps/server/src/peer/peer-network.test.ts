@@ -3,7 +3,6 @@
 // after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
 // no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
 import { connect } from "node:net";
-import { freePorts } from "@keel/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "./framing.js";
 import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "./handshake-codec.js";
@@ -17,7 +16,7 @@ import {
   type PeerNetworkMetrics,
   reconnectDelayMs,
 } from "./peer-network.js";
-import { type MemoryLogger, memoryLogger, silentFlood, tcpHandleCount, waitFor } from "./test-ports.js";
+import { type MemoryLogger, memoryLogger, peerList, silentFlood, tcpHandleCount, waitFor } from "./test-ports.js";
 
 const MiB = 1024 * 1024;
 const ensembleSecret: PeerAuth = {
@@ -32,17 +31,6 @@ afterEach(async () => {
   // Every socket and listener the test opened is gone (not just "closing").
   await waitFor(() => tcpHandleCount() === baselineTcpHandles, "all TCP handles to close");
 });
-
-async function peerList(count: number): Promise<PeerAddress[]> {
-  const ports = await freePorts(count * 2);
-  return Array.from({ length: count }, (_, index) => ({
-    id: index + 1,
-    host: "127.0.0.1",
-    peerPort: ports[index * 2] ?? 0,
-    clientPort: ports[index * 2 + 1] ?? 0,
-    role: "voter" as const,
-  }));
-}
 
 interface Node {
   readonly network: PeerNetwork;

@@ -3,7 +3,9 @@
  * a flood of silent connections, and a count of open TCP handles (free ports come from @keel/testkit). Excluded from the build (tsconfig.build.json drops src/**\/test-*.ts).
  */
 import { connect, type Socket } from "node:net";
+import { freePorts } from "@keel/testkit";
 import { type Logger, pino } from "pino";
+import type { PeerAddress } from "./peer-address.js";
 
 /** Polls `condition` every 5 ms; fails after `timeoutMs` (a ceiling, not a timing assumption). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -53,4 +55,16 @@ export function silentFlood(port: number, count: number): { stop(): Promise<void
       await Promise.all(closing);
     },
   };
+}
+
+/** `count` voters on 127.0.0.1 with free peer and client ports, ids 1..count. */
+export async function peerList(count: number): Promise<PeerAddress[]> {
+  const ports = await freePorts(count * 2);
+  return Array.from({ length: count }, (_, index) => ({
+    id: index + 1,
+    host: "127.0.0.1",
+    peerPort: ports[index * 2] ?? 0,
+    clientPort: ports[index * 2 + 1] ?? 0,
+    role: "voter" as const,
+  }));
 }
