@@ -168,7 +168,7 @@ describe("loadConfig", () => {
     });
     if (result.type !== "config") throw new Error("expected a config");
     expect(result.config.clientPort).toBe(8001);
-    expect(result.warnings).toEqual(["ignoring KEEL_CLIENT_PORT: --client-port is given"]);
+    expect(result.warnings).toEqual([]);
     // Without the flag the same value is refused, naming the variable.
     expect(() => load(["--id", "1", "--data-dir", "d"], { KEEL_CLIENT_PORT: "tcp://10.0.0.7:8001" })).toThrow(
       /KEEL_CLIENT_PORT: expected a non-negative integer/,

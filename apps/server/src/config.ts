@@ -665,7 +665,8 @@ function readEnvLayer(
       // Other Keel tools share the KEEL_ prefix (turbo passes KEEL_* through), so this is a warning.
       warnings.push(`ignoring unknown environment variable ${name}`);
     } else if (flags.values[spec.key] !== undefined) {
-      warnings.push(`ignoring ${name}: ${flagName(spec.key)} is given`);
+      // Shadowed by its flag: not parsed, and not worth a warning (images set defaults in ENV
+      // that a pod's args then repeat or override).
     } else if (spec.kind === "peers") {
       const texts = value
         .split(",")
