@@ -3,17 +3,24 @@
  * patches as kustomize does, and it refuses what it does not implement (an unknown field, a
  * patch whose `test` op or target does not match) instead of rendering something else.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { renderKustomization } from "./kustomize.js";
 
 const configMap =
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: "0440"\n  size: small\n';
 
+/** Every fixture directory made, removed when the file's tests are done. */
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 function fixture(baseKustomization: string, overlayKustomization: string, patch: string): string {
   const root = mkdtempSync(join(tmpdir(), "keel-kustomize-"));
+  roots.push(root);
   mkdirSync(join(root, "base"));
   mkdirSync(join(root, "overlay"));
   writeFileSync(join(root, "base", "configmap.yaml"), configMap);

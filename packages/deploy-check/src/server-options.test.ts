@@ -6,11 +6,11 @@
  * link variables the kubelet would add) goes through the image's entry point with --check-config,
  * so the real config parser validates what each pod would run.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatefulSet } from "kubernetes-models/apps/v1";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { keelContainer, type OverlayName, renderModels } from "./deploy-files.js";
 import { envOf, parseDockerfile } from "./dockerfile.js";
 import { checkConfig, entrypointScript, flagNames, serverOptions } from "./keel-server.js";
@@ -52,8 +52,10 @@ describe("the server options the deployment uses", () => {
 describe.each(["base", "five"] as const)("every %s member's configuration", (overlay: OverlayName) => {
   const models = renderModels(overlay);
   const replicas = models.statefulSet.spec?.replicas ?? 1;
-  const secretFile = join(mkdtempSync(join(tmpdir(), "keel-deploy-check-")), "secret");
+  const secretDir = mkdtempSync(join(tmpdir(), "keel-deploy-check-"));
+  const secretFile = join(secretDir, "secret");
   writeFileSync(secretFile, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+  afterAll(() => rmSync(secretDir, { recursive: true, force: true }));
 
   it.each(Array.from({ length: replicas }, (_, ordinal) => ordinal))(
     "keel-%i passes keel-server --check-config",
