@@ -519,15 +519,10 @@ function readTls(
 ): TlsMaterial | undefined {
   if (config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return undefined;
   const read = (key: "tlsCertFile" | "tlsKeyFile" | "tlsCaFile", path: string): Buffer | undefined => {
-    const where = `${describe(key, origins)} ${path}`;
-    let contents: Uint8Array;
-    try {
-      contents = (readTlsFile ?? ((file: string) => readFileSync(file)))(path);
-    } catch (error) {
-      problems.push(`${where}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
-      return undefined;
-    }
+    const contents = readOptionFile(key, path, origins, readTlsFile, problems);
+    if (contents === undefined) return undefined;
     if (contents.byteLength > tlsFileBytesMax) {
+      const where = `${describe(key, origins)} ${path}`;
       problems.push(`${where}: is ${contents.byteLength} bytes, more than a PEM file holds; is it the right file?`);
       return undefined;
     }
@@ -556,20 +551,31 @@ function readPeerAuth(
 ): PeerAuth | undefined {
   const path = config.peerSecretFile;
   if (path === undefined) return { type: "none" };
-  const where = `${describe("peerSecretFile", origins)} ${path}`;
-  let contents: Uint8Array;
-  try {
-    contents = (readSecretFile ?? ((file: string) => readFileSync(file)))(path);
-  } catch (error) {
-    problems.push(`${where}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
-    return undefined;
-  }
+  const contents = readOptionFile("peerSecretFile", path, origins, readSecretFile, problems);
+  if (contents === undefined) return undefined;
   const parsed = parsePeerSecret(contents);
   if (parsed.type === "error") {
-    problems.push(`${where}: ${parsed.message}`);
+    problems.push(`${describe("peerSecretFile", origins)} ${path}: ${parsed.message}`);
     return undefined;
   }
   return { type: "secret", key: parsed.key };
+}
+
+/** Reads the file option `key` names, as bytes; undefined (the problem pushed, naming the option) when it cannot be read. */
+function readOptionFile(
+  key: OptionKey,
+  path: string,
+  origins: Partial<Record<OptionKey, string>>,
+  readFile: ((path: string) => Uint8Array) | undefined,
+  problems: string[],
+): Uint8Array | undefined {
+  try {
+    return (readFile ?? ((file: string) => readFileSync(file)))(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    problems.push(`${describe(key, origins)} ${path}: cannot read it (${reason})`);
+    return undefined;
+  }
 }
 
 /** A layer is one source's values plus, per key, a label naming where each came from. */

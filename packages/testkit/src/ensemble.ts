@@ -135,8 +135,7 @@ export class Ensemble {
         process: undefined,
       });
     }
-    const peerSecretFile = join(rootDir, "peer.secret");
-    writeFileSync(peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+    const peerSecretFile = writePeerSecret(rootDir);
     const tlsCredentials =
       options.tls === undefined
         ? undefined
@@ -321,4 +320,14 @@ function httpsJson(url: string, credentials: TlsCredentials): Promise<unknown> {
     request.on("timeout", () => request.destroy());
     request.on("error", () => resolve(undefined));
   });
+}
+
+/**
+ * Writes a fresh random peer secret (64 hex digits) to `<dir>/peer.secret`, readable by its owner
+ * only, and returns the path: one per test ensemble, passed to every member as --peer-secret-file.
+ */
+export function writePeerSecret(dir: string): string {
+  const file = join(dir, "peer.secret");
+  writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  return file;
 }

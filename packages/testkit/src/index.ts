@@ -12,6 +12,6 @@ export {
   writeOnce,
   wsClient,
 } from "./clients.js";
-export { Ensemble, type EnsembleOptions, type EnsembleTls, type Member } from "./ensemble.js";
+export { Ensemble, type EnsembleOptions, type EnsembleTls, type Member, writePeerSecret } from "./ensemble.js";
 export { freePort, freePorts } from "./ports.js";
 export { fourLetterWord, startZooKeeper, ZooKeeperEnsemble, type ZooKeeperMember } from "./zookeeper.js";

@@ -4,7 +4,14 @@
 // key, for the wrong ids, from the other direction, or replayed from an earlier handshake). Nonces are
 // fixed per case so every expected outcome is exact.
 import { describe, expect, it } from "vitest";
-import { beginAccept, beginDial, type HandshakeRules, type HandshakeState, stepHandshake } from "./handshake.js";
+import {
+  beginAccept,
+  beginDial,
+  type HandshakeRules,
+  type HandshakeState,
+  handshakeRules,
+  stepHandshake,
+} from "./handshake.js";
 import {
   decodeHandshakeFrame,
   encodeHandshakeFrame,
@@ -30,12 +37,8 @@ const key = new TextEncoder().encode("0123456789abcdef0123456789abcdef-test");
 const otherKey = new TextEncoder().encode("fedcba9876543210fedcba9876543210-test");
 const secret: PeerAuth = { type: "secret", key };
 const none: PeerAuth = { type: "none" };
-const rulesOf = (selfId: number, auth: PeerAuth = secret, ensembleId = "prod"): HandshakeRules => ({
-  selfId,
-  ensembleId,
-  peers,
-  auth,
-});
+const rulesOf = (selfId: number, auth: PeerAuth = secret, ensembleId = "prod"): HandshakeRules =>
+  handshakeRules({ selfId, ensembleId, peers, auth });
 const nonce = (fill: number) => new Uint8Array(32).fill(fill);
 const dialerNonce = nonce(0x11);
 const acceptorNonce = nonce(0x22);

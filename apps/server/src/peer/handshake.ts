@@ -42,6 +42,13 @@ export interface HandshakeRules {
   readonly ensembleId: string;
   readonly peers: readonly PeerAddress[];
   readonly auth: PeerAuth;
+  /** `membershipDigest(peers)`, computed once: every hello and challenge carries and checks it. */
+  readonly membership: Uint8Array;
+}
+
+/** The rules of one server's handshakes, its membership digest derived from `peers`. */
+export function handshakeRules(rules: Omit<HandshakeRules, "membership">): HandshakeRules {
+  return { ...rules, membership: membershipDigest(rules.peers) };
 }
 
 /**
@@ -73,7 +80,7 @@ export function beginDial(
     serverId: rules.selfId,
     authMode: rules.auth.type,
     nonce,
-    membership: membershipDigest(rules.peers),
+    membership: rules.membership,
     ensembleId: rules.ensembleId,
   };
   return {
@@ -121,7 +128,7 @@ function answerHello(rules: HandshakeRules, hello: Hello, acceptorNonce: Uint8Ar
     authMode: rules.auth.type,
     nonce,
     mac: macOf(rules.auth, "acceptor", transcript),
-    membership: membershipDigest(rules.peers),
+    membership: rules.membership,
     ensembleId: rules.ensembleId,
   };
   return {
@@ -192,7 +199,7 @@ function authModeProblem(rules: HandshakeRules, peerId: number, peerMode: PeerAu
 
 /** Both ends must list the same members with the same roles, or their quorums differ (membership-digest.ts). */
 function membershipProblem(rules: HandshakeRules, frame: Hello | Challenge): string | undefined {
-  const own = membershipDigest(rules.peers);
+  const own = rules.membership;
   if (own.every((byte, index) => byte === frame.membership[index])) return undefined;
   return (
     `server ${frame.serverId} is configured with another ensemble membership (digest ` +

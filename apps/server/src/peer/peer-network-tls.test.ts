@@ -10,16 +10,18 @@ import { connect, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TlsMaterial } from "../tls-material.js";
 import type { PeerAddress } from "./peer-address.js";
-import type { PeerAuth } from "./peer-auth.js";
 import { PeerNetwork, type PeerNetworkMetrics } from "./peer-network.js";
 import { makeTestCertificates, readPem, type TestCertificates } from "./test-certificates.js";
-import { type MemoryLogger, memoryLogger, peerList, tcpHandleCount, waitFor } from "./test-ports.js";
+import {
+  type MemoryLogger,
+  memoryLogger,
+  peerList,
+  tcpHandleCount,
+  testEnsembleSecret,
+  testPeerConfig,
+  waitFor,
+} from "./test-ports.js";
 
-const MiB = 1024 * 1024;
-const ensembleSecret: PeerAuth = {
-  type: "secret",
-  key: new TextEncoder().encode("a-test-secret-of-at-least-32-bytes!"),
-};
 const open: PeerNetwork[] = [];
 const baselineTcpHandles = tcpHandleCount();
 let certificates: TestCertificates;
@@ -57,8 +59,6 @@ interface Node {
 }
 
 async function startNode(id: number, peers: readonly PeerAddress[], tls: TlsMaterial | undefined): Promise<Node> {
-  const self = peers.find((peer) => peer.id === id);
-  if (self === undefined) throw new Error(`no peer ${id}`);
   const counters: Counters = { rejected: 0, dropped: [] };
   const metrics: PeerNetworkMetrics = {
     peersConnected: { set: () => {} },
@@ -74,18 +74,8 @@ async function startNode(id: number, peers: readonly PeerAddress[], tls: TlsMate
   };
   const log = memoryLogger();
   const network = new PeerNetwork({
-    config: {
-      id,
-      ensembleId: "test",
-      peerHost: "127.0.0.1",
-      peerPort: self.peerPort,
-      peers,
-      peerFrameBytesMax: 64 * MiB,
-      peerSendQueueBytesMax: 128 * MiB,
-      peerReconnectDelayMinMs: 20,
-      peerReconnectDelayMaxMs: 100,
-    },
-    auth: ensembleSecret,
+    config: testPeerConfig(id, peers, { peerReconnectDelayMaxMs: 100 }),
+    auth: testEnsembleSecret,
     tls,
     metrics,
     logger: log.logger,

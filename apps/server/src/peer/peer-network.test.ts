@@ -16,13 +16,18 @@ import {
   type PeerNetworkMetrics,
   reconnectDelayMs,
 } from "./peer-network.js";
-import { type MemoryLogger, memoryLogger, peerList, silentFlood, tcpHandleCount, waitFor } from "./test-ports.js";
+import {
+  type MemoryLogger,
+  memoryLogger,
+  peerList,
+  silentFlood,
+  tcpHandleCount,
+  testEnsembleSecret,
+  testPeerConfig,
+  waitFor,
+} from "./test-ports.js";
 
 const MiB = 1024 * 1024;
-const ensembleSecret: PeerAuth = {
-  type: "secret",
-  key: new TextEncoder().encode("a-test-secret-of-at-least-32-bytes!"),
-};
 const open: PeerNetwork[] = [];
 const baselineTcpHandles = tcpHandleCount();
 
@@ -46,24 +51,11 @@ async function startNode(
   overrides: Partial<PeerNetworkConfig> = {},
   extras: { auth?: PeerAuth; metrics?: PeerNetworkMetrics } = {},
 ): Promise<Node> {
-  const self = peers.find((peer) => peer.id === id);
-  if (self === undefined) throw new Error(`no peer ${id}`);
-  const config: PeerNetworkConfig = {
-    id,
-    ensembleId: "test",
-    peerHost: "127.0.0.1",
-    peerPort: self.peerPort,
-    peers,
-    peerFrameBytesMax: 64 * MiB,
-    peerSendQueueBytesMax: 128 * MiB,
-    peerReconnectDelayMinMs: 20,
-    peerReconnectDelayMaxMs: 200,
-    ...overrides,
-  };
+  const config = testPeerConfig(id, peers, overrides);
   const log = memoryLogger();
   const network = new PeerNetwork({
     config,
-    auth: extras.auth ?? ensembleSecret,
+    auth: extras.auth ?? testEnsembleSecret,
     ...(extras.metrics === undefined ? {} : { metrics: extras.metrics }),
     logger: log.logger,
     random: () => 0,

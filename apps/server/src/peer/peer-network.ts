@@ -30,7 +30,14 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import type { TlsMaterial } from "../tls-material.js";
 import { FrameDecoder, frameHeader, frameHeaderBytes } from "./framing.js";
-import { beginAccept, beginDial, type HandshakeRules, type HandshakeState, stepHandshake } from "./handshake.js";
+import {
+  beginAccept,
+  beginDial,
+  type HandshakeRules,
+  type HandshakeState,
+  handshakeRules,
+  stepHandshake,
+} from "./handshake.js";
 import { handshakeFrameBytesMax } from "./handshake-codec.js";
 import { admitInbound } from "./inbound-handshake-slots.js";
 import { freshNonce, type PeerAuth } from "./peer-auth.js";
@@ -143,12 +150,12 @@ export class PeerNetwork {
     this.logger = options.logger.child({ component: "peer" });
     this.metrics = options.metrics;
     this.random = options.random ?? Math.random;
-    this.rules = {
+    this.rules = handshakeRules({
       selfId: this.config.id,
       ensembleId: this.config.ensembleId,
       peers: this.config.peers,
       auth: options.auth,
-    };
+    });
     this.tls = options.tls;
     this.server =
       options.tls === undefined

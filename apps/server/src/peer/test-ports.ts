@@ -6,6 +6,8 @@ import { connect, type Socket } from "node:net";
 import { freePorts } from "@keel/testkit";
 import { type Logger, pino } from "pino";
 import type { PeerAddress } from "./peer-address.js";
+import type { PeerAuth } from "./peer-auth.js";
+import type { PeerNetworkConfig } from "./peer-network.js";
 
 /** Polls `condition` every 5 ms; fails after `timeoutMs` (a ceiling, not a timing assumption). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -67,4 +69,34 @@ export async function peerList(count: number): Promise<PeerAddress[]> {
     clientPort: ports[index * 2 + 1] ?? 0,
     role: "voter" as const,
   }));
+}
+
+const MiB = 1024 * 1024;
+
+/** The shared secret of the in-process test ensembles. */
+export const testEnsembleSecret: PeerAuth = {
+  type: "secret",
+  key: new TextEncoder().encode("a-test-secret-of-at-least-32-bytes!"),
+};
+
+/** Member `id` of `peers` on 127.0.0.1, ensemble "test", with generous queues and fast redials. */
+export function testPeerConfig(
+  id: number,
+  peers: readonly PeerAddress[],
+  overrides: Partial<PeerNetworkConfig> = {},
+): PeerNetworkConfig {
+  const self = peers.find((peer) => peer.id === id);
+  if (self === undefined) throw new Error(`no peer ${id}`);
+  return {
+    id,
+    ensembleId: "test",
+    peerHost: "127.0.0.1",
+    peerPort: self.peerPort,
+    peers,
+    peerFrameBytesMax: 64 * MiB,
+    peerSendQueueBytesMax: 128 * MiB,
+    peerReconnectDelayMinMs: 20,
+    peerReconnectDelayMaxMs: 200,
+    ...overrides,
+  };
 }

@@ -122,6 +122,11 @@ function counter(members: Ensemble, id: number, series: string): Promise<number>
   });
 }
 
+/** The members' certificate, key and the CA, as testkit's `tls` option takes them. */
+function memberTlsFiles(): { certFile: string; keyFile: string; caFile: string } {
+  return { certFile: certificates.member.certFile, keyFile: certificates.member.keyFile, caFile: certificates.caFile };
+}
+
 /** `args` with the value after `flag` replaced (testkit's flags each appear once, except --peer). */
 function withFlag(args: readonly string[], flag: string, value: string): string[] {
   const index = args.indexOf(flag);
@@ -136,12 +141,7 @@ describe("TLS on the client and peer ports", () => {
   beforeAll(async () => {
     members = await Ensemble.start({
       voters: 3,
-      tls: {
-        certFile: certificates.member.certFile,
-        keyFile: certificates.member.keyFile,
-        caFile: certificates.caFile,
-        peerTls: true,
-      },
+      tls: { ...memberTlsFiles(), peerTls: true },
       captureLogs: true,
     });
     leader = await members.waitForLeader({ timeoutMs: 60_000 });
@@ -273,11 +273,7 @@ describe("client certificates (--client-tls-verify)", () => {
   beforeAll(async () => {
     members = await Ensemble.start({
       voters: 1,
-      tls: {
-        certFile: certificates.member.certFile,
-        keyFile: certificates.member.keyFile,
-        caFile: certificates.caFile,
-      },
+      tls: memberTlsFiles(),
       serverArgs: ["--client-tls-verify"],
     });
     await members.waitForLeader({ timeoutMs: 60_000 });

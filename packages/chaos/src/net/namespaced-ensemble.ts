@@ -9,12 +9,12 @@
  * it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClusterStatusView } from "@keel/api";
+import { writePeerSecret } from "@keel/testkit";
 import type { NetworkLab } from "./network-lab.js";
 
 /** Create the lab with `peerPorts: [keelPeerPort]` so `delay` relays the members' replication traffic. */
@@ -58,8 +58,7 @@ export class NamespacedEnsemble {
     private readonly options: NamespacedEnsembleOptions,
     private readonly rootDir: string,
   ) {
-    this.peerSecretFile = join(rootDir, "peer.secret");
-    writeFileSync(this.peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+    this.peerSecretFile = writePeerSecret(rootDir);
   }
 
   /** Starts one server per lab member. */
