@@ -8,7 +8,8 @@
 // For work on the console: KEEL_CONSOLE_DEV=1 runs `next dev` (hot reload, its own .next-dev-<port>
 // output so several can run side by side) and KEEL_SKIP_BUILD=1 starts what is already built.
 // The members prove a shared peer secret to each other (docs/security.md): it is generated once
-// into <data dir>/peer.secret (mode 0600) and reused on every later start.
+// into <data dir>/peer.secret (mode 0600) and reused on every later start; so is the password of
+// the built-in admin user `super` (<data dir>/super.password), which logs in to the console.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,6 +30,8 @@ const servers = [1, 2, 3].map((id) => ({
 }));
 const peerFlags = servers.flatMap((s) => ["--peer", `${s.id}=${host}:${s.peerPort}:${s.clientPort}`]);
 const peerSecretFile = join(dataRoot, "peer.secret");
+const superPasswordFile = join(dataRoot, "super.password");
+const consoleOrigin = `http://${host}:${consolePort}`;
 // The servers read KEEL_* variables as their own options: keep this script's out of their way.
 const serverEnv = { ...quietEnv };
 delete serverEnv.KEEL_START_PORT;
@@ -43,6 +46,11 @@ mkdirSync(dataRoot, { recursive: true });
 if (!existsSync(peerSecretFile)) {
   // 'wx': never overwrite a secret another start wrote in the meantime.
   writeFileSync(peerSecretFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+}
+if (!existsSync(superPasswordFile)) {
+  // The built-in admin `super` (docs/security.md, "Client authentication"): log in to the console
+  // with it to create users; generated once, like the peer secret.
+  writeFileSync(superPasswordFile, `${randomBytes(18).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
 }
 
 const children = [];
@@ -87,6 +95,10 @@ for (const server of servers) {
       String(server.zkPort),
       "--peer-secret-file",
       peerSecretFile,
+      "--super-password-file",
+      superPasswordFile,
+      "--console-origins",
+      consoleOrigin,
       "--log-level",
       "warn",
       ...peerFlags,
@@ -146,7 +158,7 @@ async function announce() {
         const role = statuses[i]?.role ?? "starting";
         log(`  server ${s.id}  ${serverUrls[i]}  (peer port ${s.peerPort})  ${role}`);
       });
-      log(`  console   http://${host}:${consolePort}`);
+      log(`  console   ${consoleOrigin}  (admin: user super, password in ${superPasswordFile})`);
       log(`  ZooKeeper clients: ${servers.map((s) => `${host}:${s.zkPort}`).join(",")}`);
       log(`  leader: server ${servers[leaderIndex]?.id}`);
       log("press Ctrl-C to stop");

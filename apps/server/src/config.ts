@@ -54,6 +54,14 @@ export interface ServerConfig {
   readonly peerTls: boolean;
   /** The client port requires a client certificate signed by the CA. */
   readonly clientTlsVerify: boolean;
+  /** File holding the built-in `super` user's password (docs/security.md, "Client authentication"); loadConfig reads it into `superPassword`. */
+  readonly superPasswordFile: string | undefined;
+  /** Refuse anonymous API callers: every call but auth.login and auth.whoami needs credentials. */
+  readonly authRequired: boolean;
+  /** Origins (scheme://host[:port], comma-separated) of consoles whose cookie logins this server honours. */
+  readonly consoleOrigins: string;
+  /** Sessions one client address may hold open through this server; more get QUOTAEXCEEDED. */
+  readonly sessionsPerAddressMax: number;
   readonly tickMs: number;
   readonly initLimitTicks: number;
   readonly syncLimitTicks: number;
@@ -72,6 +80,8 @@ export interface ServerConfig {
   readonly pendingRequestsMax: number;
   /** ZooKeeper wire port (docs/zookeeper-compat.md); 0 turns it off. */
   readonly zkPort: number;
+  /** ZooKeeper's secureClientPort: the ZooKeeper protocol inside TLS (the tls* files); 0 turns it off. */
+  readonly zkSecurePort: number;
   /** Address the ZooKeeper port listens on (default: clientHost). */
   readonly zkHost: string;
   /** ZooKeeper's jute.maxbuffer: the largest frame accepted on the ZooKeeper port. */
@@ -226,6 +236,34 @@ export const optionSpecs: readonly OptionSpec[] = [
     help: "the client port requires a client certificate signed by --tls-ca-file",
   },
   {
+    key: "superPasswordFile",
+    kind: "string",
+    value: "<file>",
+    defaultText: "none (no super user)",
+    help: "file holding the password of the built-in admin user `super`, at least 12 characters, the same on every member; it creates the other users",
+  },
+  {
+    key: "authRequired",
+    kind: "boolean",
+    value: "",
+    defaultText: "false (anonymous callers act as operators, within the nodes' ACLs)",
+    help: "refuse API callers without a password, token or console login (only auth.login and auth.whoami answer them)",
+  },
+  {
+    key: "consoleOrigins",
+    kind: "string",
+    value: "<origin,...>",
+    defaultText: "none (no cookie logins)",
+    help: "origins of the admin consoles allowed to log in with a session cookie, e.g. http://127.0.0.1:3000",
+  },
+  {
+    key: "sessionsPerAddressMax",
+    kind: "int",
+    value: "<count>",
+    defaultText: "1000",
+    help: "sessions one client address may open through this server; more fail with QUOTAEXCEEDED",
+  },
+  {
     key: "tickMs",
     kind: "int",
     value: "<ms>",
@@ -309,6 +347,13 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<port>",
     defaultText: "2181",
     help: "ZooKeeper wire protocol port for existing ZooKeeper clients; 0 turns it off",
+  },
+  {
+    key: "zkSecurePort",
+    kind: "int",
+    value: "<port>",
+    defaultText: "0 (off)",
+    help: "ZooKeeper wire protocol inside TLS (ZooKeeper's secureClientPort), with --tls-cert-file and --tls-key-file; client certificates required with --client-tls-verify",
   },
   {
     key: "zkHost",
@@ -475,6 +520,8 @@ export type ConfigLoad =
       readonly peerAuth: PeerAuth;
       /** The certificate, key and CA read from the tls*File options (undefined without TLS), kept out of `config` like the secret. */
       readonly tls: TlsMaterial | undefined;
+      /** The built-in super user's password read from `superPasswordFile`, kept out of `config` like the secret. */
+      readonly superPassword: string | undefined;
       /** `--check-config`: validate, log, exit 0 without starting. */
       readonly checkOnly: boolean;
       /** Non-fatal findings (unknown KEEL_* variables) for main to log. */
@@ -500,14 +547,20 @@ export function loadConfig(inputs: ConfigInputs): ConfigLoad {
   const peerAuth = readPeerAuth(config, merged.origins, inputs.readSecretFile, problems);
   if (peerAuth === undefined) throw new ConfigError(problems);
   const tls = readTls(config, merged.origins, inputs.readTlsFile, problems);
+  const superPassword = readSuperPassword(config, merged.origins, inputs.readSecretFile, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = [...envLayer.warnings];
+  if (config.authRequired && config.superPasswordFile === undefined) {
+    warnings.push(
+      "authRequired without superPasswordFile: only users already in the ensemble can log in; give --super-password-file to create the first ones",
+    );
+  }
   if (config.insecurePeers && config.peers.length > 1) {
     warnings.push(
       "peer authentication is off (--insecure-peers): anyone who can reach the peer port can join this ensemble as a member; use it only on a trusted network",
     );
   }
-  return { type: "config", config, peerAuth, tls, checkOnly: flags.checkOnly, warnings };
+  return { type: "config", config, peerAuth, tls, superPassword, checkOnly: flags.checkOnly, warnings };
 }
 
 /** Reads the TLS files and checks that they make a working context; undefined when TLS is off or a problem was pushed. */
@@ -541,6 +594,29 @@ function readTls(
   }
   return material;
 }
+
+/** The super user's password: the file's text, surrounding whitespace trimmed, at least 12 characters. */
+function readSuperPassword(
+  config: ServerConfig,
+  origins: Partial<Record<OptionKey, string>>,
+  readSecretFile: ((path: string) => Uint8Array) | undefined,
+  problems: string[],
+): string | undefined {
+  const path = config.superPasswordFile;
+  if (path === undefined) return undefined;
+  const contents = readOptionFile("superPasswordFile", path, origins, readSecretFile, problems);
+  if (contents === undefined) return undefined;
+  const password = Buffer.from(contents).toString("utf8").trim();
+  if (password.length < SUPER_PASSWORD_CHARS_MIN || password.length > 1024) {
+    problems.push(
+      `${describe("superPasswordFile", origins)} ${path}: the password must be ${SUPER_PASSWORD_CHARS_MIN} to 1024 characters (create one with: openssl rand -base64 24 > super.password)`,
+    );
+    return undefined;
+  }
+  return password;
+}
+
+const SUPER_PASSWORD_CHARS_MIN = 12;
 
 /** Reads and checks the secret file; undefined (with the problem pushed) when it cannot be used. */
 function readPeerAuth(
@@ -821,6 +897,15 @@ const mergedSchema = z.object({
   tlsCaFile: z.string().min(1, { error: "must not be empty" }).optional(),
   peerTls: z.boolean({ error: "must be true or false" }).default(false),
   clientTlsVerify: z.boolean({ error: "must be true or false" }).default(false),
+  superPasswordFile: z.string().min(1, { error: "must not be empty" }).optional(),
+  authRequired: z.boolean({ error: "must be true or false" }).default(false),
+  consoleOrigins: z
+    .string()
+    .regex(/^(|https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*)$/, {
+      error: "must be comma-separated origins such as http://127.0.0.1:3000 (scheme and host, no path)",
+    })
+    .default(""),
+  sessionsPerAddressMax: intIn(1, 1_000_000).default(1000),
   // 50 ms ticks and a 400 ms syncLimit: a frozen leader is replaced in about half a second
   // (docs/operations.md, "Timing"). Bounded work per turn keeps pings flowing well inside that
   // under full client load; the test ensembles have run at 50 ms ticks and 500 ms all along.
@@ -841,6 +926,7 @@ const mergedSchema = z.object({
   webSocketPingMs: intIn(100, 600_000).default(5000),
   pendingRequestsMax: intIn(1, 1_000_000).default(1000),
   zkPort: intIn(0, 65_535).default(2181),
+  zkSecurePort: intIn(0, 65_535).default(0),
   zkHost: hostSchema.optional(),
   // Frames carry a header and the path beside the data, so ZooKeeper's default refuses data of exactly 1 MiB.
   zkMaxBufferBytes: intIn(1 * KiB, PEER_MESSAGE_BYTES_MAX).default(0xfffff),
@@ -913,6 +999,7 @@ function resolve(
     tlsCertFile: merged.tlsCertFile,
     tlsKeyFile: merged.tlsKeyFile,
     tlsCaFile: merged.tlsCaFile,
+    superPasswordFile: merged.superPasswordFile,
     peerHost,
     peerPort,
     clientPort,
@@ -1047,6 +1134,13 @@ function tlsProblems(config: ServerConfig): string[] {
   };
   mutual("peerTls", "each member presents its certificate and checks the other's against the CA");
   mutual("clientTlsVerify", "clients' certificates are checked against the CA, over a TLS client port");
+  if (config.zkSecurePort !== 0 && !hasPair) {
+    problems.push("zkSecurePort needs --tls-cert-file and --tls-key-file: it serves the ZooKeeper protocol inside TLS");
+  }
+  const ports = [config.zkPort, config.clientPort, config.peerPort];
+  if (config.zkSecurePort !== 0 && ports.includes(config.zkSecurePort)) {
+    problems.push(`zkSecurePort ${config.zkSecurePort} collides with the ZooKeeper, client or peer port`);
+  }
   return problems;
 }
 

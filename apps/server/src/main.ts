@@ -51,6 +51,7 @@ export async function runMain(inputs: ProcessInputs, output: MainOutput): Promis
       config: load.config,
       peerAuth: load.peerAuth,
       tls: load.tls,
+      superPassword: load.superPassword,
       logger,
       version: serverVersion(),
     });

@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import type { Random } from "@keel/core";
 import { openReplicaStore } from "@keel/db";
 import type { Logger } from "pino";
+import { clientAuthentication } from "./api/client-authentication.js";
 import { ClientConnections } from "./api/client-connections.js";
 import { startClientServer } from "./api/client-server.js";
 import { KeelCoordinator } from "./api/coordinator.js";
@@ -36,10 +37,12 @@ export async function startServer(options: {
   peerAuth: PeerAuth;
   /** The certificate, key and CA loadConfig read from the tls*File options; undefined without TLS. */
   tls: TlsMaterial | undefined;
+  /** The built-in super user's password loadConfig read from config.superPasswordFile; undefined: no super user. */
+  superPassword?: string | undefined;
   logger: Logger;
   version: string;
 }): Promise<RunningServer> {
-  const { config, peerAuth, tls, logger, version } = options;
+  const { config, peerAuth, tls, superPassword, logger, version } = options;
   const clock = monotonicEpochClock();
   mkdirSync(config.dataDir, { recursive: true });
   const openStarted = performance.now();
@@ -77,6 +80,7 @@ export async function startServer(options: {
     clock,
   });
   const coordinator = new KeelCoordinator({ host, config, metrics, status, connections, clock });
+  const auth = await clientAuthentication({ config, host, logger, superPassword });
 
   await network.start();
   host.start();
@@ -92,9 +96,11 @@ export async function startServer(options: {
     webSocketPingMs: config.webSocketPingMs,
     watchStreamsMax: config.watchesPerSessionMax,
     tls: tls === undefined ? undefined : { material: tls, verifyClients: config.clientTlsVerify },
+    auth,
+    backup: { dataDir: config.dataDir, serverId: config.id, backupTo: (file) => store.backupTo(file) },
   });
   const zkPort: ZkPort | undefined =
-    config.zkPort === 0
+    config.zkPort === 0 && config.zkSecurePort === 0
       ? undefined
       : await startZkPort({
           config,
@@ -107,6 +113,8 @@ export async function startServer(options: {
           resetServerStats: () => status.resetLatency(),
           clock,
           version,
+          tls,
+          authenticate: auth.zkLogin,
         });
   // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
   // so /metrics scrapes see current values without a hook in every code path that changes them.
@@ -126,6 +134,7 @@ export async function startServer(options: {
     host,
     stop: async () => {
       clearInterval(gaugeTimer);
+      auth.stop();
       host.stop();
       await zkPort?.close();
       await clientServer.close();

@@ -40,14 +40,22 @@ describe("audit trail", () => {
         path: "/keel/locks/jobs/lock-0000000001",
         reason: "stuck holder",
         sessionId: "42",
+        user: null,
         clientAddress: "10.0.0.9:52000",
       },
-      { action: "expireSession", outcome: "OK", targetSessionId: "77", clientAddress: "10.0.0.9:52000" },
+      {
+        action: "expireSession",
+        outcome: "OK",
+        targetSessionId: "77",
+        user: null,
+        clientAddress: "10.0.0.9:52000",
+      },
       {
         action: "setAcl",
         outcome: "OK",
         path: "/app",
         acl: [{ scheme: "world", id: "anyone", perms: 1 }],
+        user: null,
         clientAddress: "10.0.0.9:52000",
       },
     ]);
@@ -59,7 +67,13 @@ describe("audit trail", () => {
     });
     await expect(caller.session.expire({ sessionId: "77" })).rejects.toThrow();
     expect(records).toEqual([
-      { action: "expireSession", outcome: "SESSIONEXPIRED", targetSessionId: "77", clientAddress: "10.0.0.9:52000" },
+      {
+        action: "expireSession",
+        outcome: "SESSIONEXPIRED",
+        targetSessionId: "77",
+        user: null,
+        clientAddress: "10.0.0.9:52000",
+      },
     ]);
   });
 

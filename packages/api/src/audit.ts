@@ -7,12 +7,27 @@
  */
 import type { DeleteInput, ExpireSessionInput, SetAclInput } from "./schemas.js";
 
-export type AuditAction = "forceRelease" | "expireSession" | "setAcl";
+export type AuditAction =
+  | "forceRelease"
+  | "expireSession"
+  | "setAcl"
+  | "login"
+  | "logout"
+  | "authFailed"
+  | "userAdded"
+  | "userRemoved"
+  | "userRoleSet"
+  | "passwordSet"
+  | "tokenCreated"
+  | "tokenRevoked"
+  | "backup";
 
 export interface AuditRecord {
   readonly action: AuditAction;
   /** "OK", or the keelCode of the refusal. */
   readonly outcome: string;
+  /** Who asked: the authenticated user, null when anonymous (or, for authFailed, the name claimed). */
+  readonly user?: string | null;
   /** The caller's "ip:port"; absent for in-process callers. */
   readonly clientAddress?: string;
   /** The caller's session, when the call named one. */
@@ -24,9 +39,28 @@ export interface AuditRecord {
   readonly reason?: string;
   /** setAcl: the new ACL, as given. */
   readonly acl?: SetAclInput["acl"];
+  /** User and token management: the user acted on. */
+  readonly targetUser?: string;
+  /** userAdded, userRoleSet: the role given. */
+  readonly role?: string;
+  /** tokenCreated, tokenRevoked: the token's id (never the token). */
+  readonly tokenId?: string;
+  /** authFailed: why, for the operator (the client is only told "authentication failed"). */
+  readonly why?: string;
+  /** How the caller authenticated (password, token, cookie). */
+  readonly via?: string;
 }
 
 export type AuditSink = (record: AuditRecord) => void;
+
+/** One audit record as the console's feed shows it: with when and where it was recorded. */
+export type AuditRecordView = AuditRecord & { readonly timeMs: number; readonly serverId: number };
+
+/** A member's recent audit records (bounded) and the ones to come. */
+export interface AuditFeed {
+  /** The last `backlog` records (oldest first), then live ones until `signal` aborts. */
+  events(backlog: number, signal: AbortSignal): AsyncIterable<AuditRecordView>;
+}
 
 /** What an audited call records beyond who asked and how it ended; undefined when the call is not an admin action. */
 export type AuditSubject = Omit<AuditRecord, "outcome" | "clientAddress">;

@@ -4,6 +4,8 @@
  * (layout.md: dependencies point one way). Every method rejects with a core `KeelError` for
  * ZooKeeper-style outcomes (NONODE, BADVERSION, SESSIONEXPIRED, CONNECTIONLOSS, ...).
  */
+
+import type { Caller } from "./caller.js";
 import type {
   ChildrenInput,
   CreateInput,
@@ -50,6 +52,8 @@ export interface WatchOptions {
   /** Replay every event after this zxid before live events, or fail with a typed error if it is too old. */
   afterZxid: bigint | undefined;
   signal: AbortSignal;
+  /** Events about nodes the caller may not read (or outside its token's scope) are left out. */
+  caller: Caller;
 }
 
 /** Session state pushed to a client whose session is bound to its WebSocket. */
@@ -64,19 +68,28 @@ export type SessionEventView =
    */
   | { type: "disconnected"; sessionId: string; serverId: number; reason: string };
 
+/**
+ * `caller`: whose identities core checks the node ACLs against (the router has already checked
+ * the caller's role and token scope).
+ */
 export interface Coordinator {
-  create(input: CreateInput): Promise<{ path: string; stat: StatView }>;
-  set(input: SetInput): Promise<{ stat: StatView }>;
-  delete(input: DeleteInput): Promise<{ zxid: string }>;
-  multi(input: MultiInput): Promise<{ results: OpResultView[] }>;
-  get(input: ReadInput): Promise<NodeView>;
-  exists(input: ReadInput): Promise<{ stat: StatView | null }>;
-  children(input: ChildrenInput): Promise<{ children: ChildView[]; stat: StatView }>;
-  childCount(input: ReadInput): Promise<{ count: number }>;
+  create(input: CreateInput, caller: Caller): Promise<{ path: string; stat: StatView }>;
+  set(input: SetInput, caller: Caller): Promise<{ stat: StatView }>;
+  delete(input: DeleteInput, caller: Caller): Promise<{ zxid: string }>;
+  multi(input: MultiInput, caller: Caller): Promise<{ results: OpResultView[] }>;
+  get(input: ReadInput, caller: Caller): Promise<NodeView>;
+  exists(input: ReadInput, caller: Caller): Promise<{ stat: StatView | null }>;
+  /** One page: sorted names after `input.after`, at most `input.limit`; `nextAfter` when more remain. */
+  children(
+    input: ChildrenInput,
+    caller: Caller,
+  ): Promise<{ children: ChildView[]; stat: StatView; nextAfter: string | null }>;
+  childCount(input: ReadInput, caller: Caller): Promise<{ count: number }>;
   sync(path: string): Promise<{ zxid: string }>;
-  getAcl(input: ReadInput): Promise<{ acl: AclEntry[]; stat: StatView }>;
-  setAcl(input: SetAclInput): Promise<{ stat: StatView }>;
-  ephemerals(input: EphemeralsInput): Promise<{ paths: string[] }>;
+  getAcl(input: ReadInput, caller: Caller): Promise<{ acl: AclEntry[]; stat: StatView }>;
+  setAcl(input: SetAclInput, caller: Caller): Promise<{ stat: StatView }>;
+  /** The session's ephemerals under the prefix that the caller may read. */
+  ephemerals(input: EphemeralsInput, caller: Caller): Promise<{ paths: string[] }>;
 
   /** `clientAddress`: where the caller connected from, recorded with the session (session.list, log.events). */
   openSession(input: OpenSessionInput, clientAddress?: string): Promise<SessionView>;
@@ -92,11 +105,14 @@ export interface Coordinator {
 
   // --- the console (docs/api.md, "Console procedures") ---
   /** Bounded scan of a subtree by name prefix and/or data substring. */
-  find(input: FindInput): Promise<FindResultView>;
+  find(input: FindInput, caller: Caller): Promise<FindResultView>;
   /** An operator expires a session: its ephemerals go with cause sessionExpired. */
   expireSession(input: { sessionId: string }): Promise<{ expired: true }>;
   /** An operator lists a session's ephemerals by id (no secret), at most `limit`, sorted. */
-  sessionEphemerals(input: { sessionId: string; limit: number }): Promise<{ paths: string[]; truncated: boolean }>;
+  sessionEphemerals(
+    input: { sessionId: string; limit: number },
+    caller: Caller,
+  ): Promise<{ paths: string[]; truncated: boolean }>;
   /** This member's status now, then on every change and at least every API_STATUS_PUSH_MS. */
   statusEvents(signal: AbortSignal): AsyncIterable<MemberStatusView>;
   /** One metrics sample every `intervalMs`. */
@@ -110,4 +126,6 @@ export interface LogEventsOptions {
   backlog: number;
   pathPrefix: string | undefined;
   signal: AbortSignal;
+  /** Entries' paths the caller may not read (or outside its token's scope) are left out. */
+  caller: Caller;
 }

@@ -1,13 +1,31 @@
-export type { AuditAction, AuditRecord, AuditSink } from "./audit.js";
+export type { Accounts, IssuedToken, TokenView, UserView } from "./accounts.js";
+export type { AuditAction, AuditFeed, AuditRecord, AuditRecordView, AuditSink } from "./audit.js";
+export {
+  ANONYMOUS_ROLE,
+  type Caller,
+  effectiveRole,
+  FULL_SCOPE,
+  hasRole,
+  isUnrestricted,
+  ROLES,
+  type Role,
+  scopeAllows,
+  scopeWithin,
+  type TokenScope,
+} from "./caller.js";
 export type { AttachOptions, Coordinator, LogEventsOptions, SessionEventView, WatchOptions } from "./coordinator.js";
 export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
 export {
+  API_AUDIT_BACKLOG_MAX,
+  API_CHILDREN_LIMIT_MAX,
+  API_CREDENTIALS_CHARS_MAX,
   API_DATA_CHARS_MAX,
   API_FIND_LIMIT_MAX,
   API_FIND_SCAN_MAX,
   API_FIND_TEXT_CHARS_MAX,
   API_FORCE_RELEASE_REASON_CHARS_MAX,
   API_LOG_BACKLOG_MAX,
+  API_LOGIN_TTL_MS_MAX,
   API_METRICS_INTERVAL_MS_MIN,
   API_MULTI_OPS_MAX,
   API_PATH_CHARS_MAX,
@@ -21,11 +39,13 @@ export type {
   AttachSessionInput,
   ChildrenInput,
   CreateInput,
+  CreateTokenInput,
   DeleteInput,
   EphemeralsInput,
   ExpireSessionInput,
   FindInput,
   LogEventsInput,
+  LoginInput,
   MetricsInput,
   MultiInput,
   OpenSessionInput,
@@ -36,10 +56,18 @@ export type {
   SessionRef,
   SetAclInput,
   SetInput,
+  TokenScopeInput,
   WatchInput,
   WatchMode,
 } from "./schemas.js";
-export { type ApiContext, apiResponseMeta, type ConnectionBudget, toTrpcError } from "./trpc.js";
+export {
+  type ApiContext,
+  apiResponseMeta,
+  type ConnectionBudget,
+  type Identification,
+  IN_PROCESS_IDENTIFICATION,
+  toTrpcError,
+} from "./trpc.js";
 export type {
   AclEntry,
   ChildView,

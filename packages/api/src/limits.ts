@@ -51,3 +51,23 @@ export const API_LOG_BACKLOG_MAX = 1000;
 export const API_METRICS_INTERVAL_MS_MIN = 250;
 /** `cluster.events`: a status is pushed on every change and at least this often. */
 export const API_STATUS_PUSH_MS = 500;
+/** `node.children`: most names one page returns (and the default page). */
+export const API_CHILDREN_LIMIT_MAX = 10_000;
+
+// ---- users and tokens
+export const API_PASSWORD_CHARS_MIN = 8;
+/** Long enough for any passphrase, short enough that hashing it costs nothing extra. */
+export const API_PASSWORD_CHARS_MAX = 1024;
+export const API_USER_LIST_LIMIT_MAX = 1000;
+export const API_TOKEN_SCOPE_PATHS_MAX = 16;
+export const API_TOKEN_TTL_MS_MIN = 60_000;
+/** A year: a token that never expires is a leak that never ends. */
+export const API_TOKEN_TTL_MS_MAX = 365 * 24 * 3600_000;
+export const API_TOKEN_DESCRIPTION_CHARS_MAX = 200;
+/** The longest bearer string or Basic credentials a server reads from a header (a Keel token is 65 characters). */
+export const API_CREDENTIALS_CHARS_MAX = 2048;
+/** A console login lasts 8 hours unless asked otherwise, at most a day. */
+export const API_LOGIN_TTL_MS_DEFAULT = 8 * 3600_000;
+export const API_LOGIN_TTL_MS_MAX = 24 * 3600_000;
+/** `audit.events`: most records replayed for `backlog` (a member keeps this many). */
+export const API_AUDIT_BACKLOG_MAX = 1000;

@@ -1,3 +1,5 @@
+import { auditRouter } from "./routers/audit.js";
+import { authRouter } from "./routers/auth.js";
 import { clusterRouter } from "./routers/cluster.js";
 import { logRouter } from "./routers/log.js";
 import { nodeRouter } from "./routers/node.js";
@@ -11,6 +13,8 @@ export const appRouter = router({
   watch: watchRouter,
   cluster: clusterRouter,
   log: logRouter,
+  auth: authRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

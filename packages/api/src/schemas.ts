@@ -10,20 +10,31 @@ import { z } from "zod";
 import {
   API_ACL_ENTRIES_MAX,
   API_ACL_ID_CHARS_MAX,
+  API_AUDIT_BACKLOG_MAX,
+  API_CHILDREN_LIMIT_MAX,
   API_DATA_CHARS_MAX,
   API_FIND_LIMIT_MAX,
   API_FIND_TEXT_CHARS_MAX,
   API_FORCE_RELEASE_REASON_CHARS_MAX,
   API_LOG_BACKLOG_MAX,
+  API_LOGIN_TTL_MS_DEFAULT,
+  API_LOGIN_TTL_MS_MAX,
   API_METRICS_INTERVAL_MS_MIN,
   API_MULTI_OPS_MAX,
+  API_PASSWORD_CHARS_MAX,
+  API_PASSWORD_CHARS_MIN,
   API_PATH_CHARS_MAX,
   API_SESSION_EPHEMERALS_LIMIT_MAX,
   API_SESSION_LIST_LIMIT_DEFAULT,
   API_SESSION_LIST_LIMIT_MAX,
   API_SESSION_SECRET_CHARS_MAX,
   API_SESSION_TIMEOUT_MS_MAX,
+  API_TOKEN_DESCRIPTION_CHARS_MAX,
+  API_TOKEN_SCOPE_PATHS_MAX,
+  API_TOKEN_TTL_MS_MAX,
+  API_TOKEN_TTL_MS_MIN,
   API_TTL_MS_MAX,
+  API_USER_LIST_LIMIT_MAX,
   API_VERSION_MAX,
 } from "./limits.js";
 
@@ -82,7 +93,10 @@ const dataFields = {
 
 export const aclEntrySchema = z.object({
   perms: intIn(0, 31),
-  scheme: z.enum(["world", "digest", "ip", "auth", "super"], says("one of world, digest, ip, auth, super")),
+  scheme: z.enum(
+    ["world", "digest", "ip", "auth", "user", "super"],
+    says("one of world, digest, ip, auth, user, super"),
+  ),
   id: z.string(says("a string")).max(API_ACL_ID_CHARS_MAX, says(`at most ${API_ACL_ID_CHARS_MAX} characters`)),
 });
 export const aclSchema = z
@@ -146,6 +160,12 @@ export const readInputSchema = z.object({
 
 export const childrenInputSchema = readInputSchema.extend({
   withStats: z.boolean(says("true or false")).default(false),
+  /** One page: names sorted, only those after `after`, at most `limit`; `nextAfter` continues. */
+  limit: intIn(1, API_CHILDREN_LIMIT_MAX).default(API_CHILDREN_LIMIT_MAX),
+  after: z
+    .string(says("a child's name"))
+    .max(API_PATH_CHARS_MAX, says(`a name of at most ${API_PATH_CHARS_MAX} characters`))
+    .optional(),
 });
 
 export const opSchema = z.discriminatedUnion(
@@ -268,3 +288,64 @@ export type ExpireSessionInput = z.infer<typeof expireSessionInputSchema>;
 export type SessionEphemeralsInput = z.infer<typeof sessionEphemeralsInputSchema>;
 export type MetricsInput = z.infer<typeof metricsInputSchema>;
 export type LogEventsInput = z.infer<typeof logEventsInputSchema>;
+
+// ---- users and tokens (docs/security.md, "Client authentication")
+
+const userNameMessage = says("a user name: a letter or digit, then up to 63 letters, digits, '.', '_' or '-'");
+export const userNameSchema = z.string(userNameMessage).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, userNameMessage);
+export const passwordSchema = z
+  .string(says("a password"))
+  .min(API_PASSWORD_CHARS_MIN, says(`a password of at least ${API_PASSWORD_CHARS_MIN} characters`))
+  .max(API_PASSWORD_CHARS_MAX, says(`a password of at most ${API_PASSWORD_CHARS_MAX} characters`));
+/** A login checks whatever it is given (an old, shorter password must still be refused, not rejected as input). */
+const loginPasswordSchema = z
+  .string(says("a password"))
+  .max(API_PASSWORD_CHARS_MAX, says(`a password of at most ${API_PASSWORD_CHARS_MAX} characters`));
+export const roleSchema = z.enum(["viewer", "operator", "admin"], says("one of viewer, operator, admin"));
+const tokenIdSchema = z
+  .string(says("a token id (16 hex characters)"))
+  .regex(/^[0-9a-f]{16}$/, says("a token id (16 hex characters)"));
+
+export const tokenScopeSchema = z.object({
+  paths: z
+    .array(pathSchema, says("a list of path prefixes"))
+    .min(1, says(`a list of 1 to ${API_TOKEN_SCOPE_PATHS_MAX} path prefixes`))
+    .max(API_TOKEN_SCOPE_PATHS_MAX, says(`a list of 1 to ${API_TOKEN_SCOPE_PATHS_MAX} path prefixes`))
+    .default(["/"]),
+  perms: intIn(0, 31).default(31),
+});
+
+export const loginInputSchema = z.object({
+  user: z.string(says("a user name")).max(64, says("a user name of at most 64 characters")),
+  password: loginPasswordSchema,
+  ttlMs: intIn(60_000, API_LOGIN_TTL_MS_MAX).default(API_LOGIN_TTL_MS_DEFAULT),
+});
+export const userListInputSchema = z
+  .object({ limit: intIn(1, API_USER_LIST_LIMIT_MAX).default(API_USER_LIST_LIMIT_MAX) })
+  .optional();
+export const addUserInputSchema = z.object({ name: userNameSchema, password: passwordSchema, role: roleSchema });
+export const userRefInputSchema = z.object({ name: userNameSchema });
+export const setRoleInputSchema = z.object({ name: userNameSchema, role: roleSchema });
+export const setPasswordInputSchema = z.object({
+  name: userNameSchema,
+  password: passwordSchema,
+  /** Required when users change their own password (an admin resetting another's needs none). */
+  oldPassword: loginPasswordSchema.optional(),
+});
+export const createTokenInputSchema = z.object({
+  /** Whose token; an admin may name anyone, others only themselves. Default: the caller. */
+  user: userNameSchema.optional(),
+  scope: tokenScopeSchema.default({ paths: ["/"], perms: 31 }),
+  ttlMs: intIn(API_TOKEN_TTL_MS_MIN, API_TOKEN_TTL_MS_MAX),
+  description: z
+    .string(says("a description"))
+    .max(API_TOKEN_DESCRIPTION_CHARS_MAX, says(`at most ${API_TOKEN_DESCRIPTION_CHARS_MAX} characters`))
+    .default(""),
+});
+export const listTokensInputSchema = z.object({ user: userNameSchema.optional() }).optional();
+export const tokenRefInputSchema = z.object({ tokenId: tokenIdSchema });
+export const auditEventsInputSchema = z.object({ backlog: intIn(0, API_AUDIT_BACKLOG_MAX).default(100) }).optional();
+
+export type LoginInput = z.infer<typeof loginInputSchema>;
+export type CreateTokenInput = z.infer<typeof createTokenInputSchema>;
+export type TokenScopeInput = z.infer<typeof tokenScopeSchema>;

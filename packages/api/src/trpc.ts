@@ -4,10 +4,12 @@
  * the Keel code, ZooKeeper's numeric code and the retry rule, so clients branch on `data.keelCode`
  * (or `data.retry`), never on messages. Input rejected by zod becomes BADARGUMENTS here too.
  */
-import { KeelError } from "@keel/core";
+import { KeelError, keelError } from "@keel/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import type { AuditSink, AuditSubject } from "./audit.js";
+import type { Accounts } from "./accounts.js";
+import type { AuditFeed, AuditSink, AuditSubject } from "./audit.js";
+import { type Caller, effectiveRole } from "./caller.js";
 import type { Coordinator } from "./coordinator.js";
 import { ERROR_POLICIES, keelErrorOf, RETRY_AFTER_SECONDS, retryOf, sendsRetryAfter } from "./errors.js";
 
@@ -34,7 +36,46 @@ export interface ApiContext {
   clientAddress?: string;
   /** Where administrative actions are recorded (audit.ts); absent, they are not. */
   audit?: AuditSink;
+  /** This member's recent audit records and live ones (`audit.events`); absent in-process. */
+  auditFeed?: AuditFeed;
+  /**
+   * Resolves the call's credentials to a caller, once per context (an HTTP request, or a
+   * WebSocket's whole life). Absent for in-process callers: anonymous, no identities.
+   */
+  identify?: () => Promise<Identification>;
+  /** The server refuses anonymous callers (`--auth-required`). */
+  authRequired?: boolean;
+  /** Users and tokens (`auth.*`); absent, those procedures answer UNIMPLEMENTED. */
+  accounts?: Accounts;
+  /** HTTP only: sets or clears the console's session cookie on the response. */
+  sessionCookie?: { set(token: string, maxAgeSeconds: number): void; clear(): void };
 }
+
+/** What the server made of a call's credentials. */
+export interface Identification {
+  /** Anonymous when the credentials were absent or failed. */
+  readonly caller: Caller;
+  /** Credentials were given and refused (AUTHFAILED, or NOAUTH for a cookie from a foreign origin). */
+  readonly failure?: KeelError;
+  /** A cookie-authenticated HTTP call carried the right `x-keel-csrf` header (true when not applicable). */
+  readonly csrfOk: boolean;
+  /** The request's Origin is absent or one of the console origins (login sets cookies only then). */
+  readonly originAllowed: boolean;
+}
+
+export const IN_PROCESS_IDENTIFICATION: Identification = Object.freeze({
+  caller: Object.freeze({
+    user: null,
+    role: "anonymous",
+    via: "in-process",
+    scope: null,
+    tokenId: null,
+    expiresAtMs: null,
+    auth: Object.freeze([]),
+  }) satisfies Caller,
+  csrfOk: true,
+  originAllowed: true,
+});
 
 /** Converts whatever a coordinator call threw into a TRPCError (KeelError keeps its code as cause). */
 export function toTrpcError(error: unknown): TRPCError {
@@ -82,12 +123,37 @@ const t = initTRPC.context<ApiContext>().create({
 
 export const router = t.router;
 
-/** Every procedure goes through this: coordinator errors become typed TRPCErrors. */
-export const procedure = t.procedure.use(async ({ next }) => {
+/** Coordinator errors become typed TRPCErrors. */
+const translated = t.procedure.use(async ({ next }) => {
   const result = await next();
   // Only a KeelError needs translating; input validation is mapped by the errorFormatter.
   if (!result.ok && result.error.cause instanceof KeelError) throw toTrpcError(result.error.cause);
   return result;
+});
+
+/**
+ * For `auth.login` and `auth.whoami` only: the caller's credentials are resolved, but a failure or
+ * an anonymous caller is the procedure's business (a browser with an expired cookie must still be
+ * able to log in).
+ */
+export const publicProcedure = translated.use(async ({ ctx, next }) => {
+  const identification = ctx.identify === undefined ? IN_PROCESS_IDENTIFICATION : await ctx.identify();
+  return next({ ctx: { identification } });
+});
+
+/**
+ * Every other procedure: refused credentials fail the call (AUTHFAILED), an anonymous caller is
+ * refused when the server requires authentication, and a cookie-authenticated HTTP mutation needs
+ * its CSRF header. The procedure then sees `ctx.caller`.
+ */
+export const procedure = publicProcedure.use(async ({ ctx, type, next }) => {
+  const { caller, failure, csrfOk } = ctx.identification;
+  if (failure !== undefined) throw failure;
+  if (ctx.authRequired === true && caller.role === "anonymous" && caller.via !== "in-process")
+    throw keelError("NOAUTH", "authentication required: log in, or pass a user and password or a token");
+  if (type === "mutation" && !csrfOk)
+    throw keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned");
+  return next({ ctx: { caller, role: effectiveRole(caller) } });
 });
 
 /**
@@ -100,9 +166,11 @@ export function audited<I>(subjectOf: (input: I) => AuditSubject | undefined) {
     const subject = ctx.audit === undefined ? undefined : subjectOf(input as I);
     if (subject !== undefined) {
       const outcome = result.ok ? "OK" : (keelErrorOf(result.error)?.code ?? result.error.code);
+      const caller = (ctx as { caller?: Caller }).caller;
       ctx.audit?.({
         ...subject,
         outcome,
+        user: caller?.user ?? null,
         ...(ctx.clientAddress === undefined ? {} : { clientAddress: ctx.clientAddress }),
       });
     }

@@ -47,7 +47,7 @@ export interface ChildView {
 export interface AclEntry {
   /** Bit set: READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16 (ALL 31). */
   perms: number;
-  scheme: "world" | "digest" | "ip" | "auth" | "super";
+  scheme: "world" | "digest" | "ip" | "auth" | "user" | "super";
   id: string;
 }
 

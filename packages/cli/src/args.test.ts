@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, TIMEOUT_MS_DEFAULT } from "./args.js";
+import { type GlobalValues, parseCommandLine, TIMEOUT_MS_DEFAULT } from "./args.js";
 import { UsageError } from "./cli-error.js";
 import { COMMANDS } from "./commands/index.js";
 
@@ -14,6 +14,7 @@ interface Case {
   readonly json?: boolean;
   readonly servers?: string;
   readonly timeoutMs?: number;
+  readonly global?: Partial<GlobalValues>;
   readonly kind?: "help" | "version";
   readonly error?: string;
 }
@@ -56,7 +57,41 @@ describe("parseCommandLine", () => {
       json: true,
     },
     { argv: "elect leader -- sleep 1", command: "elect", positionals: ["leader"], run: ["sleep", "1"] },
+    // credentials and CA: global, before or after the command name
+    {
+      argv: "--user root --password-file r.pw --ca-file ca.pem whoami",
+      command: "whoami",
+      global: { user: "root", passwordFile: "r.pw", tokenFile: undefined, caFile: "ca.pem" },
+    },
+    { argv: "ls / --token-file t.tok", command: "ls", global: { tokenFile: "t.tok", user: undefined } },
+    // a command's own option of the same name takes it after the command name; the global one
+    // must stand before (the caller's password vs the new user's)
+    {
+      argv: "--user root --password-file r.pw users add alice --role viewer --password-file a.pw",
+      command: "users",
+      positionals: ["add", "alice"],
+      values: { role: "viewer", "password-file": "a.pw" },
+      global: { user: "root", passwordFile: "r.pw" },
+    },
+    {
+      argv: "users add alice --role viewer --password-file a.pw",
+      command: "users",
+      values: { "password-file": "a.pw" },
+      global: { user: undefined, passwordFile: undefined },
+    },
+    {
+      argv: "--user root tokens create --user ci --path /a --path /b --perms rw --ttl 30d",
+      command: "tokens",
+      positionals: ["create"],
+      values: { user: "ci", path: ["/a", "/b"], perms: "rw", ttl: "30d" },
+      global: { user: "root" },
+    },
+    { argv: "users role alice admin", command: "users", positionals: ["role", "alice", "admin"] },
+    { argv: "tokens revoke 0123456789abcdef", command: "tokens", positionals: ["revoke", "0123456789abcdef"] },
     // usage errors
+    { argv: "users add alice --role root", error: "--role must be one of viewer, operator, admin" },
+    // a command option before the command name is not a global one
+    { argv: "--role=viewer users list", error: "unknown option --role" },
     { argv: "frob", error: 'unknown command "frob"' },
     { argv: "--bogus", error: "unknown option --bogus" },
     { argv: "get", error: "expected 1 argument (PATH), got 0" },
@@ -91,6 +126,8 @@ describe("parseCommandLine", () => {
     if (testCase.json !== undefined) expect(line.global.json).toBe(testCase.json);
     if (testCase.servers !== undefined) expect(line.global.servers).toBe(testCase.servers);
     if (testCase.timeoutMs !== undefined) expect(line.global.timeoutMs).toBe(testCase.timeoutMs);
+    for (const [name, value] of Object.entries(testCase.global ?? {}))
+      expect(line.global[name as keyof GlobalValues]).toBe(value);
   });
 
   it("names the command in a usage error found while parsing its options", () => {

@@ -1,7 +1,10 @@
 /**
  * The command line: `keel [global options] <command> [options] [args] [-- CMD ...]`. Global options
- * may stand before or after the command name. node:util parseArgs does the option parsing (strict:
- * an unknown option is a usage error), this module finds the command and checks the counts.
+ * may stand before or after the command name, except where a command has an option of the same
+ * name (`users add NAME --password-file F`, `tokens create --user U`): after the command name the
+ * command's own option takes it, so the global one must stand before. node:util parseArgs does the
+ * option parsing (strict: an unknown option is a usage error), this module finds the command and
+ * checks the counts.
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "./cli-error.js";
@@ -20,6 +23,29 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
     valueName: "MS",
     description: "give up on a request after this long, trying every server (default 10000)",
   },
+  user: {
+    type: "string",
+    valueName: "NAME",
+    description: "authenticate as this user; the password comes from --password-file or $KEEL_PASSWORD",
+  },
+  "password-file": {
+    type: "string",
+    valueName: "FILE",
+    file: true,
+    description: "with --user: read the password from FILE (never give a password on the command line)",
+  },
+  "token-file": {
+    type: "string",
+    valueName: "FILE",
+    file: true,
+    description: "authenticate with the API token in FILE (default: $KEEL_TOKEN)",
+  },
+  "ca-file": {
+    type: "string",
+    valueName: "FILE",
+    file: true,
+    description: "trust the CA certificates in FILE (PEM) for https:// servers",
+  },
   help: { type: "boolean", short: "h", description: "show help" },
 };
 
@@ -29,6 +55,10 @@ export interface GlobalValues {
   readonly servers: string | undefined;
   readonly json: boolean;
   readonly timeoutMs: number;
+  readonly user: string | undefined;
+  readonly passwordFile: string | undefined;
+  readonly tokenFile: string | undefined;
+  readonly caFile: string | undefined;
 }
 
 export type CommandLine =
@@ -82,7 +112,7 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   if (nameIndex === -1) {
     if (before.includes("--version") || before.includes("-V")) return { kind: "version" };
     const unknown = before.find((token) => token.startsWith("-") && !["-h", "--help"].includes(token));
-    if (unknown !== undefined && !takesValue(unknown) && !/^--(servers|timeout)=/.test(unknown) && unknown !== "--json")
+    if (unknown !== undefined && !takesValue(unknown) && !/^--([a-z-]+)=/.test(unknown) && unknown !== "--json")
       throw new UsageError(`unknown option ${unknown} (see keel --help)`);
     return { kind: "help" };
   }
@@ -90,15 +120,30 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)} (see keel --help)`);
 
-  const rest = [...before.slice(0, nameIndex), ...before.slice(nameIndex + 1)];
+  // Options before the command name are global ones; after it, the command's own options and the
+  // global ones it does not shadow.
   const specs = { ...GLOBAL_OPTIONS, ...command.options };
+  let leading: ReturnType<typeof parseArgs>;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: toParseArgsOptions(specs), allowPositionals: true, strict: true });
+    leading = parseArgs({
+      args: before.slice(0, nameIndex),
+      options: toParseArgsOptions(GLOBAL_OPTIONS),
+      allowPositionals: false,
+      strict: true,
+    });
+    parsed = parseArgs({
+      args: before.slice(nameIndex + 1),
+      options: toParseArgsOptions(specs),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(`${parseArgsMessage(error)} (see keel ${command.name} --help)`, command.name);
   }
-  if (parsed.values.help === true) return { kind: "help", command };
+  const globalValue = (name: string) =>
+    leading.values[name] ?? (name in command.options ? undefined : parsed.values[name]);
+  if (parsed.values.help === true || leading.values.help === true) return { kind: "help", command };
 
   // For a command that runs another, `--` starts that command; for the rest it only ends options
   // (so `keel set /a -- -1` sets "-1").
@@ -124,13 +169,18 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
       );
   }
 
-  const timeout = parsed.values.timeout;
+  const text = (name: string) => {
+    const value = globalValue(name);
+    return typeof value === "string" ? value : undefined;
+  };
   const global: GlobalValues = {
-    servers: typeof parsed.values.servers === "string" ? parsed.values.servers : undefined,
-    json: parsed.values.json === true,
-    timeoutMs:
-      integerOption("timeout", typeof timeout === "string" ? timeout : undefined, 1, 24 * 3600 * 1000) ??
-      TIMEOUT_MS_DEFAULT,
+    servers: text("servers"),
+    json: globalValue("json") === true,
+    timeoutMs: integerOption("timeout", text("timeout"), 1, 24 * 3600 * 1000) ?? TIMEOUT_MS_DEFAULT,
+    user: text("user"),
+    passwordFile: text("password-file"),
+    tokenFile: text("token-file"),
+    caFile: text("ca-file"),
   };
   return { kind: "run", command, args: { values: parsed.values, positionals, command: commandToRun }, global };
 }
@@ -169,7 +219,8 @@ export function commandHelp(command: Command): string {
 export function topHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return [
-    "usage: keel [--servers URLS] [--json] [--timeout MS] <command> [options] [args]",
+    "usage: keel [--servers URLS] [--json] [--timeout MS] [--user NAME --password-file FILE | --token-file FILE]",
+    "            [--ca-file FILE] <command> [options] [args]",
     "",
     "The Keel command line: read and write the znode tree, watch it, run a command under a lock",
     "or while leader, and inspect the cluster, sessions and locks.",

@@ -10,6 +10,39 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** The command line itself is wrong: unknown command or option, missing argument. */
 export const EXIT_USAGE = 2;
+/**
+ * The ensemble refused the credentials (AUTHFAILED) or wants some (NOAUTH "authentication
+ * required"): no retry helps until the credentials change. Other NOAUTH (an ACL, a viewer's
+ * write, a token's scope) stays 1, like any refusal.
+ */
+export const EXIT_AUTH = 3;
+
+/** What to fix, for the refusals a person meets first. */
+const CREDENTIAL_HINTS: readonly { readonly matches: (error: CliError) => boolean; readonly hint: string }[] = [
+  {
+    matches: (error) => error.keelCode === "AUTHFAILED",
+    hint: "check --user with --password-file ($KEEL_PASSWORD), or --token-file ($KEEL_TOKEN): wrong, expired or revoked",
+  },
+  {
+    matches: (error) => isAuthenticationRequired(error),
+    hint: "the ensemble requires credentials: pass --user NAME with --password-file FILE, or --token-file FILE",
+  },
+];
+
+function isAuthenticationRequired(error: CliError): boolean {
+  return error.keelCode === "NOAUTH" && /authentication required/i.test(error.message);
+}
+
+function isCredentialRefusal(error: CliError): boolean {
+  return error.keelCode === "AUTHFAILED" || isAuthenticationRequired(error);
+}
+
+/** The exit status for an error that ended a command. */
+export function exitCodeOf(error: unknown): number {
+  if (!(error instanceof CliError)) return EXIT_FAILED;
+  if (error.exitCode === EXIT_FAILED && isCredentialRefusal(error)) return EXIT_AUTH;
+  return error.exitCode;
+}
 
 export class CliError extends Error {
   constructor(
@@ -44,7 +77,8 @@ export function errorLine(commandName: string | undefined, error: unknown): stri
     const message = error.message.startsWith(`${error.keelCode}: `)
       ? error.message.slice(error.keelCode.length + 2)
       : error.message;
-    return `${prefix}: ${error.keelCode}: ${oneLine(message)}`;
+    const hint = CREDENTIAL_HINTS.find((candidate) => candidate.matches(error))?.hint;
+    return `${prefix}: ${error.keelCode}: ${oneLine(message)}${hint === undefined ? "" : ` (${hint})`}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   return `${prefix}: ${oneLine(message)}`;

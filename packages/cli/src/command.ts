@@ -4,6 +4,7 @@
  * line against this table, help and shell completion are generated from it, so a new option
  * appears in all three at once.
  */
+import type { ConnectionSettings } from "./connection.js";
 import type { Remote } from "./remote.js";
 
 export interface OptionSpec {
@@ -43,6 +44,8 @@ export interface CommandContext {
   readonly timeoutMs: number;
   /** The HTTP client with fail-over (created on first use). */
   readonly remote: Remote;
+  /** Credentials and CA (--user, --token-file, --ca-file), resolved on first use. */
+  readonly connection: ConnectionSettings;
   /** Aborted on SIGINT/SIGTERM: long-running commands (watch, create -e, lock, elect) end cleanly. */
   readonly signal: AbortSignal;
   /** Asks the person at the terminal a yes/no question; false when stdin is not a terminal. */

@@ -5,9 +5,10 @@
  */
 import { createInterface } from "node:readline/promises";
 import { commandHelp, parseCommandLine, topHelp } from "./args.js";
-import { CliError, EXIT_FAILED, errorLine } from "./cli-error.js";
+import { errorLine, exitCodeOf } from "./cli-error.js";
 import type { CommandContext, Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
+import { type ConnectionSettings, connectionSettings } from "./connection.js";
 import { Remote } from "./remote.js";
 import { resolveServers } from "./servers.js";
 import { CLI_VERSION } from "./version.js";
@@ -29,13 +30,20 @@ export async function runCli(argv: readonly string[], io: Io, signal: AbortSigna
     commandName = line.command.name;
     const servers = resolveServers(line.global.servers, io.env);
     let remote: Remote | undefined;
+    let connection: ConnectionSettings | undefined;
     const context: CommandContext = {
       io,
       json: line.global.json,
       servers,
       timeoutMs: line.global.timeoutMs,
+      // Resolved when a command first talks to the ensemble: `completion` or `snapshot` must not
+      // fail over an unreadable --token-file.
+      get connection() {
+        connection ??= connectionSettings(line.global, io.env);
+        return connection;
+      },
       get remote() {
-        remote ??= new Remote({ servers, timeoutMs: line.global.timeoutMs });
+        remote ??= new Remote({ servers, timeoutMs: line.global.timeoutMs, connection: context.connection });
         return remote;
       },
       signal,
@@ -46,8 +54,7 @@ export async function runCli(argv: readonly string[], io: Io, signal: AbortSigna
     return await line.command.run(context, line.args);
   } catch (error) {
     io.stderr.write(`${errorLine(commandName, error)}\n`);
-    if (error instanceof CliError) return error.exitCode;
-    return EXIT_FAILED;
+    return exitCodeOf(error);
   }
 }
 

@@ -9,6 +9,7 @@
 import type { AppRouter } from "@keel/api";
 import { createTRPCClient, httpLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import { CliError } from "./cli-error.js";
+import { ANONYMOUS, type ConnectionSettings } from "./connection.js";
 
 export type KeelTrpc = TRPCClient<AppRouter>;
 
@@ -83,11 +84,14 @@ export interface RemoteOptions {
   readonly servers: readonly string[];
   /** Give up after this long in total (all servers, all rounds). */
   readonly timeoutMs: number;
+  /** Credentials and CA; default anonymous with Node's public CAs. */
+  readonly connection?: ConnectionSettings;
 }
 
 export class Remote {
   readonly servers: readonly string[];
   readonly timeoutMs: number;
+  readonly connection: ConnectionSettings;
   readonly #clients = new Map<string, KeelTrpc>();
   /** The server that answered last: the next call starts there (no need to rediscover it). */
   #preferred = 0;
@@ -96,12 +100,14 @@ export class Remote {
     if (options.servers.length === 0) throw new CliError("no servers to talk to");
     this.servers = options.servers;
     this.timeoutMs = options.timeoutMs;
+    this.connection = options.connection ?? ANONYMOUS;
   }
 
   client(server: string): KeelTrpc {
     let client = this.#clients.get(server);
     if (client === undefined) {
-      client = createTRPCClient<AppRouter>({ links: [httpLink({ url: server })] });
+      const { headers, fetch } = this.connection;
+      client = createTRPCClient<AppRouter>({ links: [httpLink({ url: server, headers, fetch })] });
       this.#clients.set(server, client);
     }
     return client;
@@ -130,6 +136,10 @@ export class Remote {
   ): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
     const failures = new Map<string, ClassifiedError>();
+    // Servers that refused the credentials. A member that has not applied a just-created user or
+    // token yet refuses it while the others know it, so each server gets one try; nothing is
+    // applied before credentials are checked, so this holds for writes too.
+    const refusedBy = new Set<string>();
     let unreachableRounds = 0;
     for (let round = 0; ; round++) {
       for (let step = 0; step < this.servers.length; step++) {
@@ -144,6 +154,10 @@ export class Remote {
         } catch (error) {
           const failure = classify(error);
           failures.set(server, failure);
+          if (failure.keelCode === "AUTHFAILED" && !refusedBy.has(server) && refusedBy.size + 1 < this.servers.length) {
+            refusedBy.add(server);
+            continue;
+          }
           if (!mayRetry(kind, failure.retry)) {
             if (failure.retry === "unknown")
               throw new CliError(

@@ -121,8 +121,11 @@ export async function openHolder(
   const graceMs = integerOption("grace", stringOption(args, "grace"), 0, 3_600_000) ?? GRACE_MS_DEFAULT;
   const sessionTimeoutMs = integerOption("session-timeout", stringOption(args, "session-timeout"), 1, 3_600_000);
   const label = stringOption(args, "label");
+  const { auth, ca } = context.connection;
   const keel = await connect({
     servers: context.servers,
+    ...(auth === undefined ? {} : { auth }),
+    ...(ca === undefined ? {} : { tls: { ca } }),
     signal: context.signal,
     connectTimeoutMs: context.timeoutMs,
     ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),

@@ -6,6 +6,7 @@
  */
 import type { SessionView } from "@keel/api";
 import { CliError } from "./cli-error.js";
+import type { ConnectionSettings } from "./connection.js";
 import { classify, Remote } from "./remote.js";
 
 export type SessionEnd = { kind: "aborted" } | { kind: "expired"; message: string };
@@ -20,6 +21,7 @@ export async function openSession(remote: Remote, timeoutMs: number): Promise<Se
  */
 export async function holdSession(
   servers: readonly string[],
+  connection: ConnectionSettings,
   session: SessionView,
   signal: AbortSignal,
   onSuspect: (message: string) => void,
@@ -28,7 +30,7 @@ export async function holdSession(
   const interval = Math.max(50, Math.floor(session.timeoutMs / 3));
   // Each keepAlive round (over every server) is bounded by the interval, so a dead server cannot
   // hold the loop past the point where the session should be suspected.
-  const remote = new Remote({ servers, timeoutMs: interval });
+  const remote = new Remote({ servers, timeoutMs: interval, connection });
   let lastConfirmed = Date.now();
   let suspected = false;
   while (!signal.aborted) {
@@ -50,7 +52,7 @@ export async function holdSession(
     }
   }
   try {
-    const closer = new Remote({ servers, timeoutMs: session.timeoutMs });
+    const closer = new Remote({ servers, timeoutMs: session.timeoutMs, connection });
     await closer.write((client, callSignal) => client.session.close.mutate(ref, { signal: callSignal }));
   } catch {
     // Closing is a courtesy: an unclosed session expires by itself after its timeout.

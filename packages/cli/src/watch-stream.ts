@@ -10,6 +10,7 @@ import type { AppRouter, DeleteCauseView, WatchMode } from "@keel/api";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import WebSocket from "ws";
 import { CliError } from "./cli-error.js";
+import type { WebSocketClass } from "./connection.js";
 import { classify } from "./remote.js";
 
 /** Why a node was deleted (docs/api.md, "Deletion causes"); absent on older servers. */
@@ -25,6 +26,8 @@ export interface StreamEvent {
 
 export interface WatchStreamOptions {
   readonly servers: readonly string[];
+  /** The `ws` class to connect with (connection.ts binds credentials and CA into it); default plain `ws`. */
+  readonly WebSocket?: WebSocketClass;
   readonly path: string;
   readonly mode: WatchMode;
   readonly afterZxid?: string;
@@ -43,7 +46,7 @@ type Attempt =
   | { kind: "failed"; opened: boolean; keelCode: string | undefined; message: string; final: boolean };
 
 /** Codes after which no other server can do better. */
-const FINAL_CODES = new Set(["BADARGUMENTS", "QUOTAEXCEEDED", "NOAUTH"]);
+const FINAL_CODES = new Set(["BADARGUMENTS", "QUOTAEXCEEDED", "NOAUTH", "AUTHFAILED"]);
 
 export async function runWatchStream(options: WatchStreamOptions): Promise<WatchEnd> {
   let last = options.afterZxid;
@@ -100,7 +103,7 @@ function oneConnection(
 
     const wsClient = createWSClient({
       url: server.replace(/^http/, "ws"),
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: (options.WebSocket ?? WebSocket) as unknown as typeof globalThis.WebSocket,
       onOpen: () => {
         opened = true;
         clearTimeout(openTimer);

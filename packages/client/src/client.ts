@@ -17,14 +17,17 @@
  */
 import type { AppRouter, ChildView, NodeKind, NodeView, OpResultView, StatView } from "@keel/api";
 import type { inferRouterInputs } from "@trpc/server";
+import { AuthApi, type WhoAmI } from "./auth-api.js";
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 import { toBase64 } from "./bytes.js";
+import { authHeaders, type ConnectAuth } from "./credentials.js";
 import { DeadlineTimer } from "./deadline-timer.js";
 import {
   abortReason,
+  BadArgumentsError,
   ClientClosedError,
   fromCallError,
-  type KeelClientError,
+  KeelClientError,
   keelErrorFor,
   NotReadyError,
   OperationTimeoutError,
@@ -69,6 +72,13 @@ export interface ProcessInfo {
 export interface ConnectOptions {
   /** Members' client URLs (http://host:port or ws://host:port); the client uses one at a time. */
   readonly servers: readonly string[];
+  /**
+   * Who the client is: a user's password or an API token, sent as the `authorization` header of
+   * every WebSocket it opens (docs/client.md, "Authentication"). Without it the client is
+   * anonymous. Needs a WebSocket that can send headers (the Node entry's `ws`); in a browser the
+   * console's login cookie authenticates the socket instead.
+   */
+  readonly auth?: ConnectAuth;
   /** The session timeout asked for (the ensemble may clamp it). Default 10,000 ms. */
   readonly sessionTimeoutMs?: number;
   /** Aborting it closes the client (and fails a connect still under way). */
@@ -99,6 +109,23 @@ export interface CallOptions {
 export interface ReadOptions extends CallOptions {
   /** Sync through the leader first, so the read reflects every write acknowledged before it began. */
   readonly linearizable?: boolean;
+}
+
+export interface ChildrenPageOptions extends ReadOptions {
+  /** Only names after this one (a page's `nextAfter`); default: from the first. */
+  readonly after?: string;
+  /** At most this many children (1..10,000; default and most: the server's 10,000). */
+  readonly limit?: number;
+  /** Each child's stat too (default true). */
+  readonly withStats?: boolean;
+}
+
+/** One page of a node's children, sorted by name. */
+export interface ChildrenPage {
+  readonly children: ChildView[];
+  readonly stat: StatView;
+  /** The last name of this page when more children follow (pass it as `after`); null on the last page. */
+  readonly nextAfter: string | null;
 }
 
 export interface CreateOptions extends CallOptions {
@@ -235,6 +262,14 @@ export class KeelClient implements AsyncDisposable {
   private supervisor: Promise<void> | undefined;
   /** Set while close() runs: the session's own close must not read as an expiry. */
   private closing = false;
+  /** The upgrade request's `authorization` header, when the client has credentials. */
+  private readonly headers: Readonly<Record<string, string>> | undefined;
+  /** A member refused the credentials before any session existed; the rest get one try each. */
+  private refusal: { readonly error: KeelClientError; membersLeft: number } | undefined;
+  /** Why the client gave up for good before it had a session: what `connect` throws. */
+  private connectFailure: KeelClientError | undefined;
+  /** Users and tokens (the `auth` router), for admins and for a user's own password and tokens. */
+  readonly auth: AuthApi;
 
   private constructor(private readonly options: ConnectOptions) {
     if (options.servers.length === 0) throw new RangeError("connect: servers must list at least one member");
@@ -250,6 +285,14 @@ export class KeelClient implements AsyncDisposable {
     // Spread clients over the members.
     this.memberIndex = Math.floor(this.random() * options.servers.length);
     this.webSocketClass(); // fail now, not inside the supervisor, when there is no WebSocket
+    this.headers = authHeaders(options.auth);
+    if (this.headers !== undefined && options.WebSocket === undefined) {
+      throw new BadArgumentsError(
+        "connect({ auth }) needs a WebSocket that can send headers, e.g. the Node entry's `ws`; " +
+          "a browser cannot: there the console's login cookie authenticates the socket (docs/client.md, Authentication)",
+      );
+    }
+    this.auth = new AuthApi((kind, invoke, callOptions) => this.call(kind, invoke, callOptions));
     if (!(this.grantedTimeoutMs > 0))
       throw new RangeError(`sessionTimeoutMs must be > 0, got ${this.grantedTimeoutMs}`);
   }
@@ -409,6 +452,7 @@ export class KeelClient implements AsyncDisposable {
         url: member,
         WebSocket: this.webSocketClass(),
         requestBytesMax: this.requestBytesMax,
+        ...(this.headers === undefined ? {} : { headers: this.headers }),
         onDead: (reason) => {
           deathReason = reason;
           died();
@@ -418,12 +462,14 @@ export class KeelClient implements AsyncDisposable {
       try {
         await this.establish(connection);
         failures = 0;
+        this.refusal = undefined;
         await this.heartbeat(connection, dead);
       } catch (error) {
         if (DEBUG)
           console.error(`[keel-client] ${now().toFixed(0)} ${member}:`, error instanceof Error ? error.message : error);
         connection.close(error instanceof Error ? error.message : String(error));
-        if (error instanceof SessionExpiredError || (error as KeelClientError).code === "AUTHFAILED") {
+        if (this.session === undefined) this.noteConnectFailure(error);
+        else if (error instanceof SessionExpiredError || isCredentialRefusal(error)) {
           this.apply({ type: "expired", reason: (error as Error).message });
         }
       }
@@ -440,6 +486,26 @@ export class KeelClient implements AsyncDisposable {
       }
     }
     this.connection?.close();
+  }
+
+  /**
+   * A member refused the credentials (AUTHFAILED, or NOAUTH for an anonymous client of an ensemble
+   * that requires authentication): no point retrying until the connect timeout. The other members
+   * get one try each all the same, since a member that has not yet applied a just-created user or
+   * token refuses it while the others (the leader at least) know it; then `connect` fails with the
+   * refusal. Any other failure after a refusal uses up one of those tries.
+   */
+  private noteConnectFailure(error: unknown): void {
+    const refused = isCredentialRefusal(error) ? error : undefined;
+    if (this.refusal === undefined) {
+      if (refused === undefined) return;
+      this.refusal = { error: refused, membersLeft: this.options.servers.length - 1 };
+    } else {
+      this.refusal.membersLeft -= 1;
+    }
+    if (this.refusal.membersLeft > 0) return;
+    this.connectFailure = this.refusal.error;
+    this.apply({ type: "closed", reason: `the credentials were refused: ${this.refusal.error.message}` });
   }
 
   private webSocketClass(): WebSocketConstructor {
@@ -567,7 +633,7 @@ export class KeelClient implements AsyncDisposable {
         if (answer.timeoutMs !== this.grantedTimeoutMs) this.setGrantedTimeout(answer.timeoutMs);
         this.apply({ type: "confirmed", sentAt });
       } catch (error) {
-        if (error instanceof SessionExpiredError || (error as KeelClientError).code === "AUTHFAILED") {
+        if (error instanceof SessionExpiredError || isCredentialRefusal(error)) {
           this.apply({ type: "expired", reason: (error as Error).message });
         }
         connection.close(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -580,6 +646,7 @@ export class KeelClient implements AsyncDisposable {
   async waitForConnection(deadline: number, signal?: AbortSignal): Promise<MemberConnection> {
     for (;;) {
       if (signal?.aborted) throw abortReason(signal);
+      if (this.connectFailure !== undefined) throw this.connectFailure;
       const state = this.state;
       if (state.name === "closed") throw new ClientClosedError(`the client is closed: ${state.reason}`);
       if (state.name === "expired") throw new SessionExpiredError(`the session expired: ${state.reason}`);
@@ -706,20 +773,59 @@ export class KeelClient implements AsyncDisposable {
     return zxid;
   }
 
-  /** The children's names, sorted. */
+  /** Every child's name, sorted (page after page: see `childrenWithStats`). */
   async children(path: string, options: ReadOptions = {}): Promise<string[]> {
     const { children } = await this.childrenWithStats(path, { ...options, withStats: false });
     return children.map((child) => child.name);
   }
 
+  /**
+   * Every child, sorted by name, with its stat (unless `withStats: false`). The server answers at
+   * most 10,000 children per call; this follows `nextAfter` until the last page. Across pages the
+   * listing is not one snapshot: a child created or deleted meanwhile may be missing or listed,
+   * but none is listed twice (each page starts after the previous one's last name). `stat` is the
+   * node's stat from the last page.
+   */
   async childrenWithStats(
     path: string,
     options: ReadOptions & { withStats?: boolean } = {},
   ): Promise<{ children: ChildView[]; stat: StatView }> {
-    const input = { path, linearizable: options.linearizable ?? false, withStats: options.withStats ?? true };
+    const pageOptions: ChildrenPageOptions = {
+      ...(options.linearizable === undefined ? {} : { linearizable: options.linearizable }),
+      ...(options.withStats === undefined ? {} : { withStats: options.withStats }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    };
+    let page = await this.childrenPage(path, pageOptions);
+    const children = [...page.children];
+    while (page.nextAfter !== null) {
+      const after = page.nextAfter;
+      page = await this.childrenPage(path, { ...pageOptions, after });
+      if (page.children.length > 0 && (page.children[0] as ChildView).name <= after)
+        throw new Error(`node.children of ${path} answered a page not after ${JSON.stringify(after)}`);
+      children.push(...page.children);
+    }
+    return { children, stat: page.stat };
+  }
+
+  /** One page of children (sorted by name): up to `limit`, after `after`. */
+  async childrenPage(path: string, options: ChildrenPageOptions = {}): Promise<ChildrenPage> {
+    const input = {
+      path,
+      linearizable: options.linearizable ?? false,
+      withStats: options.withStats ?? true,
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    };
     const result = await this.call("read", (trpc, signal) => trpc.node.children.query(input, { signal }), options);
     this.observeStat(result.stat);
-    return result;
+    // A server from before paging sends no nextAfter: its answer is every child.
+    return { children: result.children, stat: result.stat, nextAfter: result.nextAfter ?? null };
+  }
+
+  /** Who the ensemble takes this client to be (auth.whoami): user, role, how it authenticated. */
+  whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    return this.auth.whoami(options);
   }
 
   /**
@@ -861,6 +967,11 @@ export class KeelClient implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** AUTHFAILED (bad credentials), or NOAUTH when the ensemble requires credentials and got none. */
+function isCredentialRefusal(error: unknown): error is KeelClientError {
+  return error instanceof KeelClientError && (error.code === "AUTHFAILED" || error.code === "NOAUTH");
 }
 
 export function connect(options: ConnectOptions): Promise<KeelClient> {

@@ -6,11 +6,27 @@
  */
 export const KEEL_CLIENT_VERSION = "0.1.0";
 
+export {
+  AuthApi,
+  type CreateTokenOptions,
+  type IssuedToken,
+  type TokenList,
+  type TokenScope,
+  type TokenSummary,
+  TokensApi,
+  type UserList,
+  type UserRole,
+  type UserSummary,
+  UsersApi,
+  type WhoAmI,
+} from "./auth-api.js";
 export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 export { fromBase64, toBase64, utf8Bytes, utf8Text } from "./bytes.js";
 export {
   type Acl,
   type CallOptions,
+  type ChildrenPage,
+  type ChildrenPageOptions,
   type ConnectOptions,
   type CreateOptions,
   connect,
@@ -26,6 +42,7 @@ export {
   sleep,
   type VersionOptions,
 } from "./client.js";
+export { authorizationHeader, type ConnectAuth } from "./credentials.js";
 export {
   AuthFailedError,
   BadArgumentsError,
@@ -63,7 +80,7 @@ export { Semaphore } from "./recipes/semaphore.js";
 export { Registration, type ServiceMember, ServiceRegistry } from "./recipes/service-registry.js";
 export { type CachedNode, TreeCache, type TreeCacheEvent } from "./recipes/tree-cache.js";
 export { type ConnectionState, type ConnectionStateName, isTrusted, SUSPECT_FRACTION } from "./state.js";
-export type { WebSocketConstructor } from "./transport.js";
+export type { WebSocketConstructor, WebSocketOptions } from "./transport.js";
 export {
   type DeleteCause,
   type WatchEvent,

@@ -2,12 +2,13 @@
  * The Node entry (the package's "node" export condition): the same API as index.ts, with `connect`
  * defaulting to the `ws` WebSocket (Node 20 has no global one) and to this process's host name and
  * pid for holder metadata. In Node, `tls` reaches members whose client port serves HTTPS/WSS with a
- * private CA, or that require a client certificate (docs/client.md, "TLS").
+ * private CA, or that require a client certificate (docs/client.md, "TLS"), and `auth`'s header
+ * rides on `ws`'s upgrade request (docs/client.md, "Authentication").
  */
 import { hostname } from "node:os";
 import WebSocket from "ws";
 import { type ConnectOptions, KeelClient } from "./client.js";
-import type { WebSocketConstructor } from "./transport.js";
+import type { WebSocketConstructor, WebSocketOptions } from "./transport.js";
 
 export * from "./index.js";
 
@@ -37,7 +38,10 @@ export function connect(options: NodeConnectOptions): Promise<KeelClient> {
   });
 }
 
-/** `ws` with the TLS settings bound in, since the SDK constructs its WebSockets from the URL alone. */
+/**
+ * `ws` with the TLS settings bound in, since the SDK passes only the URL and (with `auth`) the
+ * upgrade's headers.
+ */
 function webSocketWithTls(tls: TlsOptions): WebSocketConstructor {
   const settings = {
     ...(tls.ca === undefined ? {} : { ca: pemBuffer(tls.ca) }),
@@ -45,8 +49,8 @@ function webSocketWithTls(tls: TlsOptions): WebSocketConstructor {
     ...(tls.key === undefined ? {} : { key: pemBuffer(tls.key) }),
   };
   class TlsWebSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, settings);
+    constructor(url: string, options: WebSocketOptions = {}) {
+      super(url, options.headers === undefined ? settings : { ...settings, headers: { ...options.headers } });
     }
   }
   return TlsWebSocket as unknown as WebSocketConstructor;

@@ -12,11 +12,20 @@
 import type { AppRouter } from "@keel/api";
 import type { TRPCClient } from "@trpc/client";
 import { utf8Length } from "./bytes.js";
-import { BadArgumentsError } from "./errors.js";
+import { AuthFailedError, BadArgumentsError } from "./errors.js";
 import { type LinkWebSocket, SocketLink } from "./ws-link.js";
 
+/**
+ * What the SDK may pass besides the URL: the upgrade request's headers (credentials). `ws` takes
+ * them as `new WebSocket(url, { headers })`; a browser's WebSocket cannot send headers at all, so
+ * the SDK passes this argument only when there are headers to send (docs/client.md, "Authentication").
+ */
+export interface WebSocketOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /** The WebSocket constructor the SDK needs: the browser's, or `ws` in Node 20. */
-export type WebSocketConstructor = new (url: string) => LinkWebSocket;
+export type WebSocketConstructor = new (url: string, options?: WebSocketOptions) => LinkWebSocket;
 
 export type KeelTrpc = TRPCClient<AppRouter>;
 
@@ -41,6 +50,8 @@ export interface MemberConnectionOptions {
   readonly url: string;
   readonly WebSocket: WebSocketConstructor;
   readonly requestBytesMax: number;
+  /** Headers of the upgrade request (the credentials); none for an anonymous client. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Called once, when the socket closes or fails (after the calls in flight failed). */
   readonly onDead: (reason: string) => void;
 }
@@ -48,6 +59,16 @@ export interface MemberConnectionOptions {
 /** A WebSocket URL for a member given as http(s):// or ws(s)://. */
 export function webSocketUrl(member: string): string {
   return member.replace(/^http(s?):\/\//, "ws$1://").replace(/\/+$/, "");
+}
+
+/**
+ * Why a socket did not open. A member that refuses the upgrade itself with 401 (rather than
+ * answering the first call with AUTHFAILED) refused the credentials: every member would, so that
+ * is a typed AuthFailedError the client does not retry; anything else is a plain failure to move on from.
+ */
+export function openFailure(url: string, reason: string): Error {
+  if (/\b401\b/.test(reason)) return new AuthFailedError(`${url} refused the credentials: ${reason}`);
+  return new Error(`could not connect to ${url}: ${reason}`);
 }
 
 export class MemberConnection {
@@ -65,7 +86,11 @@ export class MemberConnection {
     });
     // Never an unhandled rejection: callers that care await `opened`.
     this.opened.catch(() => undefined);
-    const socket = new options.WebSocket(webSocketUrl(options.url));
+    const url = webSocketUrl(options.url);
+    const socket =
+      options.headers === undefined
+        ? new options.WebSocket(url)
+        : new options.WebSocket(url, { headers: options.headers });
     this.link = new SocketLink({
       socket,
       requestBytesMax: options.requestBytesMax,
@@ -74,7 +99,7 @@ export class MemberConnection {
         resolveOpened();
       },
       onDead: (reason) => {
-        rejectOpened(new Error(`could not connect to ${options.url}: ${reason}`));
+        rejectOpened(openFailure(options.url, reason));
         options.onDead(reason);
       },
     });

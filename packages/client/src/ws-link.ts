@@ -24,7 +24,10 @@ export interface LinkWebSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: "open" | "close" | "error" | "message", listener: (event: { data?: unknown }) => void): void;
+  addEventListener(
+    type: "open" | "close" | "error" | "message",
+    listener: (event: { data?: unknown; message?: unknown }) => void,
+  ): void;
 }
 
 const OPEN = 1;
@@ -109,7 +112,14 @@ export class SocketLink {
     });
     socket.addEventListener("message", (event) => this.receive(event.data));
     socket.addEventListener("close", () => this.die("the connection closed"));
-    socket.addEventListener("error", () => this.die("the connection failed"));
+    // `ws` says why in the error event (e.g. "Unexpected server response: 401"); browsers do not.
+    socket.addEventListener("error", (event) =>
+      this.die(
+        typeof event.message === "string" && event.message.length > 0
+          ? `the connection failed: ${event.message}`
+          : "the connection failed",
+      ),
+    );
   }
 
   /** One query or mutation: resolves with its data, rejects with a TRPCClientError (or the abort reason). */

@@ -146,6 +146,15 @@ export const SESSION_TIMEOUT_MS_CEILING = 86_400_000;
 /** Sessions one `session.list` answer carries by default, and at most (`limit`); more set `truncated`. */
 export const SESSION_LIST_LIMIT_DEFAULT = 1_000;
 export const SESSION_LIST_LIMIT_MAX = 10_000;
+/** Children one `node.children` page carries by default, and at most (`limit`); `nextAfter` leads on. */
+export const CHILDREN_PAGE_LIMIT_DEFAULT = 10_000;
+export const CHILDREN_PAGE_LIMIT_MAX = 10_000;
+/**
+ * Nodes whose sorted child names a tree keeps for the next children page (DataTree.childrenPage),
+ * each until its child set changes: memory is at most this many child-name arrays (one pointer per
+ * name; the strings are the tree's own).
+ */
+export const SORTED_CHILDREN_CACHED_NODES_MAX = 16;
 /** Length of a session secret as the API carries it (hex of SESSION_PASSWORD_BYTES_MAX bytes). */
 export const SESSION_SECRET_CHARS_MAX = 2 * SESSION_PASSWORD_BYTES_MAX;
 

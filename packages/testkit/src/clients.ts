@@ -17,8 +17,17 @@ import WebSocket from "ws";
 
 export type KeelHttpClient = TRPCClient<AppRouter>;
 
-export function httpClient(baseUrl: string): KeelHttpClient {
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: baseUrl })] });
+/** `headers`: sent with every call, e.g. `basicAuth("super", password)`. */
+export function httpClient(baseUrl: string, options: { headers?: Record<string, string> } = {}): KeelHttpClient {
+  const { headers } = options;
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: baseUrl, ...(headers === undefined ? {} : { headers }) })],
+  });
+}
+
+/** An `authorization` header with a user's password (HTTP Basic), for httpClient's `headers`. */
+export function basicAuth(user: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
 }
 
 export interface KeelWsClient {

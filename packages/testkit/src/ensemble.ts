@@ -53,6 +53,18 @@ export interface EnsembleOptions {
   tls?: EnsembleTls;
   /** Keep each member's stdout (its JSON log lines) for `logLines`; off by default, as the servers log at warn anyway. */
   captureLogs?: boolean;
+  /**
+   * Give every member a super password (--super-password-file): `true` generates one, a string is
+   * used as is; `ensemble.superPassword` holds it. Off by default (hashing it costs each member a
+   * scrypt at start-up). `authRequired` and `consoleOrigins` turn it on.
+   */
+  superPassword?: true | string;
+  /** --auth-required: anonymous API callers are refused. */
+  authRequired?: boolean;
+  /** --console-origin: origins whose session-cookie logins the members honour. */
+  consoleOrigins?: readonly string[];
+  /** Give every member a secure ZooKeeper port (--zk-secure-port, TLS; needs `tls`): `member.zkSecurePort`. */
+  zkSecurePort?: boolean;
 }
 
 export interface EnsembleTls {
@@ -80,6 +92,8 @@ export interface Member {
   readonly clientPort: number;
   /** The ZooKeeper wire port (docs/zookeeper-compat.md): `127.0.0.1:<zkPort>` is a ZooKeeper connect string. */
   readonly zkPort: number;
+  /** The ZooKeeper port inside TLS, when the ensemble was started with `zkSecurePort`; else 0. */
+  readonly zkSecurePort: number;
   readonly dataDir: string;
   process: ChildProcess | undefined;
 }
@@ -93,13 +107,21 @@ const serverEntry = (): string => {
 export class Ensemble {
   private constructor(
     readonly members: readonly Member[],
-    private readonly options: Required<Omit<EnsembleOptions, "dataDir" | "tls">>,
+    private readonly options: Required<
+      Omit<EnsembleOptions, "dataDir" | "tls" | "superPassword" | "authRequired" | "consoleOrigins" | "zkSecurePort">
+    >,
     private readonly rootDir: string,
     /** The file holding this ensemble's peer secret, passed to every member as --peer-secret-file. */
     readonly peerSecretFile: string,
     private readonly tls: EnsembleTls | undefined,
     private readonly tlsCredentials: TlsCredentials | undefined,
+    private readonly auth: EnsembleAuth | undefined,
   ) {}
+
+  /** The built-in `super` user's password, when the ensemble was started with one. */
+  get superPassword(): string | undefined {
+    return this.auth?.superPassword;
+  }
 
   private readonly logs = new Map<number, string[]>();
 
@@ -118,19 +140,22 @@ export class Ensemble {
     };
     const scheme = options.tls === undefined ? "http" : "https";
     const count = full.voters + full.observers;
-    const ports = await freePorts(count * 3);
+    const perMember = options.zkSecurePort === true ? 4 : 3;
+    const ports = await freePorts(count * perMember);
     const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
     const dataDir = options.dataDir ?? ((id: number) => join(rootDir, `server-${id}`));
     const members: Member[] = [];
     for (let index = 0; index < count; index++) {
-      const clientPort = ports[index * 3 + 1] as number;
+      const base = index * perMember;
+      const clientPort = ports[base + 1] as number;
       members.push({
         id: index + 1,
         role: index < full.voters ? "voter" : "observer",
         clientUrl: `${scheme}://127.0.0.1:${clientPort}`,
-        peerPort: ports[index * 3] as number,
+        peerPort: ports[base] as number,
         clientPort,
-        zkPort: ports[index * 3 + 2] as number,
+        zkPort: ports[base + 2] as number,
+        zkSecurePort: perMember === 4 ? (ports[base + 3] as number) : 0,
         dataDir: dataDir(index + 1),
         process: undefined,
       });
@@ -144,7 +169,15 @@ export class Ensemble {
             cert: readFileSync(options.tls.certFile),
             key: readFileSync(options.tls.keyFile),
           };
-    const ensemble = new Ensemble(members, full, rootDir, peerSecretFile, options.tls, tlsCredentials);
+    const ensemble = new Ensemble(
+      members,
+      full,
+      rootDir,
+      peerSecretFile,
+      options.tls,
+      tlsCredentials,
+      ensembleAuth(rootDir, options),
+    );
     for (const member of members) ensemble.startMember(member.id);
     return ensemble;
   }
@@ -179,6 +212,15 @@ export class Ensemble {
     return peerTls === true ? [...args, "--peer-tls"] : args;
   }
 
+  /** --super-password-file, --auth-required and --console-origin when the ensemble was asked for them. */
+  private authArgs(): string[] {
+    if (this.auth === undefined) return [];
+    const args = ["--super-password-file", this.auth.superPasswordFile];
+    if (this.auth.required) args.push("--auth-required");
+    if (this.auth.consoleOrigins.length > 0) args.push("--console-origins", this.auth.consoleOrigins.join(","));
+    return args;
+  }
+
   /** The flags that start member `id`; exported so tests can check the CLI itself. */
   argsFor(id: number): string[] {
     const member = this.member(id);
@@ -203,9 +245,11 @@ export class Ensemble {
       String(member.peerPort),
       "--zk-port",
       String(member.zkPort),
+      ...(member.zkSecurePort === 0 ? [] : ["--zk-secure-port", String(member.zkSecurePort)]),
       ...this.timingArgs(),
       ...this.peerAuthArgs(),
       ...this.tlsArgs(),
+      ...this.authArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",
       ...peers,
@@ -320,6 +364,29 @@ function httpsJson(url: string, credentials: TlsCredentials): Promise<unknown> {
     request.on("timeout", () => request.destroy());
     request.on("error", () => resolve(undefined));
   });
+}
+
+interface EnsembleAuth {
+  readonly superPassword: string;
+  readonly superPasswordFile: string;
+  readonly required: boolean;
+  readonly consoleOrigins: readonly string[];
+}
+
+function ensembleAuth(rootDir: string, options: EnsembleOptions): EnsembleAuth | undefined {
+  const wanted =
+    options.superPassword !== undefined || options.authRequired === true || (options.consoleOrigins ?? []).length > 0;
+  if (!wanted) return undefined;
+  const superPassword =
+    typeof options.superPassword === "string" ? options.superPassword : randomBytes(18).toString("base64url");
+  const superPasswordFile = join(rootDir, "super.password");
+  writeFileSync(superPasswordFile, `${superPassword}\n`, { mode: 0o600 });
+  return {
+    superPassword,
+    superPasswordFile,
+    required: options.authRequired === true,
+    consoleOrigins: options.consoleOrigins ?? [],
+  };
 }
 
 /**

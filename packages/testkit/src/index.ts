@@ -1,4 +1,6 @@
+export { makeTestCertificates, type PemFiles, readPem, type TestCertificates } from "./certificates.js";
 export {
+  basicAuth,
   createOnce,
   httpClient,
   type KeelHttpClient,

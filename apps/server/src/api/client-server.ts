@@ -2,7 +2,8 @@
  * The client port: one Node http.Server that answers the operator endpoints (/health, /ready,
  * /metrics, /status, /ruok, /mntr, /status.json) and serves the tRPC router over HTTP, with a
  * WebSocket server on the same port for subscriptions (watch streams, bound sessions).
- * CORS is open for reads from the console's origin; the API carries no cookies.
+ * CORS is open for reads from any origin; only the console origins may send the session cookie
+ * (identify.ts says who is calling).
  *
  * Connections are admitted by ClientConnections: WebSockets never take the HTTP reserve, one
  * address holds a bounded share, and a refused upgrade is answered (503/429 + Retry-After), not
@@ -17,8 +18,8 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import {
+  type Accounts,
   type ApiContext,
-  type AuditSink,
   apiResponseMeta,
   appRouter,
   type ConnectionBudget,
@@ -29,8 +30,12 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
+import { clearedSessionCookie, sessionCookie } from "../auth/http-credentials.js";
 import { handleOpsRequest, type OpsDeps } from "../ops/http-ops.js";
 import type { TlsMaterial } from "../tls-material.js";
+import type { AuditTrail } from "./audit-trail.js";
+import { type BackupDeps, BackupEndpoint } from "./backup-endpoint.js";
+import { CSRF_HEADER, type IdentifyDeps, identifier } from "./identify.js";
 import { MessagePacer } from "./message-pacer.js";
 
 /**
@@ -59,6 +64,15 @@ export interface ClientServerOptions {
   readonly watchStreamsMax: number;
   /** Serve HTTPS and WSS with this certificate; `verifyClients` requires a client certificate signed by its CA. */
   readonly tls?: { readonly material: TlsMaterial; readonly verifyClients: boolean } | undefined;
+  /** Client authentication (docs/security.md): how credentials become callers, and the accounts behind them. */
+  readonly auth: {
+    readonly identify: IdentifyDeps;
+    readonly accounts: Accounts;
+    readonly required: boolean;
+    readonly trail: AuditTrail;
+  };
+  /** `GET /backup` (backup-endpoint.ts): this member's store copied online, for admins. */
+  readonly backup: Omit<BackupDeps, "identify" | "audit" | "logger">;
 }
 
 export interface ClientServer {
@@ -66,9 +80,21 @@ export interface ClientServer {
   close(): Promise<void>;
 }
 
-function setCors(res: ServerResponse): void {
-  res.setHeader("access-control-allow-origin", "*");
-  res.setHeader("access-control-allow-headers", "content-type, trpc-accept");
+/**
+ * A console origin may send credentials (its session cookie) and read the answers; any other
+ * origin may read without credentials, as before (a page elsewhere can see public status, never
+ * act as a logged-in user).
+ */
+function setCors(req: IncomingMessage, res: ServerResponse, consoleOrigins: ReadonlySet<string>): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && consoleOrigins.has(origin)) {
+    res.setHeader("access-control-allow-origin", origin);
+    res.setHeader("access-control-allow-credentials", "true");
+    res.setHeader("vary", "origin");
+  } else {
+    res.setHeader("access-control-allow-origin", "*");
+  }
+  res.setHeader("access-control-allow-headers", `content-type, trpc-accept, authorization, ${CSRF_HEADER}`);
   res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
 }
 
@@ -112,21 +138,33 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
   // A context per HTTP request, and per WebSocket connection (tRPC's ws adapter makes one per
   // socket), so the watch-stream budget is the connection's.
   // The caller's address comes from the request (HTTP) or the upgrade request (WebSocket).
-  // Administrative actions (force-release, session expiry, ACL changes) as `audit` log lines, at
-  // info even when the server logs only warnings: an audit trail is not verbosity to turn down.
-  const auditLevel = options.logger.level === "silent" ? "silent" : "info";
-  const auditLog = options.logger.child({ component: "audit" }, { level: auditLevel });
-  const audit: AuditSink = (record) => auditLog.info({ audit: record }, `audit: ${record.action} ${record.outcome}`);
-  const createContext = ({ req }: { req: IncomingMessage }): ApiContext => ({
-    coordinator: options.coordinator,
-    connection: { watchStreams: 0 },
-    watchStreamsMax: options.watchStreamsMax,
-    clientAddress: clientAddressOf(req),
-    audit,
+  // Administrative actions and authentication go to the audit trail (audit-trail.ts).
+  const { auth } = options;
+  const secure = options.tls !== undefined;
+  const baseContext = (req: IncomingMessage, transport: "http" | "webSocket"): ApiContext => {
+    const clientAddress = clientAddressOf(req);
+    return {
+      coordinator: options.coordinator,
+      connection: { watchStreams: 0 },
+      watchStreamsMax: options.watchStreamsMax,
+      clientAddress,
+      audit: auth.trail.sink,
+      auditFeed: auth.trail,
+      identify: identifier(auth.identify, req, transport, clientAddress),
+      authRequired: auth.required,
+      accounts: auth.accounts,
+    };
+  };
+  const createContext = ({ req, res }: { req: IncomingMessage; res: ServerResponse }): ApiContext => ({
+    ...baseContext(req, "http"),
+    sessionCookie: {
+      set: (token, maxAgeSeconds) => res.appendHeader("set-cookie", sessionCookie(token, maxAgeSeconds, secure)),
+      clear: () => res.appendHeader("set-cookie", clearedSessionCookie(secure)),
+    },
   });
   // Over WebSocket the connection also remembers when its client was last heard (session-attach.ts).
   const createWebSocketContext = ({ req, res }: { req: IncomingMessage; res: WebSocket }): ApiContext => {
-    const context = createContext({ req });
+    const context = baseContext(req, "webSocket");
     const connection = context.connection as ConnectionBudget;
     connection.lastHeardMs = performance.now();
     const heard = () => {
@@ -140,6 +178,12 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
     };
     return context;
   };
+  const backup = new BackupEndpoint({
+    ...options.backup,
+    identify: (req) => identifier(auth.identify, req, "http", clientAddressOf(req))(),
+    audit: auth.trail.sink,
+    logger: options.logger,
+  });
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     createContext,
@@ -154,7 +198,7 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
   const server = createListeningServer(options, (req: IncomingMessage, res: ServerResponse) => {
     connections.packetReceived();
     res.once("finish", () => connections.packetSent());
-    setCors(res);
+    setCors(req, res, auth.identify.consoleOrigins);
     if (req.method === "OPTIONS") {
       res.writeHead(204).end();
       return;
@@ -170,6 +214,7 @@ export async function startClientServer(options: ClientServerOptions): Promise<C
       return;
     }
     if (handleOpsRequest(req, res, options.ops)) return;
+    if (backup.handle(req, res, clientAddressOf(req))) return;
     trpcHandler(req, res);
   });
   // The last resort: WebSockets stop httpConnectionsReserved short of this, so only a flood of

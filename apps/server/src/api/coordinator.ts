@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import {
   API_FIND_SCAN_MAX,
   type AttachOptions,
+  type Caller,
   type ChildrenInput,
   type Coordinator,
   type CreateInput,
@@ -50,10 +51,12 @@ import { OpStats } from "../ops/op-stats.js";
 import type { ReplicaHost } from "../replica-host.js";
 import type { ClusterStatusSource } from "../server-status.js";
 import { findNodes } from "./find-nodes.js";
+import { ipOf } from "./identify.js";
 import { logStream } from "./log-stream.js";
 import { metricsStream } from "./metrics-stream.js";
 import { attachStream } from "./session-attach.js";
 import { SessionAttachments } from "./session-attachments.js";
+import { SessionsPerAddress } from "./sessions-per-address.js";
 import { statusStream } from "./status-stream.js";
 import {
   aclOf,
@@ -67,6 +70,7 @@ import {
   sessionIdOf,
   statView,
 } from "./views.js";
+import { SERVER_AUTH, visibility } from "./visibility.js";
 import { watchStream } from "./watch-stream.js";
 
 type Success<T extends TxnResult["type"]> = Extract<TxnResult, { type: T }>;
@@ -89,47 +93,50 @@ export class KeelCoordinator implements Coordinator {
   /** Sessions attached to this member (session.list's `attached`). */
   readonly attachments: SessionAttachments;
 
+  private readonly sessionsPerAddress: SessionsPerAddress;
+
   constructor(private readonly deps: CoordinatorDeps) {
     this.attachments = new SessionAttachments(deps.config.id);
+    this.sessionsPerAddress = new SessionsPerAddress(
+      deps.config.sessionsPerAddressMax,
+      (id) => deps.host.state.session(id) !== undefined,
+    );
   }
 
   // --- writes -------------------------------------------------------------------------------
 
-  async create(input: CreateInput) {
+  async create(input: CreateInput, caller: Caller) {
     const data = this.checkedData(input, input.path);
     this.checkPath(input.path, input.kind.endsWith("sequential"));
-    const result = await this.write("create", input.session, this.createRequest(input, data));
+    const result = await this.write("create", input.session, this.createRequest(input, data), caller);
     const created = expectResult(result, "create");
     return { path: created.path, stat: statView(created.stat) };
   }
 
-  async set(input: SetInput) {
+  async set(input: SetInput, caller: Caller) {
     const data = this.checkedData(input, input.path);
     this.checkPath(input.path);
-    const result = await this.write("set", input.session, {
-      type: "setData",
-      path: input.path,
-      data,
-      version: input.version,
-    });
+    const request: ClientRequest = { type: "setData", path: input.path, data, version: input.version };
+    const result = await this.write("set", input.session, request, caller);
     return { stat: statView(expectResult(result, "setData").stat) };
   }
 
-  async delete(input: DeleteInput) {
+  async delete(input: DeleteInput, caller: Caller) {
     this.checkPath(input.path);
     const { path, version, forceRelease } = input;
     const request: ClientRequest =
       forceRelease === undefined
         ? { type: "delete", path, version }
         : { type: "forceRelease", path, version, reason: forceRelease.reason };
-    const applied = await this.submit(forceRelease === undefined ? "delete" : "forceRelease", input.session, request);
+    const op = forceRelease === undefined ? "delete" : "forceRelease";
+    const applied = await this.submit(op, input.session, request, caller);
     expectResult(resultOf(applied), "delete");
     return { zxid: applied.zxid.toString() };
   }
 
-  async multi(input: MultiInput) {
+  async multi(input: MultiInput, caller: Caller) {
     const ops = input.ops.map((op) => this.multiOp(op));
-    const applied = await this.submit("multi", input.session, { type: "multi", ops });
+    const applied = await this.submit("multi", input.session, { type: "multi", ops }, caller);
     const { result } = applied;
     if (result.type === "multi") return { results: result.results.map(opResultView) };
     if (result.type === "rejected" && result.results.length > 0) return { results: result.results.map(opResultView) };
@@ -137,7 +144,7 @@ export class KeelCoordinator implements Coordinator {
     throw keelError("SYSTEMERROR", `multi answered with ${result.type}`);
   }
 
-  async setAcl(input: SetAclInput) {
+  async setAcl(input: SetAclInput, caller: Caller) {
     this.checkPath(input.path);
     const request: ClientRequest = {
       type: "setACL",
@@ -145,7 +152,7 @@ export class KeelCoordinator implements Coordinator {
       acl: aclOf(input.acl),
       aversion: input.aversion,
     };
-    return { stat: statView(expectResult(await this.write("setAcl", undefined, request), "setACL").stat) };
+    return { stat: statView(expectResult(await this.write("setAcl", undefined, request, caller), "setACL").stat) };
   }
 
   async sync(_path: string) {
@@ -154,9 +161,9 @@ export class KeelCoordinator implements Coordinator {
 
   // --- reads --------------------------------------------------------------------------------
 
-  async get(input: ReadInput) {
+  async get(input: ReadInput, caller: Caller) {
     return this.read("get", input, () => {
-      const node = orThrow(this.deps.host.state.get(input.path));
+      const node = orThrow(this.deps.host.state.get(input.path, caller.auth));
       return {
         path: input.path,
         kind: nodeKindView(node.kind, input.path),
@@ -167,49 +174,58 @@ export class KeelCoordinator implements Coordinator {
     });
   }
 
-  async exists(input: ReadInput) {
+  async exists(input: ReadInput, caller: Caller) {
     return this.read("exists", input, () => {
-      const stat = orThrow(this.deps.host.state.exists(input.path));
+      const stat = orThrow(this.deps.host.state.exists(input.path, caller.auth));
       return { stat: stat === null ? null : statView(stat) };
     });
   }
 
-  async children(input: ChildrenInput) {
+  async children(input: ChildrenInput, caller: Caller) {
     return this.read("children", input, () => {
       const { state } = this.deps.host;
-      const listing = orThrow(state.children(input.path));
-      const children = listing.children.map((name) => {
+      const page = orThrow(
+        state.childrenPage(input.path, caller.auth, {
+          limit: input.limit,
+          ...(input.after === undefined ? {} : { after: input.after }),
+        }),
+      );
+      const children = page.children.map((name) => {
         if (!input.withStats) return { name };
-        const stat = orThrow(state.exists(childPath(input.path, name)));
+        // A child's stat is part of listing its parent (ZooKeeper's getChildren2 gives the parent's).
+        const stat = orThrow(state.exists(childPath(input.path, name), SERVER_AUTH));
         return stat === null ? { name } : { name, stat: statView(stat) };
       });
-      return { children, stat: statView(listing.stat) };
+      return { children, stat: statView(page.stat), nextAfter: page.nextAfter };
     });
   }
 
-  async childCount(input: ReadInput) {
+  async childCount(input: ReadInput, caller: Caller) {
     return this.read("childCount", input, () => ({
-      count: orThrow(this.deps.host.state.getAllChildrenNumber(input.path)),
+      count: orThrow(this.deps.host.state.getAllChildrenNumber(input.path, caller.auth)),
     }));
   }
 
-  async getAcl(input: ReadInput) {
+  async getAcl(input: ReadInput, caller: Caller) {
     return this.read("getAcl", input, () => {
-      const node = orThrow(this.deps.host.state.getACL(input.path));
+      const node = orThrow(this.deps.host.state.getACL(input.path, caller.auth));
       return { acl: aclView(node.acl), stat: statView(node.stat) };
     });
   }
 
-  async ephemerals(input: EphemeralsInput) {
+  async ephemerals(input: EphemeralsInput, caller: Caller) {
     return this.read("ephemerals", { path: input.prefix, linearizable: false }, () => {
       const { id } = this.authenticate(input.session);
-      return { paths: this.deps.host.state.getEphemerals(id, input.prefix) };
+      const visible = visibility(this.deps.host.state, caller);
+      return { paths: this.deps.host.state.getEphemerals(id, input.prefix).filter(visible) };
     });
   }
 
   // --- sessions -----------------------------------------------------------------------------
 
   async openSession(input: OpenSessionInput, clientAddress?: string) {
+    const ip = ipOf(clientAddress);
+    this.sessionsPerAddress.admit(ip);
     const password = new Uint8Array(randomBytes(16));
     const result = await this.write("openSession", undefined, {
       type: "createSession",
@@ -218,6 +234,7 @@ export class KeelCoordinator implements Coordinator {
       ...(clientAddress === undefined ? {} : { clientAddress: clippedAddress(clientAddress) }),
     });
     const created = expectResult(result, "createSession");
+    this.sessionsPerAddress.opened(ip, created.sessionId);
     return {
       sessionId: created.sessionId.toString(),
       secret: Buffer.from(password).toString("hex"),
@@ -279,11 +296,19 @@ export class KeelCoordinator implements Coordinator {
 
   // --- the console (docs/api.md, "Console procedures") --------------------------------------
 
-  async find(input: FindInput): Promise<FindResultView> {
+  async find(input: FindInput, caller: Caller): Promise<FindResultView> {
     this.checkPath(input.path);
-    return this.read("find", { path: input.path, linearizable: false }, () =>
-      findNodes(this.deps.host.state, input, API_FIND_SCAN_MAX),
-    );
+    return this.read("find", { path: input.path, linearizable: false }, () => {
+      const { state } = this.deps.host;
+      // The walk sees the tree as the caller may: unreadable nodes are neither matched nor entered.
+      const asCaller = {
+        get: (path: string) => state.get(path, caller.auth),
+        children: (path: string) => state.children(path, caller.auth),
+      };
+      const found = findNodes(asCaller, input, API_FIND_SCAN_MAX);
+      const visible = visibility(state, caller);
+      return { ...found, matches: found.matches.filter((match) => visible(match.path)) };
+    });
   }
 
   /** Submits the txn the leader's own expiry would (closeSession, reason expired) for `sessionId`. */
@@ -304,13 +329,14 @@ export class KeelCoordinator implements Coordinator {
     return { expired: true };
   }
 
-  async sessionEphemerals(input: { sessionId: string; limit: number }) {
+  async sessionEphemerals(input: { sessionId: string; limit: number }, caller: Caller) {
     return this.instrument("sessionEphemerals", async () => {
       this.ensureServing();
       const id = sessionIdOf(input.sessionId);
       if (this.deps.host.state.session(id) === undefined)
         throw keelError("SESSIONEXPIRED", `session ${input.sessionId} has expired or was closed`);
-      const paths = this.deps.host.state.getEphemerals(id).sort();
+      const visible = visibility(this.deps.host.state, caller);
+      const paths = this.deps.host.state.getEphemerals(id).filter(visible).sort();
       return { paths: paths.slice(0, input.limit), truncated: paths.length > input.limit };
     });
   }
@@ -399,14 +425,26 @@ export class KeelCoordinator implements Coordinator {
     }
   }
 
-  private async write(op: string, session: SessionRef | undefined, request: ClientRequest): Promise<TxnResult> {
-    return resultOf(await this.submit(op, session, request));
+  private async write(
+    op: string,
+    session: SessionRef | undefined,
+    request: ClientRequest,
+    caller?: Caller,
+  ): Promise<TxnResult> {
+    return resultOf(await this.submit(op, session, request, caller));
   }
 
-  private submit(op: string, session: SessionRef | undefined, request: ClientRequest): Promise<Applied> {
+  /** `caller` absent: a request the server makes on its own behalf (sessions), checked against no ACL. */
+  private submit(
+    op: string,
+    session: SessionRef | undefined,
+    request: ClientRequest,
+    caller?: Caller,
+  ): Promise<Applied> {
     return this.instrument(op, () => {
       const sessionId = session ? this.authenticate(session).id : SESSION_NONE;
-      return this.deps.host.submit({ sessionId, cxid: this.nextCxid++, auth: [], request });
+      const auth = caller?.auth ?? [];
+      return this.deps.host.submit({ sessionId, cxid: this.nextCxid++, auth, request });
     });
   }
 

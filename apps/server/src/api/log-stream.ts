@@ -16,6 +16,7 @@ import { type HistoryEntry, keelError, type SessionId, validatePath, type Zxid }
 import type { ReplicaHost } from "../replica-host.js";
 import { AsyncQueue } from "./async-queue.js";
 import { logEntryView, touchesPrefix } from "./log-entry-view.js";
+import { visibility } from "./visibility.js";
 
 /** Entries a log stream may have queued for a slow client before it is failed (and must resume). */
 export const LOG_STREAM_BACKLOG_MAX = 10_000;
@@ -54,8 +55,23 @@ export async function* logStream(host: LogHost, options: LogEventsOptions): Asyn
   const queue = new AsyncQueue<LogEntryView>(LOG_STREAM_BACKLOG_MAX, options.signal);
   const addressOf = (entry: HistoryEntry): string | undefined =>
     entry.clientAddress ?? host.state.session(entry.header.sessionId as SessionId)?.clientAddress;
+  // An entry shows only the paths the caller may see (visibility.ts); one that changed nothing it
+  // may see is left out, unless it changed no path at all (a session opened or closed).
+  const visible = visibility(host.state, options.caller);
   const deliver = (entry: HistoryEntry) => {
-    if (touchesPrefix(entry, options.pathPrefix)) queue.push(logEntryView(entry, addressOf(entry)));
+    if (!touchesPrefix(entry, options.pathPrefix)) return;
+    const view = logEntryView(entry, addressOf(entry));
+    if (view.paths.length === 0) {
+      queue.push(view);
+      return;
+    }
+    const paths = view.paths.filter(visible);
+    if (paths.length === view.paths.length) queue.push(view);
+    else if (paths.length > 0) {
+      // Causes pair with deleted paths, some of which are now hidden: leave them out.
+      const { causes: _pairedWithHiddenPaths, ...shown } = view;
+      queue.push({ ...shown, paths });
+    }
   };
   // One synchronous block: replay up to the last applied zxid, then listen for the next one.
   for (const entry of replayEntries(host, options)) deliver(entry);

@@ -26,6 +26,7 @@ import {
 import type { ReplicaHost } from "../replica-host.js";
 import { AsyncQueue } from "./async-queue.js";
 import { deleteCauseView } from "./views.js";
+import { visibility } from "./visibility.js";
 
 /** Events a stream may have queued for a slow client before it is failed (and must resume). */
 export const WATCH_STREAM_BACKLOG_MAX = 10_000;
@@ -78,8 +79,12 @@ function register(
   watcher: WatcherId,
   options: WatchOptions,
 ): KeelError | undefined {
-  const exists = host.state.exists(options.path);
+  const exists = host.state.exists(options.path, options.caller.auth);
   if (exists instanceof KeelError) return exists;
+  // Watching a node's data or children, or everything under it, needs READ on it (ZooKeeper checks
+  // READ where it sets such watches); watching whether a node exists needs nothing, as exists doesn't.
+  if (exists !== null && options.mode !== "exists" && !host.state.canRead(options.path, options.caller.auth))
+    return keelError("NOAUTH", `no READ permission on ${options.path}`, options.path);
   switch (options.mode) {
     case "data":
       return exists === null
@@ -138,9 +143,12 @@ export async function* watchStream(
   const oneShot = isOneShot(options.mode);
   const progress = progressTimer(host, queue, options.path, progressIntervalMs);
   /** Queues events; returns true when the stream is finished (a one-shot watch fired). */
+  // A persistent watch hears of nodes below its path that the caller never read: each is checked as
+  // it fires (visibility.ts). A one-shot watch names only its own node, checked when it was set.
+  const visible = oneShot ? () => true : visibility(host.state, options.caller);
   const deliver = (events: readonly WatchEvent[]): boolean => {
     if (events.length > 0) progress.touch();
-    for (const event of events) queue.push(eventView(event));
+    for (const event of events) if (visible(event.path)) queue.push(eventView(event));
     if (oneShot && events.length > 0) {
       queue.end();
       return true;

@@ -77,6 +77,23 @@ export interface ZkPortContext {
   /** Counts a request served (the console's metrics and `cons`/`mntr`). */
   recordCall(op: string, latencyMs: number, err: number): void;
   readonly clock: () => number;
+  /**
+   * Checks Keel credentials given with `addauth user name:password` or `addauth token <token>`
+   * (docs/zookeeper-compat.md, "Authentication"): the identities they prove, or undefined.
+   */
+  authenticate(credentials: ZkKeelCredentials, clientIp: string): Promise<ZkKeelLogin | undefined>;
+  /** --auth-required: requests are refused (NOAUTH) until the connection logged in as a Keel user. */
+  readonly authRequired: boolean;
+}
+
+export type ZkKeelCredentials =
+  | { readonly kind: "password"; readonly user: string; readonly password: string }
+  | { readonly kind: "token"; readonly token: string };
+
+/** A Keel user a ZooKeeper connection logged in as: its identities, and whether its role may write. */
+export interface ZkKeelLogin {
+  readonly auth: readonly AuthId[];
+  readonly readOnly: boolean;
 }
 
 type Slot =
@@ -129,6 +146,10 @@ export class ZkConnection implements PacedWorker {
   private timeoutMs: number | undefined;
   private readonly watcher: WatcherId;
   private auth: AuthId[];
+  /** Logged in as a Keel user (addauth user/token); required for every request with authRequired. */
+  private keelLogin: ZkKeelLogin | undefined;
+  /** An addauth of Keel credentials is being checked: later frames wait, so they carry its identities. */
+  private authPending = false;
   private paused = false;
   private readonly handshakeTimer: NodeJS.Timeout;
   private flushScheduled = false;
@@ -252,6 +273,7 @@ export class ZkConnection implements PacedWorker {
   }
 
   get hasWork(): boolean {
+    if (this.authPending) return false;
     return this.phase === "connect" || this.phase === "open" ? this.inbox.length > 0 : false;
   }
 
@@ -362,6 +384,8 @@ export class ZkConnection implements PacedWorker {
     this.timeoutMs = timeoutMs;
     this.ctx.sessions.bind(sessionId, this, this.remote.slice(1));
     this.ctx.host.setWatchSink(this.watcher, (events) => this.guard(() => this.notify(events)));
+    // Read at each event: identities added later by an AuthPacket count from then on (cleanUp drops it).
+    this.ctx.requests.filterPersistentWatches(this.watcher, () => this.auth);
     this.send(response);
     this.phase = "open";
     this.ctx.pacer.wake(this);
@@ -402,6 +426,11 @@ export class ZkConnection implements PacedWorker {
       default:
         break;
     }
+    const refusal = this.refusal(request);
+    if (refusal !== undefined) {
+      this.enqueueFixed(header.xid, refusal, false);
+      return;
+    }
     const receivedAt = performance.now();
     if (isWrite(request)) {
       const slot: Slot = {
@@ -431,8 +460,24 @@ export class ZkConnection implements PacedWorker {
     });
   }
 
+  /**
+   * With --auth-required nothing but addauth is served before a Keel login (ZooKeeper's
+   * enforce.auth); a viewer's connection may not write. NOAUTH either way, as for an ACL refusal.
+   */
+  private refusal(request: ZkRequest): number | undefined {
+    if (request.op === "closeSession" || request.op === "ping" || request.op === "whoAmI") return undefined;
+    if (this.ctx.authRequired && this.keelLogin === undefined) return ERROR_CODES.NOAUTH;
+    if (this.keelLogin?.readOnly === true && isWrite(request) && request.op !== "sync") return ERROR_CODES.NOAUTH;
+    return undefined;
+  }
+
   /** AuthPacket: answered at once (clients route it by its xid, -4); later requests carry the new id. */
   private authenticate(request: Extract<ZkRequest, { op: "auth" }>): void {
+    const credentials = keelCredentialsOf(request.scheme, request.auth);
+    if (credentials !== undefined) {
+      this.authenticateKeel(credentials, request.scheme);
+      return;
+    }
     const id = authIdOf(request.scheme, request.auth, this.address);
     if (id === undefined) {
       this.send(encodeReply({ xid: ZK_XID.auth, zxid: 0n, err: ERROR_CODES.AUTHFAILED }));
@@ -441,6 +486,36 @@ export class ZkConnection implements PacedWorker {
     }
     if (!this.auth.some((known) => known.scheme === id.scheme && known.id === id.id)) this.auth = [...this.auth, id];
     this.send(encodeReply({ xid: ZK_XID.auth, zxid: 0n, err: 0 }));
+  }
+
+  /** A Keel login checks a password hash or a token: frames after it wait until it is decided. */
+  private authenticateKeel(credentials: ZkKeelCredentials, scheme: string): void {
+    this.authPending = true;
+    void this.ctx.authenticate(credentials, this.address).then(
+      (login) =>
+        this.guard(() => {
+          this.authPending = false;
+          if (this.phase === "closed") return;
+          if (login === undefined) {
+            this.send(encodeReply({ xid: ZK_XID.auth, zxid: 0n, err: ERROR_CODES.AUTHFAILED }));
+            this.close(`authentication failed (scheme ${scheme})`);
+            return;
+          }
+          this.keelLogin = login;
+          for (const id of login.auth) {
+            if (!this.auth.some((known) => known.scheme === id.scheme && known.id === id.id))
+              this.auth = [...this.auth, id];
+          }
+          this.send(encodeReply({ xid: ZK_XID.auth, zxid: 0n, err: 0 }));
+          this.ctx.pacer.wake(this);
+        }),
+      (error: unknown) =>
+        this.guard(() => {
+          this.authPending = false;
+          this.ctx.logger.warn({ err: error, remote: this.remote }, "zk authentication could not be checked");
+          this.close("authentication could not be checked");
+        }),
+    );
   }
 
   private enqueueFixed(xid: number, err: number, close: boolean, zxid?: bigint): void {
@@ -602,6 +677,18 @@ function authIdOf(scheme: string, auth: Uint8Array | null, address: string): Aut
   const colon = text.indexOf(":");
   if (colon <= 0) return undefined;
   return { scheme: "digest", id: digestId(text) };
+}
+
+/** `addauth user name:password` and `addauth token <token>`: Keel's own credentials. */
+function keelCredentialsOf(scheme: string, auth: Uint8Array | null): ZkKeelCredentials | undefined {
+  if (auth === null) return undefined;
+  const text = Buffer.from(auth).toString("utf8");
+  if (scheme === "token") return { kind: "token", token: text };
+  if (scheme !== "user") return undefined;
+  const colon = text.indexOf(":");
+  // A malformed one is still Keel's to refuse (AUTHFAILED), not a scheme nobody knows.
+  if (colon <= 0) return { kind: "password", user: text, password: "" };
+  return { kind: "password", user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 export function digestId(userPassword: string): string {

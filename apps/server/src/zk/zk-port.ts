@@ -8,12 +8,15 @@ import { readdirSync, statSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import { isInAuthRoot } from "@keel/core";
 import type { Logger } from "pino";
 import type { ClientConnections } from "../api/client-connections.js";
 import type { SessionAttachments } from "../api/session-attachments.js";
 import type { ServerConfig } from "../config.js";
 import type { ServerStatus } from "../ops/health.js";
 import type { ReplicaHost } from "../replica-host.js";
+import type { TlsMaterial } from "../tls-material.js";
 import { allowedWords, type FourLetterSource, fourLetterReply } from "./four-letter-words.js";
 import { FramePacer } from "./frame-pacer.js";
 import { ZkConnection, type ZkPortContext } from "./zk-connection.js";
@@ -33,10 +36,16 @@ export interface ZkPortDeps {
   readonly resetServerStats: () => void;
   readonly clock: () => number;
   readonly version: string;
+  /** Keel logins over `addauth user|token` (zk-connection.ts); absent, they fail. */
+  readonly authenticate?: ZkPortContext["authenticate"];
+  /** The client port's certificate: with config.zkSecurePort the secure ZooKeeper port serves TLS with it. */
+  readonly tls?: TlsMaterial | undefined;
 }
 
 export interface ZkPort {
   readonly port: number;
+  /** The TLS port (config.zkSecurePort), 0 when off. */
+  readonly securePort: number;
   readonly connectionCount: number;
   close(): Promise<void>;
 }
@@ -58,9 +67,11 @@ export async function startZkPort(deps: ZkPortDeps): Promise<ZkPort> {
     fourLetterWord: (word) => fourLetterReply(word, allowed, host.serving, source),
     recordCall: (op, latencyMs, err) => deps.recordCall(ZK_OP_NAMES[op] ?? `zk.${op}`, latencyMs, err !== 0),
     clock: deps.clock,
+    authenticate: deps.authenticate ?? (() => Promise.resolve(undefined)),
+    authRequired: config.authRequired,
   };
 
-  const server: Server = createServer((socket: Socket) => {
+  const accept = (socket: Socket) => {
     const address = plainAddress(socket.remoteAddress ?? "unknown");
     const remote = `/${address}:${socket.remotePort ?? 0}`;
     const held = perAddress.get(address) ?? 0;
@@ -79,29 +90,53 @@ export async function startZkPort(deps: ZkPortDeps): Promise<ZkPort> {
       deps.connections.connectionClosed();
     });
     connections.add(connection);
-  });
-  server.on("error", (error) => logger.error({ err: error }, "zk port error"));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.zkPort, config.zkHost, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : config.zkPort;
-  logger.info({ zkPort: port }, "ZooKeeper port listening");
+  };
+  const servers: (Server | TlsServer)[] = [];
+  let port = 0;
+  if (config.zkPort !== 0) {
+    const plain = createServer(accept);
+    port = await listen(plain, config.zkPort, config.zkHost, logger);
+    servers.push(plain);
+  }
+  // ZooKeeper's secureClientPort: the same protocol inside TLS, with the client port's certificate
+  // (and, with --client-tls-verify, client certificates required, as ZooKeeper's ssl.clientAuth=need).
+  let securePort = 0;
+  if (config.zkSecurePort !== 0 && deps.tls !== undefined) {
+    const { cert, key, ca } = deps.tls;
+    const verify = config.clientTlsVerify;
+    const secure = createTlsServer({ cert, key, ca, requestCert: verify, rejectUnauthorized: verify }, accept);
+    secure.on("tlsClientError", (error: NodeJS.ErrnoException) =>
+      logger.debug({ code: error.code }, "zk TLS handshake failed"),
+    );
+    securePort = await listen(secure, config.zkSecurePort, config.zkHost, logger);
+    servers.push(secure);
+  }
+  logger.info({ zkPort: port, zkSecurePort: securePort }, "ZooKeeper port listening");
   return {
     port,
+    securePort,
     get connectionCount() {
       return connections.size;
     },
     close: async () => {
       sessions.stop();
       for (const connection of [...connections]) connection.close("server stopping");
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
+}
+
+async function listen(server: Server | TlsServer, port: number, host: string, logger: Logger): Promise<number> {
+  server.on("error", (error) => logger.error({ err: error }, "zk port error"));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return typeof address === "object" && address !== null ? address.port : port;
 }
 
 /** The API's names for the same operations, so the console's per-op metrics add wire and HTTP calls up. */
@@ -161,7 +196,9 @@ function fourLetterSource(deps: ZkPortDeps, connections: ReadonlySet<ZkConnectio
     ephemeralsBySession: () => {
       const out = new Map<bigint, string[]>();
       for (const session of host.state.listSessions(SESSIONS_DUMPED_MAX).sessions) {
-        out.set(session.sessionId, host.state.getEphemerals(session.sessionId));
+        // Four-letter words need no credentials: never name what lies in /keel/auth.
+        const paths = host.state.getEphemerals(session.sessionId).filter((path) => !isInAuthRoot(path));
+        out.set(session.sessionId, paths);
       }
       return out;
     },

@@ -264,7 +264,8 @@ export class ZkRequests {
     switch (request.op) {
       case "exists": {
         if (validatePath(request.path) !== undefined) return error(ERROR_CODES.NONODE);
-        const stat = state.exists(request.path);
+        // Pass the caller's identities: in /keel/auth exists is NOAUTH for non-super callers (no probing).
+        const stat = state.exists(request.path, caller.auth);
         if (isKeelError(stat)) return error(stat.wireCode);
         if (stat === null) {
           if (request.watch) {
@@ -314,7 +315,9 @@ export class ZkRequests {
       }
       case "getEphemerals": {
         const prefix = request.prefixPath === "" ? "/" : request.prefixPath;
-        return answer({ op: "getEphemerals", ephemerals: state.getEphemerals(caller.sessionId, prefix) });
+        // Only the ephemerals the caller may still read (one in /keel/auth, or whose ACL changed, is left out).
+        const ephemerals = state.getEphemerals(caller.sessionId, prefix, caller.auth);
+        return answer({ op: "getEphemerals", ephemerals });
       }
       case "multiRead": {
         const results: ZkMultiResult[] = request.ops.map((op) => {
@@ -356,7 +359,7 @@ export class ZkRequests {
       }
       case "setWatches":
       case "setWatches2":
-        return { err: 0, zxid, events: this.setWatches(request, caller.watcher) };
+        return { err: 0, zxid, events: this.setWatches(request, caller) };
       case "reconfig":
         return error(ERROR_CODES.RECONFIGDISABLED);
       case "sasl":
@@ -381,30 +384,47 @@ export class ZkRequests {
   }
 
   /**
-   * SetWatches after a reconnect (docs/zookeeper-wire.md, "SetWatches"): a watch whose event the
-   * client missed while away fires at once instead of being set; the others are set.
+   * Persistent watches of a connection report only what it may see when the event fires
+   * (KeelReads.canSeeEvent with the connection's identities at that moment, `auth()`): without it
+   * a persistent-recursive watch on / would name nodes the client cannot read (ZooKeeper's
+   * CVE-2024-23944). One-shot watches need no filter: setting one read the node.
    */
-  private setWatches(request: Extract<ZkRequest, { op: "setWatches" | "setWatches2" }>, watcher: WatcherId) {
+  filterPersistentWatches(watcher: WatcherId, auth: () => readonly AuthId[]): void {
+    this.host.watches.setPersistentEventFilter(watcher, (path) => this.host.state.canSeeEvent(path, auth()));
+  }
+
+  /**
+   * SetWatches after a reconnect (docs/zookeeper-wire.md, "SetWatches"): a watch whose event the
+   * client missed while away fires at once instead of being set; the others are set. A path in
+   * /keel/auth, which the caller may not even test for (NOAUTH), is dropped: neither set nor fired.
+   */
+  private setWatches(request: Extract<ZkRequest, { op: "setWatches" | "setWatches2" }>, caller: ZkCaller) {
     const { state, watches } = this.host;
+    const { watcher } = caller;
     const { relativeZxid } = request;
     const events: WatcherEvent[] = [];
     const fire = (type: number, path: string) => events.push({ type, state: ZK_STATE_SYNC_CONNECTED, path });
+    // exists fails a valid path only when /keel/auth refuses the caller.
+    const refused = (path: string) => validatePath(path) === undefined && isKeelError(state.exists(path, caller.auth));
     const stat = (path: string) => {
       if (validatePath(path) !== undefined) return null;
-      const found = state.exists(path);
+      const found = state.exists(path, caller.auth);
       return isKeelError(found) ? null : found;
     };
     for (const path of request.watches.dataWatches) {
+      if (refused(path)) continue;
       const node = stat(path);
       if (node === null) fire(ZK_EVENT.nodeDeleted, path);
       else if (node.mzxid > relativeZxid) fire(ZK_EVENT.nodeDataChanged, path);
       else watches.addOneShot(watcher, path, "data");
     }
     for (const path of request.watches.existWatches) {
+      if (refused(path)) continue;
       if (stat(path) !== null) fire(ZK_EVENT.nodeCreated, path);
       else if (validatePath(path) === undefined) watches.addOneShot(watcher, path, "exist");
     }
     for (const path of request.watches.childWatches) {
+      if (refused(path)) continue;
       const node = stat(path);
       if (node === null) fire(ZK_EVENT.nodeDeleted, path);
       else if (node.pzxid > relativeZxid) fire(ZK_EVENT.nodeChildrenChanged, path);

@@ -23,6 +23,8 @@ interface ConsoleContextValue {
   readonly store: MemberStatusStore;
   readonly queryClient: QueryClient;
   readonly primaryUrl: string | undefined;
+  /** This mount's per-member options proxies (a login remounts the providers on new clients). */
+  readonly proxies: Map<string, TRPCOptionsProxy<AppRouter>>;
 }
 
 const ConsoleContext = createContext<ConsoleContextValue | undefined>(undefined);
@@ -51,22 +53,20 @@ export function usePrimaryUrl(): string | undefined {
   return useConsole().primaryUrl;
 }
 
-const proxies = new Map<string, TRPCOptionsProxy<AppRouter>>();
-
 /**
  * Options proxy for one member's procedures, for subscriptions (cluster, metrics pages). Not for
  * useQuery: its query keys name only the procedure and input, so two members' answers would share
  * one cache entry; per-member queries need their own key (see sessions/use-session-listings.ts).
  */
 export function useMemberTrpc(url: string): TRPCOptionsProxy<AppRouter> {
-  const { queryClient } = useConsole();
+  const { queryClient, proxies } = useConsole();
   return useMemo(() => {
     const cached = proxies.get(url);
     if (cached !== undefined) return cached;
     const proxy = createTRPCOptionsProxy<AppRouter>({ client: memberClient(url).client, queryClient });
     proxies.set(url, proxy);
     return proxy;
-  }, [url, queryClient]);
+  }, [url, queryClient, proxies]);
 }
 
 function makeQueryClient(): QueryClient {
@@ -78,13 +78,28 @@ function makeQueryClient(): QueryClient {
   });
 }
 
-export function ConsoleProviders({ serverUrls, children }: { serverUrls: readonly string[]; children: ReactNode }) {
+/**
+ * `live`: false while the console must log in first (the members would refuse every stream), so
+ * the status store opens no streams until then. A login or logout remounts this component (keyed
+ * by the auth generation), so the cache, the store and the proxies start over on fresh clients.
+ */
+export function ConsoleProviders({
+  serverUrls,
+  live = true,
+  children,
+}: {
+  serverUrls: readonly string[];
+  live?: boolean;
+  children: ReactNode;
+}) {
   const [queryClient] = useState(makeQueryClient);
   const [store] = useState(() => new MemberStatusStore(serverUrls));
+  const [proxies] = useState(() => new Map<string, TRPCOptionsProxy<AppRouter>>());
   useEffect(() => {
+    if (!live) return;
     store.start();
     return () => store.stop();
-  }, [store]);
+  }, [store, live]);
   const members = useSyncExternalStore(store.subscribe, store.snapshot, () => EMPTY);
   const [primaryUrl, setPrimaryUrl] = useState<string | undefined>(undefined);
   useEffect(() => {
@@ -97,8 +112,8 @@ export function ConsoleProviders({ serverUrls, children }: { serverUrls: readonl
   const boundUrl = primaryUrl ?? serverUrls[0];
   const trpcClient = boundUrl === undefined ? undefined : memberClient(boundUrl).client;
   const value = useMemo(
-    () => ({ urls: serverUrls, store, queryClient, primaryUrl }),
-    [serverUrls, store, queryClient, primaryUrl],
+    () => ({ urls: serverUrls, store, queryClient, primaryUrl, proxies }),
+    [serverUrls, store, queryClient, primaryUrl, proxies],
   );
   return (
     <ConsoleContext.Provider value={value}>

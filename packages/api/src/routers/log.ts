@@ -23,6 +23,7 @@ export const logRouter = router({
       backlog: input?.backlog ?? 100,
       pathPrefix: input?.pathPrefix,
       signal: signal ?? new AbortController().signal,
+      caller: ctx.caller,
     });
     for await (const entry of entries) yield tracked(entry.zxid, entry);
   }),

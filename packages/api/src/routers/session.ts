@@ -5,6 +5,7 @@
  */
 import { keelError, parseZxid } from "@keel/core";
 import { expireSessionSubject } from "../audit.js";
+import { requireRole } from "../caller.js";
 import { API_SESSION_LIST_LIMIT_DEFAULT } from "../limits.js";
 import {
   attachSessionInputSchema,
@@ -30,11 +31,15 @@ export const sessionRouter = router({
   expire: procedure
     .input(expireSessionInputSchema)
     .use(audited(expireSessionSubject))
-    .mutation(({ ctx, input }) => ctx.coordinator.expireSession(input)),
+    .mutation(({ ctx, input }) => {
+      requireRole(ctx.caller, "operator", "expiring a session");
+      return ctx.coordinator.expireSession(input);
+    }),
   /** An operator's view of a session's ephemerals (console, CLI): by id, without its secret. */
-  ephemerals: procedure
-    .input(sessionEphemeralsInputSchema)
-    .query(({ ctx, input }) => ctx.coordinator.sessionEphemerals(input)),
+  ephemerals: procedure.input(sessionEphemeralsInputSchema).query(({ ctx, input }) => {
+    requireRole(ctx.caller, "operator", "listing another session's ephemerals");
+    return ctx.coordinator.sessionEphemerals(input, ctx.caller);
+  }),
   attach: procedure.input(attachSessionInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const lastZxidSeen = parseZxid(input.lastZxidSeen);
     if (lastZxidSeen === undefined)

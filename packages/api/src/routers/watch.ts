@@ -5,8 +5,9 @@
  * One connection holds at most `watchStreamsMax` streams (the server's watchesPerSessionMax): a
  * stream over the limit fails with QUOTAEXCEEDED until the client closes one.
  */
-import { keelError, parseZxid } from "@keel/core";
+import { keelError, PERMS, parseZxid } from "@keel/core";
 import { tracked } from "@trpc/server";
+import { requirePathAccess } from "../caller.js";
 import { watchInputSchema } from "../schemas.js";
 import { procedure, router } from "../trpc.js";
 
@@ -20,6 +21,7 @@ export const watchRouter = router({
         `the resume zxid must be a zxid this ensemble could have made, got ${resumeFrom}`,
       );
     }
+    requirePathAccess(ctx.caller, input.path, PERMS.READ);
     const { connection, watchStreamsMax } = ctx;
     if (connection !== undefined && watchStreamsMax !== undefined && connection.watchStreams >= watchStreamsMax) {
       throw keelError(
@@ -35,6 +37,7 @@ export const watchRouter = router({
         mode: input.mode,
         afterZxid,
         signal: signal ?? new AbortController().signal,
+        caller: ctx.caller,
       });
       for await (const event of events) yield tracked(event.zxid, event);
     } finally {

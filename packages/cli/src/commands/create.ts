@@ -74,7 +74,7 @@ export const createCommand: Command = {
     context.note(
       `holding ${created.path} with session ${session.sessionId} (timeout ${session.timeoutMs} ms, czxid ${showZxid(created.stat.czxid)}); Ctrl-C deletes it`,
     );
-    const end = await holdSession(context.servers, session, context.signal, (message) =>
+    const end = await holdSession(context.servers, context.connection, session, context.signal, (message) =>
       context.note(`warning: ${message}`),
     );
     if (end.kind === "expired")

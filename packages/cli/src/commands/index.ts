@@ -14,7 +14,10 @@ import { sessionsCommand } from "./sessions.js";
 import { setCommand } from "./set.js";
 import { snapshotCommand } from "./snapshot.js";
 import { statCommand } from "./stat.js";
+import { tokensCommand } from "./tokens.js";
+import { usersCommand } from "./users.js";
 import { watchCommand } from "./watch.js";
+import { whoamiCommand } from "./whoami.js";
 import { zkImportCommand } from "./zk-import.js";
 
 export const COMMANDS: readonly Command[] = [
@@ -33,5 +36,8 @@ export const COMMANDS: readonly Command[] = [
   snapshotCommand,
   rollingRestartCommand,
   zkImportCommand,
+  whoamiCommand,
+  usersCommand,
+  tokensCommand,
   completionCommand,
 ];

@@ -3,6 +3,7 @@ import { integerOption } from "../args.js";
 import { CliError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { stringOption } from "../command.js";
+import type { ConnectionSettings } from "../connection.js";
 import { json, table } from "../format.js";
 
 const LIMIT_DEFAULT = 1_000;
@@ -27,7 +28,9 @@ export const sessionsCommand: Command = {
     const limit = integerOption("limit", stringOption(args, "limit"), 1, 1_000_000) ?? LIMIT_DEFAULT;
     // session.list is called by URL rather than through the typed client: the CLI must still build
     // and run every other command against servers (and an API package) from before issue 17.
-    const list = await context.remote.read((_client, signal, server) => listSessions(server, limit, signal));
+    const list = await context.remote.read((_client, signal, server) =>
+      listSessions(context.connection, server, limit, signal),
+    );
     if (context.json) context.out(json(list));
     else {
       context.out(
@@ -43,9 +46,14 @@ export const sessionsCommand: Command = {
 };
 
 /** One GET of session.list; errors become TRPCClientErrors so the remote's retry rule applies. */
-async function listSessions(server: string, limit: number, signal: AbortSignal): Promise<SessionListView> {
+async function listSessions(
+  connection: ConnectionSettings,
+  server: string,
+  limit: number,
+  signal: AbortSignal,
+): Promise<SessionListView> {
   const url = `${server}/session.list?input=${encodeURIComponent(JSON.stringify({ limit }))}`;
-  const response = await fetch(url, { signal });
+  const response = await connection.fetch(url, { signal });
   const body = (await response.json()) as { result?: { data?: SessionListView }; error?: unknown };
   if (body.error !== undefined) {
     const error = TRPCClientError.from(body as Parameters<typeof TRPCClientError.from>[0]);

@@ -5,7 +5,9 @@
  * serving meanwhile). Verify reads only the backup file.
  * @keel/db (and its native SQLite module) is loaded only here, so the other commands never load it.
  */
-import { statSync } from "node:fs";
+import { createWriteStream, existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { formatZxid, KeelError, type Zxid } from "@keel/core";
 import { integerOption } from "../args.js";
 import { CliError, UsageError } from "../cli-error.js";
@@ -19,8 +21,11 @@ const NPM_START_ENSEMBLE_ID = "keel-local";
 export const snapshotCommand: Command = {
   name: "snapshot",
   summary: "save a member's store to a backup file, check one, or restore one into a new data dir",
-  synopsis: "save|restore FILE --data-dir DIR --server-id N | verify FILE",
+  synopsis: "save FILE --from URL | save|restore FILE --data-dir DIR --server-id N | verify FILE",
   help: [
+    "save FILE --from URL",
+    "              downloads an online backup of the LIVE member at URL (GET /backup; needs an",
+    "              admin: the global --user super --password-file F), then verifies it.",
     "save FILE     copies the member's whole store (log, epochs, snapshots) into FILE, which must",
     "              not exist; consistent even while writes land (SQLite's online backup).",
     "restore FILE  creates a store in DIR from FILE, as server N (and ensemble --ensemble-id, to",
@@ -29,13 +34,14 @@ export const snapshotCommand: Command = {
     "              continuity) on a copy and prints what the backup holds; exits 1 if the backup",
     "              could not be restored, or would need repairs (listed). FILE is never written.",
     "",
-    "Both need the member STOPPED: a running server keeps its store locked (save then fails with",
+    "With --data-dir both need the member STOPPED: a running server keeps its store locked (save fails with",
     "LOCKED). Stop one member, save, start it again: the others keep serving. Restore rebuilds a",
     "whole ensemble (every member from the same backup) or adds a member the leader then syncs;",
     "never restore an old backup into a live ensemble as an existing member (docs/storage.md).",
     `--ensemble-id defaults to ${NPM_START_ENSEMBLE_ID} (npm start's); npm start's data dirs are .keel/data/server-N.`,
   ].join("\n"),
   options: {
+    from: { type: "string", valueName: "URL", description: "save: a running member's client URL (online backup)" },
     "data-dir": { type: "string", valueName: "DIR", file: true, description: "the member's data directory" },
     "server-id": { type: "string", valueName: "N", description: "the member's server id (--id of keel-server)" },
     "ensemble-id": {
@@ -51,8 +57,14 @@ export const snapshotCommand: Command = {
     if (action === "verify") return verify(context, file);
     if (action !== "save" && action !== "restore")
       throw new UsageError(`snapshot takes save, restore or verify, got ${JSON.stringify(action)}`);
+    const from = stringOption(args, "from");
+    if (from !== undefined) {
+      if (action !== "save") throw new UsageError("--from goes with save (an online backup of a running member)");
+      return saveOnline(context, from, file);
+    }
     const dataDir = stringOption(args, "data-dir");
-    if (dataDir === undefined) throw new UsageError("--data-dir is required (the member's data directory)");
+    if (dataDir === undefined)
+      throw new UsageError("--data-dir is required (the member's data directory), or --from URL for a running member");
     const serverId = integerOption("server-id", stringOption(args, "server-id"), 1, 255);
     if (serverId === undefined) throw new UsageError("--server-id is required (the member's --id)");
     const ensembleId = stringOption(args, "ensemble-id") ?? NPM_START_ENSEMBLE_ID;
@@ -139,6 +151,36 @@ export const snapshotCommand: Command = {
 };
 
 /** `snapshot verify FILE`: what the backup holds, and whether a restore would take it as it is. */
+/** Streams GET <url>/backup into FILE (through FILE.partial), then verifies what arrived. */
+async function saveOnline(context: Parameters<Command["run"]>[0], url: string, file: string): Promise<number> {
+  if (existsSync(file)) throw new CliError(`${file} already exists; choose a new file`);
+  const response = await context.connection.fetch(`${url.replace(/\/+$/, "")}/backup`, { method: "GET" });
+  if (!response.ok || response.body === null) {
+    const reason = (await response.text()).trim();
+    const code = response.status === 401 ? "AUTHFAILED" : response.status === 403 ? "NOAUTH" : undefined;
+    throw new CliError(
+      `${url} refused the backup (HTTP ${response.status}): ${reason}`,
+      code === "AUTHFAILED" ? 3 : 1,
+      code,
+    );
+  }
+  const partial = `${file}.partial`;
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+      createWriteStream(partial),
+    );
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw new CliError(
+      `downloading the backup from ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  context.note(`saved ${file} (${statSync(file).size} bytes) from ${url}; verifying it`);
+  return verify(context, file);
+}
+
 async function verify(context: Parameters<Command["run"]>[0], file: string): Promise<number> {
   const db = await import("@keel/db");
   let report: import("@keel/db").BackupReport;

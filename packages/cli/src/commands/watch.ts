@@ -44,6 +44,7 @@ export const watchCommand: Command = {
     let printed = 0;
     await runWatchStream({
       servers: context.servers,
+      WebSocket: context.connection.WebSocket,
       path,
       mode,
       ...(after === undefined ? {} : { afterZxid: after }),

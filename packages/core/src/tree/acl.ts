@@ -1,8 +1,9 @@
 /**
- * ACLs (docs/data-model.md §5): perm bits, schemes world / auth / digest / ip (and exact
- * matching for any other scheme, e.g. x509 or sasl), a configured super identity, and the
- * `auth` expansion at set time. Digest ids are compared as stored strings: hashing the password
- * into the id is the server's job at setAuth time (docs/data-model.md explains why).
+ * ACLs (docs/data-model.md §5): perm bits, schemes world / auth / digest / ip / user (and exact
+ * matching for any other scheme, e.g. x509 or sasl), the super identities (configured ones and
+ * Keel's own KEEL_SUPER_ID), and the `auth` expansion at set time. Digest ids are compared as
+ * stored strings: hashing the password into the id is the server's job at setAuth time
+ * (docs/data-model.md explains why).
  */
 
 import { utf8ByteLength } from "../codec/bytes.js";
@@ -31,7 +32,20 @@ export const READ_ACL_UNSAFE: Acl = Object.freeze([
 ]);
 export const CREATOR_ALL_ACL: Acl = Object.freeze([Object.freeze({ perms: PERMS.ALL, scheme: "auth", id: "" })]);
 
-/** Who may bypass ACLs: ZooKeeper's `zookeeper.DigestAuthenticationProvider.superDigest`. */
+/**
+ * Keel's own super identity (docs/data-model.md §5, "Keel's users"): the server adds it for its
+ * internal writes (users, tokens) and for callers with role admin. No client can claim it: the
+ * API derives identities from credentials and the ZooKeeper port accepts only digest and ip.
+ */
+export const KEEL_SUPER_ID: AuthId = Object.freeze({ scheme: "super", id: "keel" });
+
+/** What a Keel user name (ACL scheme `user`) looks like; `super` is a name the server reserves. */
+export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Who else may bypass ACLs: ZooKeeper's `zookeeper.DigestAuthenticationProvider.superDigest`.
+ * KEEL_SUPER_ID always may, whatever `superIds` holds.
+ */
 export interface AclPolicy {
   readonly superIds: readonly AuthId[];
 }
@@ -73,6 +87,8 @@ function validateId(entry: AclEntry): string | undefined {
       return entry.id.indexOf(":") > 0 ? undefined : "digest id must look like user:hash";
     case "ip":
       return parseIpPattern(entry.id) === undefined ? "ip id must be an address or CIDR" : undefined;
+    case "user":
+      return USER_NAME_PATTERN.test(entry.id) ? undefined : `user id must be a user name (${USER_NAME_PATTERN.source})`;
     case "x509":
     case "sasl":
     case "super":
@@ -105,8 +121,10 @@ export function checkAcl(acl: Acl, perm: Perm, auth: readonly AuthId[], policy: 
   return false;
 }
 
+/** True when the caller holds KEEL_SUPER_ID or one of the policy's super identities. */
 export function isSuper(auth: readonly AuthId[], policy: AclPolicy): boolean {
   for (const id of auth) {
+    if (id.scheme === KEEL_SUPER_ID.scheme && id.id === KEEL_SUPER_ID.id) return true;
     for (const superId of policy.superIds) if (superId.scheme === id.scheme && superId.id === id.id) return true;
   }
   return false;

@@ -1,11 +1,15 @@
 // Checks DataTree directly: determinism (two trees fed the same txn log end with the same digest,
 // a different log gives a different one), ephemeral and kind indexes, and that apply refuses a txn
-// that contradicts the tree (an assertion: prepare guarantees it never happens).
+// that contradicts the tree (an assertion: prepare guarantees it never happens); children pages
+// agree with the full sorted listing under random creates, deletes and pages across many parents
+// (more than the sorted-names cache holds), on live and restored trees.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AssertionError } from "../assert.js";
 import { readSnapshot, writeSnapshot } from "../codec/snapshot-codec.js";
 import { isKeelError } from "../errors.js";
 import { type SessionId, zxid } from "../ids.js";
+import { SORTED_CHILDREN_CACHED_NODES_MAX } from "../limits.js";
 import { OPEN_ACL_UNSAFE } from "./acl.js";
 import { DataTree } from "./data-tree.js";
 import { treeDigest } from "./digest.js";
@@ -90,5 +94,61 @@ describe("DataTree", () => {
     expect(copy.childrenSorted("/d")).toEqual(["0", "a", "bb", "c"]);
     expect(copy.node("/d")?.stat()).toEqual(live.node("/d")?.stat());
     expect(treeDigest(copy)).toBe(treeDigest(live));
+  });
+});
+
+describe("DataTree.childrenPage", () => {
+  const parents = SORTED_CHILDREN_CACHED_NODES_MAX + 4;
+  type Step =
+    | { readonly kind: "create" | "delete"; readonly parent: number; readonly name: string }
+    | { readonly kind: "page"; readonly parent: number; readonly after: string | undefined; readonly limit: number };
+  // Few names, so deletes find their node; sizes fixed, so runs are long enough to revisit each parent.
+  const name = fc.stringMatching(/^[a-cA_.-]{1,2}$/);
+  const parent = fc.integer({ min: 0, max: parents - 1 });
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constantFrom("create" as const, "delete" as const), parent, name }),
+    fc.record({
+      kind: fc.constant("page" as const),
+      parent,
+      after: fc.option(name, { nil: undefined }),
+      limit: fc.integer({ min: 1, max: 6 }),
+    }),
+  );
+
+  it("always answers the slice of childrenSorted after `after`, whatever pages and changes came before", () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 100, maxLength: 400 }), fc.boolean(), (steps, restore) => {
+        let tree = new DataTree();
+        let at = 0;
+        for (let i = 0; i < parents; i++) tree.apply(txn(createBody(`/p${i}`)), zxid(1, ++at));
+        if (restore) {
+          const restored = readSnapshot(writeSnapshot(tree));
+          if (isKeelError(restored)) throw restored;
+          tree = restored.tree;
+        }
+        for (const s of steps) {
+          const path = `/p${s.parent}`;
+          if (s.kind === "page") {
+            const all = tree.childrenSorted(path) ?? [];
+            const rest = s.after === undefined ? all : all.filter((n) => n > (s.after as string));
+            const page = tree.childrenPage(path, s.after, s.limit);
+            expect(page).toEqual({ children: rest.slice(0, s.limit), more: rest.length > s.limit });
+            continue;
+          }
+          const exists = tree.node(`${path}/${s.name}`) !== undefined;
+          if (s.kind === "create" && !exists) tree.apply(txn(createBody(`${path}/${s.name}`)), zxid(1, ++at));
+          if (s.kind === "delete" && exists)
+            tree.apply(txn({ type: "delete", path: `${path}/${s.name}` }), zxid(1, ++at));
+        }
+      }),
+      { numRuns: Number(process.env.KEEL_FC_RUNS ?? 100) },
+    );
+  });
+
+  it("answers undefined for a missing node and an empty last page for a leaf", () => {
+    const tree = new DataTree();
+    tree.apply(txn(createBody("/leaf")), zxid(1, 1));
+    expect(tree.childrenPage("/missing", undefined, 5)).toBeUndefined();
+    expect(tree.childrenPage("/leaf", undefined, 5)).toEqual({ children: [], more: false });
   });
 });

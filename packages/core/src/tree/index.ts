@@ -16,12 +16,16 @@ export {
   CREATOR_ALL_ACL,
   checkAcl,
   fixupAcl,
+  isSuper,
+  KEEL_SUPER_ID,
   OPEN_ACL_UNSAFE,
   PERMS,
   type Perm,
   READ_ACL_UNSAFE,
   redactAcl,
+  USER_NAME_PATTERN,
 } from "./acl.js";
+export { AUTH_NODE_ACL, AUTH_ROOT, authRootRefusal, isInAuthRoot } from "./auth-root.js";
 export { DataTree, RESERVED_ROOTS } from "./data-tree.js";
 export type { DeleteCause, DeleteOpCause, SessionEndReason } from "./delete-cause.js";
 export { treeDigest } from "./digest.js";

@@ -10,6 +10,7 @@ import { isKeelError, type KeelError, keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import { FORCE_RELEASE_REASON_BYTES_MAX, TTL_MS_MAX } from "../limits.js";
 import { type Acl, type AclPolicy, type AuthId, checkAcl, fixupAcl, PERMS, type Perm } from "./acl.js";
+import { authRootRefusal } from "./auth-root.js";
 import { RESERVED_ROOTS } from "./data-tree.js";
 import { int32Add, parentPath, sequentialNumber, sequentialSuffix, validateData, validatePath } from "./path.js";
 import type { NodeSink } from "./pending-changes.js";
@@ -74,6 +75,11 @@ function systemOwned(path: string): KeelError | undefined {
   );
 }
 
+/** Keel's users and tokens (auth-root.ts): checked right after the path, before any existence check. */
+function authReserved(path: string, ctx: OpContext): KeelError | undefined {
+  return authRootRefusal(path, ctx.auth, ctx.limits.aclPolicy);
+}
+
 function unknownOp(request: never): KeelError {
   return keelError("BADARGUMENTS", `unknown op ${JSON.stringify((request as { type?: unknown }).type)}`);
 }
@@ -84,6 +90,8 @@ function prepareCreate(request: CreateRequest, ctx: OpContext): TxnOp | KeelErro
   const invalid =
     validatePath(request.path, { sequential }) ??
     systemOwned(request.path) ??
+    // A sequential name gets digits appended: "/keel/auth" + digits is a sibling, "/keel/auth/x" + digits is inside.
+    authReserved(sequential ? `${request.path}0` : request.path, ctx) ??
     validateData(request.data, ctx.limits.dataBytesMax, request.path) ??
     validateTtl(kind, request.ttlMs, ctx.limits.ttlEnabled, request.path);
   if (invalid !== undefined) return invalid;
@@ -138,7 +146,7 @@ function validateTtl(
 function prepareDelete(path: string, version: number, ctx: OpContext): TxnOp | KeelError {
   if (path === "/" || RESERVED_ROOTS.includes(path))
     return keelError("BADARGUMENTS", `${path} cannot be deleted`, path);
-  const invalid = validatePath(path) ?? systemOwned(path);
+  const invalid = validatePath(path) ?? systemOwned(path) ?? authReserved(path, ctx);
   if (invalid !== undefined) return invalid;
   const parentName = parentPath(path);
   const parent = ctx.nodes.view(parentName);
@@ -175,7 +183,11 @@ export function recordDelete(path: string, parentName: string, parent: NodeView,
 }
 
 function prepareSetData(path: string, data: Uint8Array, version: number, ctx: OpContext): TxnOp | KeelError {
-  const invalid = validatePath(path) ?? systemOwned(path) ?? validateData(data, ctx.limits.dataBytesMax, path);
+  const invalid =
+    validatePath(path) ??
+    systemOwned(path) ??
+    authReserved(path, ctx) ??
+    validateData(data, ctx.limits.dataBytesMax, path);
   if (invalid !== undefined) return invalid;
   const node = ctx.nodes.view(path);
   if (node === undefined) return keelError("NONODE", `${path} does not exist`, path);
@@ -187,7 +199,7 @@ function prepareSetData(path: string, data: Uint8Array, version: number, ctx: Op
 }
 
 function prepareSetAcl(request: SetAclRequest, ctx: OpContext): TxnOp | KeelError {
-  const invalid = validatePath(request.path) ?? systemOwned(request.path);
+  const invalid = validatePath(request.path) ?? systemOwned(request.path) ?? authReserved(request.path, ctx);
   if (invalid !== undefined) return invalid;
   const acl = fixupAcl(request.acl, ctx.auth, request.path);
   if (!Array.isArray(acl)) return acl as KeelError;
@@ -208,7 +220,7 @@ function prepareSetAcl(request: SetAclRequest, ctx: OpContext): TxnOp | KeelErro
 
 function prepareCheck(request: CheckRequest, ctx: OpContext): TxnOp | KeelError {
   const { path, version, czxid } = request;
-  const invalid = validatePath(path);
+  const invalid = validatePath(path) ?? authReserved(path, ctx);
   if (invalid !== undefined) return invalid;
   const node = ctx.nodes.view(path);
   if (node === undefined) return keelError("NONODE", `${path} does not exist`, path);

@@ -1,6 +1,8 @@
 // Checks which change fires which watch event (docs/data-model.md §7): one-shot data/exist/
 // child watches fire once, persistent ones stay, recursive ones see descendants but never
-// childrenChanged, a watcher gets one event per (type, path), removal and NOWATCHER, the limit.
+// childrenChanged, a watcher gets one event per (type, path), removal and NOWATCHER, the limit,
+// and the persistent-event filter (ZooKeeper's CVE-2024-23944: persistent watchers must not learn
+// of nodes they cannot read; one-shot watches were checked when set and are not filtered).
 import { describe, expect, it } from "vitest";
 import type { SessionId, Zxid } from "../ids.js";
 import type { DeleteCause } from "../tree/delete-cause.js";
@@ -89,6 +91,89 @@ describe("WatchTable persistent watches", () => {
       ev("nodeDataChanged", "/r"),
       ev("nodeDeleted", "/r/a/b"),
     ]);
+  });
+});
+
+describe("WatchTable persistent-event filter", () => {
+  // The filter a ZooKeeper connection installs: here, it may see anything but /s and below.
+  const notSecret = (path: string) => path !== "/s" && !path.startsWith("/s/");
+  const asked: string[] = [];
+  const recording = (path: string) => {
+    asked.push(path);
+    return notSecret(path);
+  };
+
+  // watches of watcher 1 (filtered), changes → events watcher 1 gets
+  const cases: [
+    string,
+    [string, "persistent" | "persistentRecursive" | "data" | "exist" | "child"][],
+    NodeChange[],
+    [string, string][],
+  ][] = [
+    [
+      "recursive on / skips a secret node",
+      [["/", "persistentRecursive"]],
+      [created("/s"), created("/o")],
+      [["nodeCreated", "/o"]],
+    ],
+    [
+      "recursive on / skips every event below it",
+      [["/", "persistentRecursive"]],
+      [created("/s/x"), changed("/s/x"), deleted("/s/x"), changed("/o")],
+      [["nodeDataChanged", "/o"]],
+    ],
+    [
+      "persistent on the secret parent: no childrenChanged",
+      [["/s", "persistent"]],
+      [created("/s/x"), changed("/s")],
+      [],
+    ],
+    [
+      "persistent on an open parent: childrenChanged",
+      [["/", "persistent"]],
+      [created("/s")],
+      [["nodeChildrenChanged", "/"]],
+    ],
+    ["a one-shot watch is not filtered", [["/s", "exist"]], [created("/s")], [["nodeCreated", "/s"]]],
+    ["a one-shot child watch is not filtered", [["/s", "child"]], [created("/s/x")], [["nodeChildrenChanged", "/s"]]],
+    [
+      "one-shot and persistent on one path: the one-shot fires, the filtered persistent does not",
+      [
+        ["/s", "data"],
+        ["/", "persistentRecursive"],
+      ],
+      [changed("/s"), changed("/s")],
+      [["nodeDataChanged", "/s"]],
+    ],
+  ];
+  it.each(cases)("%s", (_, watches, changes, expected) => {
+    const w = new WatchTable();
+    for (const [path, kind] of watches) {
+      if (kind === "persistent" || kind === "persistentRecursive") w.addPersistent(1, path, kind);
+      else w.addOneShot(1, path, kind);
+      w.addPersistent(2, path === "/s" ? "/" : path, "persistentRecursive"); // an unfiltered watcher
+    }
+    w.setPersistentEventFilter(1, notSecret);
+    const events = w.trigger(changes, z);
+    expect((events.get(1) ?? []).map((e) => [e.type, e.path])).toEqual(expected);
+    expect(events.get(2)?.length ?? 0).toBeGreaterThan(0); // watcher 2 has no filter: it sees the secret too
+  });
+
+  it("asks the filter when the event fires, only for watchers it would reach, and forgets it with the watcher", () => {
+    const w = new WatchTable();
+    w.addPersistent(1, "/", "persistentRecursive");
+    w.addPersistent(3, "/elsewhere", "persistent");
+    w.setPersistentEventFilter(1, recording);
+    w.setPersistentEventFilter(3, recording);
+    asked.length = 0;
+    w.trigger([changed("/o"), changed("/s")], z);
+    expect(asked).toEqual(["/o", "/s"]);
+    w.setPersistentEventFilter(1, undefined);
+    expect(w.trigger([changed("/s")], z).get(1)).toEqual([ev("nodeDataChanged", "/s")]);
+    w.setPersistentEventFilter(1, recording);
+    w.removeWatcher(1);
+    w.addPersistent(1, "/", "persistentRecursive"); // a new watcher reusing the id starts unfiltered
+    expect(w.trigger([changed("/s")], z).get(1)).toEqual([ev("nodeDataChanged", "/s")]);
   });
 });
 

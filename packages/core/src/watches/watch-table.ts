@@ -4,6 +4,10 @@
  * a watch stream). `trigger` turns the node changes of one applied txn into the events each
  * watcher must receive, in change order. The host delivers them *before* the reply of that txn,
  * so a client sees the event before the data that caused it (docs/data-model.md, "How a write flows").
+ *
+ * A watcher may carry a persistent-event filter (setPersistentEventFilter): an event that reaches
+ * it only through a persistent or persistent-recursive watch is dropped unless the filter passes
+ * its path. One-shot watches need none: reading the node to set one already checked READ.
  */
 import { type KeelError, keelError } from "../errors.js";
 import type { Zxid } from "../ids.js";
@@ -33,6 +37,12 @@ export interface WatchEvent {
 
 type Registry = Map<string, Set<WatcherId>>;
 
+/**
+ * Whether a watcher may see an event about `path`, asked when the event fires (after its txn
+ * applied): the ZooKeeper port passes KeelReads.canSeeEvent with the connection's identities.
+ */
+export type WatchEventFilter = (path: string) => boolean;
+
 export class WatchTable {
   // Exist and data watches share one registry, as in ZooKeeper: the same events fire them.
   private readonly data: Registry = new Map();
@@ -40,6 +50,7 @@ export class WatchTable {
   private readonly persistent: Registry = new Map();
   private readonly recursive: Registry = new Map();
   private readonly countByWatcher = new Map<WatcherId, number>();
+  private readonly persistentFilters = new Map<WatcherId, WatchEventFilter>();
 
   constructor(private readonly watchesPerWatcherMax = WATCHES_PER_WATCHER_MAX) {}
 
@@ -67,6 +78,16 @@ export class WatchTable {
     watchers.add(watcher);
     this.countByWatcher.set(watcher, count + 1);
     return undefined;
+  }
+
+  /**
+   * Filters the events `watcher` gets through its persistent and persistent-recursive watches
+   * (undefined: none). Without it a persistent-recursive watch on / would report the paths of
+   * nodes the watcher may not read (ZooKeeper's CVE-2024-23944). Dropped with removeWatcher.
+   */
+  setPersistentEventFilter(watcher: WatcherId, filter: WatchEventFilter | undefined): void {
+    if (filter === undefined) this.persistentFilters.delete(watcher);
+    else this.persistentFilters.set(watcher, filter);
   }
 
   /**
@@ -105,6 +126,7 @@ export class WatchTable {
 
   /** Drops every watch of a watcher (its connection closed). */
   removeWatcher(watcher: WatcherId): void {
+    this.persistentFilters.delete(watcher);
     if (!this.countByWatcher.has(watcher)) return;
     for (const registry of [this.data, this.child, this.persistent, this.recursive]) {
       for (const [path, watchers] of registry) {
@@ -172,7 +194,7 @@ export class WatchTable {
     const parent = parentPath(path);
     const recipients = new Set<WatcherId>();
     this.take(this.child, parent, recipients);
-    for (const watcher of this.persistent.get(parent) ?? []) recipients.add(watcher);
+    this.addPersistentRecipients(recipients, this.persistent.get(parent), parent);
     deliver(out, recipients, { type: "nodeChildrenChanged", path: parent, zxid });
   }
 
@@ -181,15 +203,31 @@ export class WatchTable {
     const { path } = event;
     const recipients = new Set<WatcherId>();
     for (const registry of oneShot) this.take(registry, path, recipients);
-    for (const watcher of this.persistent.get(path) ?? []) recipients.add(watcher);
+    this.addPersistentRecipients(recipients, this.persistent.get(path), path);
     if (this.recursive.size > 0) {
       // Persistent recursive watches on P or any ancestor see created/deleted/dataChanged, never childrenChanged.
       for (let at = path; ; at = parentPath(at)) {
-        for (const watcher of this.recursive.get(at) ?? []) recipients.add(watcher);
+        this.addPersistentRecipients(recipients, this.recursive.get(at), path);
         if (at === "/") break;
       }
     }
     deliver(out, recipients, event);
+  }
+
+  /**
+   * Adds persistent watchers of an event about `path` to `recipients`, each past its filter. A
+   * watcher already there (through a one-shot watch, or another persistent one) is not asked again.
+   */
+  private addPersistentRecipients(
+    recipients: Set<WatcherId>,
+    watchers: ReadonlySet<WatcherId> | undefined,
+    path: string,
+  ): void {
+    for (const watcher of watchers ?? []) {
+      if (recipients.has(watcher)) continue;
+      const filter = this.persistentFilters.get(watcher);
+      if (filter === undefined || filter(path)) recipients.add(watcher);
+    }
   }
 
   /** Removes one-shot watches on `path` from `registry`, adding their watchers to `into`. */

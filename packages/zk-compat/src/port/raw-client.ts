@@ -5,6 +5,7 @@
  * closes. Not a client library: no reconnects, no retries.
  */
 import { connect, type Socket } from "node:net";
+import { type ConnectionOptions, connect as connectTls } from "node:tls";
 import {
   type ConnectRequest,
   type ConnectResponse,
@@ -42,9 +43,13 @@ export class RawZkClient {
     socket.on("error", () => undefined);
   }
 
-  static open(port: number): Promise<RawZkClient> {
+  /** `tls`: connect to a secure ZooKeeper port (zkSecurePort) with these options. */
+  static open(port: number, tls?: ConnectionOptions): Promise<RawZkClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => resolve(new RawZkClient(socket)));
+      const socket =
+        tls === undefined
+          ? connect({ host: "127.0.0.1", port }, () => resolve(new RawZkClient(socket)))
+          : connectTls({ host: "127.0.0.1", port, ...tls }, () => resolve(new RawZkClient(socket)));
       socket.once("error", reject);
     });
   }

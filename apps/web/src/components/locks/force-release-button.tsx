@@ -12,6 +12,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { describeError } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
+import { HiddenUnlessRole } from "../auth/role-gate";
 
 export interface ForceReleaseTarget {
   /** The holder's queue node. */
@@ -22,13 +23,16 @@ export interface ForceReleaseTarget {
   readonly holder: string;
 }
 
-export function ForceReleaseButton({
-  target,
-  label = "Force release",
-}: {
-  target: ForceReleaseTarget;
-  label?: string;
-}) {
+/** Operators and admins only: a viewer sees no button (the server refuses a viewer's force-release anyway). */
+export function ForceReleaseButton(props: { target: ForceReleaseTarget; label?: string }) {
+  return (
+    <HiddenUnlessRole least="operator">
+      <ForceReleaseControl {...props} />
+    </HiddenUnlessRole>
+  );
+}
+
+function ForceReleaseControl({ target, label = "Force release" }: { target: ForceReleaseTarget; label?: string }) {
   const trpc = useTRPC();
   const [opened, setOpened] = useState(false);
   const [reason, setReason] = useState("");

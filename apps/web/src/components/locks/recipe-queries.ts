@@ -10,6 +10,7 @@ import type { WatchEventView } from "@keel/api";
 import type { RecipeChild } from "@keel/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { keelCodeOf } from "../../lib/keel-error";
+import { allChildren } from "../../trpc/all-children";
 import { useTRPCClient } from "../../trpc/providers";
 import { recipeEventTarget, recipeInstanceKey, recipeNamesKey } from "./recipe-paths";
 import { useLiveStream } from "./use-live-stream";
@@ -27,13 +28,13 @@ async function orEmpty<T>(read: Promise<T>, empty: T): Promise<T> {
 }
 
 async function readNames(client: Client, root: string): Promise<string[]> {
-  const listing = await orEmpty(client.node.children.query({ path: root }), undefined);
+  const listing = await orEmpty(allChildren(client, { path: root }), undefined);
   return (listing?.children ?? []).map((child) => child.name).sort();
 }
 
 /** One instance's children with their data; a child deleted between the two reads is left out. */
 async function readInstance(client: Client, dir: string): Promise<RecipeChild[]> {
-  const listing = await orEmpty(client.node.children.query({ path: dir, withStats: true }), undefined);
+  const listing = await orEmpty(allChildren(client, { path: dir, withStats: true }), undefined);
   const children = listing?.children ?? [];
   const nodes = await Promise.all(
     children.map((child) => orEmpty(client.node.get.query({ path: `${dir}/${child.name}` }), undefined)),

@@ -9,8 +9,18 @@ import { useMutation } from "@tanstack/react-query";
 import { formatSessionId } from "../../lib/format";
 import { describeError } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
+import { HiddenUnlessRole } from "../auth/role-gate";
 
-export function ExpireSessionButton({ sessionId, ephemerals }: { sessionId: string; ephemerals: number }) {
+/** Operators and admins only: a viewer sees no button (the server refuses a viewer's expire anyway). */
+export function ExpireSessionButton(props: { sessionId: string; ephemerals: number }) {
+  return (
+    <HiddenUnlessRole least="operator">
+      <ExpireSessionControl {...props} />
+    </HiddenUnlessRole>
+  );
+}
+
+function ExpireSessionControl({ sessionId, ephemerals }: { sessionId: string; ephemerals: number }) {
   const trpc = useTRPC();
   const expire = useMutation(trpc.session.expire.mutationOptions());
   const hex = formatSessionId(sessionId);

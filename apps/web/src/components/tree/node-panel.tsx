@@ -24,6 +24,7 @@ import { useState } from "react";
 import { formatBytes } from "../../lib/format";
 import { keelCodeOf, messageOf } from "../../lib/keel-error";
 import { useTRPC } from "../../trpc/providers";
+import { RoleGate } from "../auth/role-gate";
 import { type DataMode, NodeDataView } from "./node-data-view";
 import { NodeEditor } from "./node-editor";
 import { AclTable, KindBadges, StatTable } from "./node-facts";
@@ -83,15 +84,20 @@ export function NodePanel({ path, actions }: { path: string; actions: NodePanelA
           )}
         </Stack>
         <Group gap={6} wrap="nowrap">
-          <Button
-            size="xs"
-            variant="light"
-            leftSection={<IconPlus size={14} />}
-            onClick={actions.onCreate}
-            data-testid="create-button"
-          >
-            Create child
-          </Button>
+          <RoleGate least="operator">
+            {(allowed) => (
+              <Button
+                size="xs"
+                variant="light"
+                leftSection={<IconPlus size={14} />}
+                onClick={actions.onCreate}
+                disabled={!allowed}
+                data-testid="create-button"
+              >
+                Create child
+              </Button>
+            )}
+          </RoleGate>
           <Button
             size="xs"
             variant="default"
@@ -101,26 +107,35 @@ export function NodePanel({ path, actions }: { path: string; actions: NodePanelA
           >
             Export
           </Button>
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<IconUpload size={14} />}
-            onClick={() => actions.onTransfer("import")}
-            data-testid="import-button"
-          >
-            Import
-          </Button>
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            leftSection={<IconTrash size={14} />}
-            onClick={() => actions.onDelete(path)}
-            disabled={path === "/"}
-            data-testid="delete-button"
-          >
-            Delete
-          </Button>
+          <RoleGate least="operator">
+            {(allowed) => (
+              <Button
+                size="xs"
+                variant="default"
+                leftSection={<IconUpload size={14} />}
+                onClick={() => actions.onTransfer("import")}
+                disabled={!allowed}
+                data-testid="import-button"
+              >
+                Import
+              </Button>
+            )}
+          </RoleGate>
+          <RoleGate least="operator">
+            {(allowed) => (
+              <Button
+                size="xs"
+                color="red"
+                variant="light"
+                leftSection={<IconTrash size={14} />}
+                onClick={() => actions.onDelete(path)}
+                disabled={!allowed || path === "/"}
+                data-testid="delete-button"
+              >
+                Delete
+              </Button>
+            )}
+          </RoleGate>
         </Group>
       </Group>
 
@@ -143,16 +158,20 @@ export function NodePanel({ path, actions }: { path: string; actions: NodePanelA
                 data-testid="data-mode"
               />
             ) : null}
-            <Button
-              size="xs"
-              variant="light"
-              leftSection={<IconEdit size={14} />}
-              disabled={view === undefined || editingThis !== undefined}
-              onClick={() => setEditing(view)}
-              data-testid="edit-button"
-            >
-              Edit
-            </Button>
+            <RoleGate least="operator">
+              {(allowed) => (
+                <Button
+                  size="xs"
+                  variant="light"
+                  leftSection={<IconEdit size={14} />}
+                  disabled={!allowed || view === undefined || editingThis !== undefined}
+                  onClick={() => setEditing(view)}
+                  data-testid="edit-button"
+                >
+                  Edit
+                </Button>
+              )}
+            </RoleGate>
           </Group>
         </Group>
         {editingThis !== undefined ? (

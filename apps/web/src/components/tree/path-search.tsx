@@ -8,13 +8,15 @@ import { Autocomplete } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { useTRPC } from "../../trpc/providers";
+import { allChildren } from "../../trpc/all-children";
+import { useTRPC, useTRPCClient } from "../../trpc/providers";
 import { childPathOf, nameOf, normalisePath, parentOf } from "./tree-paths";
 
 const SUGGESTIONS_MAX = 20;
 
 export function PathSearch({ onOpen }: { onOpen: (path: string) => void }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const [text, setText] = useState("");
   const typed = text.trim();
   const normalised = normalisePath(typed);
@@ -22,7 +24,8 @@ export function PathSearch({ onOpen }: { onOpen: (path: string) => void }) {
   const parent = normalised === undefined ? "/" : endsWithSlash ? normalised : parentOf(normalised);
   const prefix = normalised === undefined || endsWithSlash ? "" : nameOf(normalised);
   const listing = useQuery({
-    ...trpc.node.children.queryOptions({ path: parent }),
+    queryKey: trpc.node.children.queryKey({ path: parent }),
+    queryFn: () => allChildren(client, { path: parent }),
     enabled: typed.length > 0,
     retry: false,
     staleTime: 5000,

@@ -20,6 +20,7 @@ import {
 import { IconDownload, IconUpload } from "@tabler/icons-react";
 import { useState } from "react";
 import { keelCodeOf, messageOf } from "../../lib/keel-error";
+import { allChildren } from "../../trpc/all-children";
 import { useTRPCClient } from "../../trpc/providers";
 import { notifySuccess } from "./keel-notify";
 import { exportSubtree, parseSubtree, planImport, SUBTREE_NODES_MAX } from "./subtree-transfer";
@@ -84,7 +85,7 @@ function ExportPanel({ path }: { path: string }) {
           try {
             const [node, listing] = await Promise.all([
               client.node.get.query({ path: at }),
-              client.node.children.query({ path: at }),
+              allChildren(client, { path: at }),
             ]);
             const read = { data: node.data, kind: node.kind, childNames: listing.children.map((child) => child.name) };
             return node.ttlMs === undefined ? read : { ...read, ttlMs: node.ttlMs };

@@ -10,7 +10,8 @@ import type { ChildView } from "@keel/api";
 import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { messageOf } from "../../lib/keel-error";
-import { useTRPC } from "../../trpc/providers";
+import { allChildren } from "../../trpc/all-children";
+import { useTRPC, useTRPCClient } from "../../trpc/providers";
 import { filterNames, sortNames } from "./tree-paths";
 import type { ChildEntry, ChildListing } from "./visible-rows";
 
@@ -45,6 +46,7 @@ export function useChildListings(
   filter: { path: string; text: string } | undefined,
 ): ChildListings {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const counts = useQueries({
     queries: expanded.map((path) => ({ ...trpc.node.exists.queryOptions({ path }), staleTime: 5000 })),
   });
@@ -52,8 +54,10 @@ export function useChildListings(
     queries: expanded.map((path, index) => {
       const stat = counts[index]?.data?.stat;
       const withStats = stat !== undefined && stat !== null && stat.numChildren <= CHILD_STATS_MAX;
+      // The procedure's own key (the live tree invalidates by it), every page of the listing.
       return {
-        ...trpc.node.children.queryOptions({ path, withStats }),
+        queryKey: trpc.node.children.queryKey({ path, withStats }),
+        queryFn: () => allChildren(client, { path, withStats }),
         enabled: stat !== undefined && stat !== null,
         staleTime: 5000,
       };

@@ -9,6 +9,7 @@ import { Code, Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { keelCodeOf } from "../../lib/keel-error";
+import { allChildren } from "../../trpc/all-children";
 import { useTRPCClient } from "../../trpc/providers";
 import { notifyError, notifySuccess } from "./keel-notify";
 import { collectSubtree, deletionOrder } from "./subtree-transfer";
@@ -19,7 +20,7 @@ export function useDeleteNode(onDeleted: (path: string) => void): (path: string)
     let paths: string[];
     try {
       paths = await collectSubtree(path, async (at) =>
-        (await client.node.children.query({ path: at })).children.map((child) => child.name),
+        (await allChildren(client, { path: at })).children.map((child) => child.name),
       );
     } catch (error) {
       notifyError(`Could not list ${path}`, error);

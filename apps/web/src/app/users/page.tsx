@@ -1,0 +1,5 @@
+import { UsersPage } from "../../components/users/users-page";
+
+export default function Page() {
+  return <UsersPage />;
+}
