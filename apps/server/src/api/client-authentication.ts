@@ -5,6 +5,7 @@
  * expired (they already fail; this only keeps /keel/auth/tokens short).
  */
 import { isUnrestricted } from "@keel/api";
+import { isInAuthRoot } from "@keel/core";
 import type { Logger } from "pino";
 import { Authenticator, isAuthFailure } from "../auth/authenticator.js";
 import { hashPassword } from "../auth/password-hash.js";
@@ -33,6 +34,11 @@ export async function clientAuthentication(options: {
   const authenticator = new Authenticator({ records: authRecordsOf(accounts), superPasswordHash });
   accounts.setAuthenticator(authenticator);
   const trail = new AuditTrail(logger, config.id, clock);
+  // Callers resolved earlier (an open WebSocket) are resolved again after any change to the accounts.
+  let authGeneration = 0;
+  const stopWatchingAccounts = host.onApplied((entry) => {
+    if (entry.changes.some((change) => isInAuthRoot(change.path))) authGeneration += 1;
+  });
   const consoleOrigins = new Set(config.consoleOrigins.split(",").filter((origin) => origin.length > 0));
   const sweep = setInterval(() => {
     if (host.role !== "LEADING" || !host.serving) return;
@@ -63,10 +69,13 @@ export async function clientAuthentication(options: {
   };
   return {
     zkLogin,
-    identify: { authenticator, consoleOrigins, audit: trail.sink, clock },
+    identify: { authenticator, consoleOrigins, audit: trail.sink, clock, authGeneration: () => authGeneration },
     accounts,
     required: config.authRequired,
     trail,
-    stop: () => clearInterval(sweep),
+    stop: () => {
+      clearInterval(sweep);
+      stopWatchingAccounts();
+    },
   };
 }

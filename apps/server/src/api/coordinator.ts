@@ -217,7 +217,7 @@ export class KeelCoordinator implements Coordinator {
     return this.read("ephemerals", { path: input.prefix, linearizable: false }, () => {
       const { id } = this.authenticate(input.session);
       const visible = visibility(this.deps.host.state, caller);
-      return { paths: this.deps.host.state.getEphemerals(id, input.prefix).filter(visible) };
+      return { paths: this.deps.host.state.getEphemerals(id, input.prefix).filter((path) => visible(path)) };
     });
   }
 
@@ -336,7 +336,10 @@ export class KeelCoordinator implements Coordinator {
       if (this.deps.host.state.session(id) === undefined)
         throw keelError("SESSIONEXPIRED", `session ${input.sessionId} has expired or was closed`);
       const visible = visibility(this.deps.host.state, caller);
-      const paths = this.deps.host.state.getEphemerals(id).filter(visible).sort();
+      const paths = this.deps.host.state
+        .getEphemerals(id)
+        .filter((path) => visible(path))
+        .sort();
       return { paths: paths.slice(0, input.limit), truncated: paths.length > input.limit };
     });
   }

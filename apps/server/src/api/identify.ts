@@ -28,6 +28,8 @@ export interface IdentifyDeps {
   readonly audit: AuditSink;
   /** Wall-clock ms (token expiry). */
   readonly clock: () => number;
+  /** Changes whenever a txn touches /keel/auth (a user added, removed, re-roled; a token created or revoked). */
+  readonly authGeneration: () => number;
 }
 
 /** The remote IP of an "ip:port" or "[ip6]:port" address (the failure limiter's key, the ip identity). */
@@ -51,8 +53,10 @@ export function originAllowed(req: IncomingMessage, consoleOrigins: ReadonlySet<
 }
 
 /**
- * The identification of one request (HTTP) or one socket (WebSocket), resolved at most once, when
- * a procedure first needs it.
+ * The identification of one request (HTTP) or one socket (WebSocket), resolved when a procedure
+ * first needs it and again only when it may have changed: after any change under /keel/auth (so a
+ * revoked token, a removed user or a new role reaches a WebSocket that is already open, on its next
+ * call) or once its token expired.
  */
 export function identifier(
   deps: IdentifyDeps,
@@ -61,8 +65,21 @@ export function identifier(
   clientAddress: string,
 ): () => Promise<Identification> {
   let resolved: Promise<Identification> | undefined;
+  let generation = -1;
+  let expiresAtMs = Number.POSITIVE_INFINITY;
   return () => {
-    resolved ??= identify(deps, req, transport, clientAddress);
+    const now = deps.authGeneration();
+    if (resolved === undefined || generation !== now || deps.clock() >= expiresAtMs) {
+      generation = now;
+      expiresAtMs = Number.POSITIVE_INFINITY;
+      resolved = identify(deps, req, transport, clientAddress);
+      resolved.then(
+        (identification) => {
+          expiresAtMs = identification.caller.expiresAtMs ?? Number.POSITIVE_INFINITY;
+        },
+        () => undefined,
+      );
+    }
     return resolved;
   };
 }
@@ -97,6 +114,11 @@ async function identify(
   const resolved = await deps.authenticator.resolve(credentials, { clientIp: ip, nowMs: deps.clock() });
   if (isAuthFailure(resolved)) {
     refused(deps, credentials, clientAddress, resolved.reason);
+    // A browser keeps sending a cookie whose login expired or was revoked (it cannot read or drop an
+    // HttpOnly cookie itself): such a caller is anonymous, so the console finds it logged out and
+    // shows its login page. Credentials a client chose to send (Basic, Bearer) fail loudly instead.
+    if (credentials.kind === "cookie" && resolved.error === "AUTHFAILED")
+      return { caller: anonymous, csrfOk: true, originAllowed: fromAllowedOrigin };
     return { caller: anonymous, failure: authFailedError(resolved), csrfOk: true, originAllowed: fromAllowedOrigin };
   }
   const csrfOk =

@@ -65,7 +65,10 @@ export async function* logStream(host: LogHost, options: LogEventsOptions): Asyn
       queue.push(view);
       return;
     }
-    const paths = view.paths.filter(visible);
+    // Each path is judged by its node as it was in this txn (a later delete does not reveal it).
+    const hidden = new Set<string>();
+    for (const change of entry.changes) if (!visible(change.path, change.acl)) hidden.add(change.path);
+    const paths = view.paths.filter((path) => !hidden.has(path));
     if (paths.length === view.paths.length) queue.push(view);
     else if (paths.length > 0) {
       // Causes pair with deleted paths, some of which are now hidden: leave them out.

@@ -61,13 +61,14 @@ export class TreeAccounts implements Accounts {
 
   // --- the Authenticator's reads ------------------------------------------------------------
 
-  async userRecord(name: string): Promise<{ record: UserRecord; version: string } | undefined> {
+  async userRecord(name: string): Promise<{ record: UserRecord; version: string; createdZxid: string } | undefined> {
     const path = childPath(USERS_PATH, name);
     const node = (await this.readSynced(path)) ?? undefined;
     if (node === undefined) return undefined;
     const decoded = decodeUserRecord(node.data);
     // A record that does not decode is treated as absent: nobody logs in with a corrupt record.
-    return decoded.type === "ok" ? { record: decoded.record, version: node.mzxid.toString() } : undefined;
+    if (decoded.type !== "ok") return undefined;
+    return { record: decoded.record, version: node.mzxid.toString(), createdZxid: node.czxid.toString() };
   }
 
   async tokenRecord(tokenId: string): Promise<TokenRecord | undefined> {
@@ -169,12 +170,16 @@ export class TreeAccounts implements Accounts {
     ttlMs: number;
     description: string;
   }): Promise<IssuedToken> {
+    // The token is bound to the user record it is issued under (its czxid), so it dies with that user.
+    const owner = input.user === SUPER_USER ? undefined : await this.userRecord(input.user);
+    if (input.user !== SUPER_USER && owner === undefined) throw keelError("NONODE", `no user ${input.user}`);
     const { token, tokenId, secret } = newToken();
     const createdAtMs = this.deps.clock();
     const record: TokenRecord = {
       v: 1,
       kind: input.kind,
       user: input.user,
+      userZxid: owner?.createdZxid ?? "0",
       scope: { paths: [...input.scope.paths], perms: input.scope.perms },
       secretSha256: secretDigest(secret),
       createdAtMs,
@@ -265,10 +270,10 @@ export class TreeAccounts implements Accounts {
     return [...listing.children].sort();
   }
 
-  private readLocal(path: string): { data: Uint8Array; mzxid: bigint; version: number } | undefined {
+  private readLocal(path: string): { data: Uint8Array; mzxid: bigint; czxid: bigint; version: number } | undefined {
     const node = this.deps.host.state.get(path, SERVER_AUTH);
     if (node instanceof KeelError) return undefined;
-    return { data: node.data, mzxid: node.stat.mzxid, version: node.stat.version };
+    return { data: node.data, mzxid: node.stat.mzxid, czxid: node.stat.czxid, version: node.stat.version };
   }
 
   private async readSynced(path: string) {

@@ -148,7 +148,7 @@ export async function* watchStream(
   const visible = oneShot ? () => true : visibility(host.state, options.caller);
   const deliver = (events: readonly WatchEvent[]): boolean => {
     if (events.length > 0) progress.touch();
-    for (const event of events) if (visible(event.path)) queue.push(eventView(event));
+    for (const event of events) if (visible(event.path, event.acl)) queue.push(eventView(event));
     if (oneShot && events.length > 0) {
       queue.end();
       return true;

@@ -37,7 +37,7 @@ const superToken = newToken();
 const strangerToken = newToken(); // no record
 
 class FakeRecords implements AuthRecords {
-  readonly users = new Map<string, { record: UserRecord; version: string }>();
+  readonly users = new Map<string, { record: UserRecord; version: string; createdZxid: string }>();
   readonly tokens = new Map<string, TokenRecord>();
   lookups = 0;
   failure: Error | undefined;
@@ -49,8 +49,9 @@ class FakeRecords implements AuthRecords {
     this.setToken(superToken, "super");
   }
 
-  setUser(name: string, role: Role, password: PasswordHash, version: string): void {
-    this.users.set(name, { record: { v: 1, role, password, createdAtMs: 1 }, version });
+  /** `createdZxid`: the record's czxid; tokens are issued under "7" (setToken). */
+  setUser(name: string, role: Role, password: PasswordHash, version: string, createdZxid = "7"): void {
+    this.users.set(name, { record: { v: 1, role, password, createdAtMs: 1 }, version, createdZxid });
   }
 
   setToken(made: { tokenId: string; secret: string }, user: string): void {
@@ -59,6 +60,7 @@ class FakeRecords implements AuthRecords {
       v: 1,
       kind: "api",
       user,
+      userZxid: "7",
       scope: SCOPE,
       secretSha256,
       createdAtMs: 1,
@@ -67,7 +69,7 @@ class FakeRecords implements AuthRecords {
     this.tokens.set(made.tokenId, { ...record, description: "" });
   }
 
-  async user(name: string): Promise<{ record: UserRecord; version: string } | undefined> {
+  async user(name: string): Promise<{ record: UserRecord; version: string; createdZxid: string } | undefined> {
     this.lookups++;
     if (this.failure !== undefined) throw this.failure;
     return this.users.get(name);
@@ -165,6 +167,12 @@ describe("Authenticator.resolve", () => {
     { case: "revoked or unknown token", credentials: bearer(strangerToken.token), expected: failed(/no such token/) },
     { case: "malformed token", credentials: bearer("keel_1234_abc"), expected: failed(/malformed token/) },
     { case: "token of a removed user", credentials: bearer(bobToken.token), expected: failed(/bob, who is no longer/) },
+    {
+      case: "token of a user removed and added again under the same name",
+      credentials: bearer(aliceToken.token),
+      expected: failed(/alice, who is no longer/),
+      setup: (records) => records.setUser("alice", "operator", aliceHash, "9", "8"),
+    },
     {
       case: "super's console token",
       credentials: { kind: "cookie", token: superToken.token },

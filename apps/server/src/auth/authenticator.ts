@@ -39,8 +39,15 @@ export interface Caller {
 
 /** The records under /keel/auth; the server implements this over the replica's tree. */
 export interface AuthRecords {
-  /** The user record and its version (the node's mzxid); may sync and retry inside. */
-  user(name: string): Promise<{ readonly record: UserRecord; readonly version: RecordVersion } | undefined>;
+  /**
+   * The user record, its version (the node's mzxid) and the zxid that created it (its czxid: a user
+   * removed and added again under the same name is another user); may sync and retry inside.
+   */
+  user(
+    name: string,
+  ): Promise<
+    { readonly record: UserRecord; readonly version: RecordVersion; readonly createdZxid: string } | undefined
+  >;
   token(tokenId: string): Promise<TokenRecord | undefined>;
 }
 
@@ -142,7 +149,7 @@ export class Authenticator {
       return failed(`wrong secret for token ${parts.tokenId}`);
     }
     if (nowMs >= record.expiresAtMs) return failed(`token ${parts.tokenId} expired`);
-    const role = await this.roleNow(record.user);
+    const role = await this.roleNow(record.user, record.userZxid);
     if (role === undefined) return failed(`token ${parts.tokenId} belongs to ${record.user}, who is no longer a user`);
     return {
       user: record.user,
@@ -155,9 +162,15 @@ export class Authenticator {
   }
 
   /** A token's user's role now: super's while super is configured, else its record's. */
-  private async roleNow(user: string): Promise<Role | undefined> {
+  /**
+   * A token's user's role now: super's while super is configured, else its record's, provided the
+   * record is the one the token was issued under (`userZxid`): a token outlives neither its user's
+   * removal nor a new user that took the name.
+   */
+  private async roleNow(user: string, userZxid: string): Promise<Role | undefined> {
     if (user === SUPER_USER) return this.superPasswordHash === null ? undefined : "admin";
-    return (await this.records.user(user))?.record.role;
+    const found = await this.records.user(user);
+    return found !== undefined && found.createdZxid === userZxid ? found.record.role : undefined;
   }
 }
 

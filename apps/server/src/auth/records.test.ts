@@ -26,6 +26,7 @@ const TOKEN: TokenRecord = {
   v: 1,
   kind: "api",
   user: "alice",
+  userZxid: "4294967301",
   scope: { paths: ["/app", "/locks"], perms: PERMS.READ | PERMS.WRITE },
   secretSha256: "0f007385b6f9d4b7eeb2748605afe1a984a0a3bfa3f014d09e2a784ce9e5cd1a",
   createdAtMs: 1_700_000_000_000,
@@ -66,7 +67,7 @@ describe("token records", () => {
   it("encode to the contract's JSON and decode back", () => {
     const bytes = encodeTokenRecord(TOKEN);
     expect(utf8Decode(bytes)).toBe(
-      '{"v":1,"kind":"api","user":"alice","scope":{"paths":["/app","/locks"],"perms":3},' +
+      '{"v":1,"kind":"api","user":"alice","userZxid":"4294967301","scope":{"paths":["/app","/locks"],"perms":3},' +
         '"secretSha256":"0f007385b6f9d4b7eeb2748605afe1a984a0a3bfa3f014d09e2a784ce9e5cd1a",' +
         '"createdAtMs":1700000000000,"expiresAtMs":1700086400000,"description":"deploy bot"}',
     );

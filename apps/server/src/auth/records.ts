@@ -61,6 +61,8 @@ export const tokenRecordSchema = z.object({
   v: z.literal(1),
   kind: z.enum(TOKEN_KINDS),
   user: userNameSchema,
+  /** The czxid of the user's record when the token was issued ("0" for super): it binds the token to that user. */
+  userZxid: z.string().regex(/^\d{1,20}$/, "userZxid must be a decimal zxid"),
   scope: tokenScopeSchema,
   secretSha256: z.string().regex(/^[0-9a-f]{64}$/, "secretSha256 must be 64 lowercase hex chars"),
   createdAtMs: timeMsSchema,
@@ -85,8 +87,9 @@ export function decodeUserRecord(data: Uint8Array): Decoded<UserRecord> {
 
 /** The node data of /keel/auth/tokens/<tokenId>; fields in the contract's order. */
 export function encodeTokenRecord(record: TokenRecord): Uint8Array {
-  const { v, kind, user, scope, secretSha256, createdAtMs, expiresAtMs, description } = tokenRecordSchema.parse(record);
-  const fields = { v, kind, user, scope, secretSha256, createdAtMs, expiresAtMs, description };
+  const { v, kind, user, userZxid, scope, secretSha256, createdAtMs, expiresAtMs, description } =
+    tokenRecordSchema.parse(record);
+  const fields = { v, kind, user, userZxid, scope, secretSha256, createdAtMs, expiresAtMs, description };
   return utf8Encode(JSON.stringify(fields));
 }
 

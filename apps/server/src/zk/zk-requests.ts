@@ -390,7 +390,7 @@ export class ZkRequests {
    * CVE-2024-23944). One-shot watches need no filter: setting one read the node.
    */
   filterPersistentWatches(watcher: WatcherId, auth: () => readonly AuthId[]): void {
-    this.host.watches.setPersistentEventFilter(watcher, (path) => this.host.state.canSeeEvent(path, auth()));
+    this.host.watches.setPersistentEventFilter(watcher, (path, acl) => this.host.state.canSeeChange(path, acl, auth()));
   }
 
   /**

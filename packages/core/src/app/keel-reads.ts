@@ -172,6 +172,19 @@ export class KeelReads {
     return checkAcl(node.acl, PERMS.READ, auth, this.aclPolicy);
   }
 
+  /**
+   * Whether the caller may learn of a change to `path` whose node had `acl` when it changed (the
+   * NodeChange's or WatchEvent's acl): judged by the node as it was, so a private node's changes
+   * stay private after it and its parents are gone (ZooKeeper's fix for CVE-2024-23944 passes the
+   * deleted node's ACL the same way). Without an acl (a parent's childrenChanged), canSeeEvent.
+   */
+  canSeeChange(path: string, acl: Acl | undefined, auth: readonly AuthId[]): boolean {
+    if (acl === undefined) return this.canSeeEvent(path, auth);
+    if (validatePath(path) !== undefined) return false;
+    if (authRootRefusal(path, auth, this.aclPolicy) !== undefined) return false;
+    return checkAcl(acl, PERMS.READ, auth, this.aclPolicy);
+  }
+
   /** A session's replicated record (timeout, password) for reconnect checks. */
   session(sessionId: SessionId): SessionRecord | undefined {
     return this.tree.sessions.get(sessionId);

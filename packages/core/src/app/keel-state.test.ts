@@ -6,10 +6,15 @@ import { isKeelError } from "../errors.js";
 import type { Zxid } from "../ids.js";
 import { FORCE_RELEASE_REASON_BYTES_MAX } from "../limits.js";
 import { OPEN_ACL_UNSAFE, PERMS } from "../tree/acl.js";
-import type { TxnResult } from "../tree/results.js";
+import type { NodeChange, TxnResult } from "../tree/results.js";
 import { WatchTable } from "../watches/watch-table.js";
 import { KeelState } from "./keel-state.js";
 import { codeOf, create, TestDriver } from "./test-driver.js";
+
+/** Changes without the ACL each carries (NodeChange.acl), for comparing what changed. */
+function bare(changes: readonly NodeChange[]): unknown[] {
+  return changes.map(({ acl: _acl, ...change }) => change);
+}
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -46,7 +51,9 @@ describe("create", () => {
     expect(root.cversion).toBe(-1); // genesis -2 (zookeeper and keel were never created), +1 for /a
     expect(root.pzxid).toBe(applied.zxid);
     expect(root.numChildren).toBe(3); // /zookeeper, /keel, /a
-    expect(applied.changes).toEqual([{ type: "created", path: "/a" }]);
+    expect(bare(applied.changes)).toEqual([{ type: "created", path: "/a" }]);
+    // Each change carries the node's ACL, so who may hear of it is judged by the node as it was.
+    expect(applied.changes[0]?.acl).toEqual(OPEN_ACL_UNSAFE);
   });
 
   it("numbers sequential nodes by children created under the parent (deletes do not count), 10 digits", () => {
@@ -167,7 +174,7 @@ describe("delete, setData, setACL", () => {
     d.nowMs = 5_000;
     const applied = d.submit({ type: "setData", path: "/a", data: enc("x"), version: -1 });
     expect(stat(d, "/a")).toMatchObject({ version: 1, mzxid: applied.zxid, mtime: 5_000, ctime: 1_000, dataLength: 1 });
-    expect(applied.changes).toEqual([{ type: "dataChanged", path: "/a" }]);
+    expect(bare(applied.changes)).toEqual([{ type: "dataChanged", path: "/a" }]);
   });
 
   it("setACL needs ADMIN, checks aversion, and ACLs gate reads and writes", () => {
@@ -188,7 +195,7 @@ describe("delete, setData, setACL", () => {
     expect(codeOf(d.result({ type: "setACL", path: "/s", acl: acl.slice(0, 1), aversion: 0 }))).toBe("NOAUTH");
     const applied = d.submit({ type: "setACL", path: "/s", acl, aversion: 0 }, { auth: alice });
     expect(applied.result.type === "setACL" && applied.result.stat.aversion).toBe(1);
-    expect(applied.changes).toEqual([{ type: "aclChanged", path: "/s" }]);
+    expect(bare(applied.changes)).toEqual([{ type: "aclChanged", path: "/s" }]);
     const readAcl = d.state.getACL("/s");
     expect(!isKeelError(readAcl) && readAcl.acl.map((e) => e.id)).toEqual(["anyone", "x:x"]);
     const adminAcl = d.state.getACL("/s", alice);
@@ -455,7 +462,7 @@ describe("deletion causes and force-release (issue 17)", () => {
       { sessionId: operator },
     );
     expect(released.result).toEqual({ type: "delete", path: "/lock" });
-    expect(released.changes).toEqual([
+    expect(bare(released.changes)).toEqual([
       { type: "deleted", path: "/lock", cause: { kind: "forceRelease", sessionId: operator, reason: "stuck holder" } },
     ]);
     expect(d.state.getEphemerals(holder)).toEqual([]);
@@ -485,7 +492,9 @@ describe("deletion causes and force-release (issue 17)", () => {
     if (expiry === undefined) throw new Error("no expiry proposed");
     const zxid = d.nextZxid();
     const expired = d.apply({ zxid, txn: d.state.prepare(expiry, zxid, d.nowMs) });
-    expect(expired.changes).toEqual([{ type: "deleted", path: "/e", cause: { kind: "sessionExpired", sessionId: s } }]);
+    expect(bare(expired.changes)).toEqual([
+      { type: "deleted", path: "/e", cause: { kind: "sessionExpired", sessionId: s } },
+    ]);
     expect(codeOf(d.result({ type: "closeSession" }, { sessionId: s }))).toBe("SESSIONEXPIRED");
   });
 
@@ -496,7 +505,9 @@ describe("deletion causes and force-release (issue 17)", () => {
     const closed = d.submit({ type: "closeSession" }, { sessionId: s });
     const read = d.state.historyAfter((d.state.lastAppliedZxid - 1n) as never);
     expect(read.type === "ok" && read.entries.map((e) => e.changes)).toEqual([closed.changes]);
-    expect(closed.changes).toEqual([{ type: "deleted", path: "/x", cause: { kind: "sessionClosed", sessionId: s } }]);
+    expect(bare(closed.changes)).toEqual([
+      { type: "deleted", path: "/x", cause: { kind: "sessionClosed", sessionId: s } },
+    ]);
   });
 });
 

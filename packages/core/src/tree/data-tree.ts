@@ -155,13 +155,14 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     switch (op.type) {
       case "create": {
         const node = this.createNode(op, header, zxid);
-        changes.push({ type: "created", path: op.path });
+        changes.push({ type: "created", path: op.path, acl: node.acl });
         return { type: "create", path: op.path, stat: node.stat() };
       }
-      case "delete":
-        this.deleteNode(op.path, zxid);
-        changes.push({ type: "deleted", path: op.path, cause: deleteOpCause(op.cause, header) });
+      case "delete": {
+        const { acl } = this.deleteNode(op.path, zxid);
+        changes.push({ type: "deleted", path: op.path, cause: deleteOpCause(op.cause, header), acl });
         return { type: "delete", path: op.path };
+      }
       case "setData": {
         const node = this.mustGet(op.path);
         this.preserve(op.path);
@@ -173,7 +174,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         node.version = op.version;
         node.mzxid = zxid;
         node.mtime = header.timeMs;
-        changes.push({ type: "dataChanged", path: op.path });
+        changes.push({ type: "dataChanged", path: op.path, acl: node.acl });
         return { type: "setData", path: op.path, stat: node.stat() };
       }
       case "setACL": {
@@ -182,7 +183,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         assert(op.aversion === int32Add(node.aversion, 1), () => `setACL ${op.path}: aversion ${op.aversion}`);
         node.acl = this.internAcl(op.acl);
         node.aversion = op.aversion;
-        changes.push({ type: "aclChanged", path: op.path });
+        changes.push({ type: "aclChanged", path: op.path, acl: node.acl });
         return { type: "setACL", path: op.path, stat: node.stat() };
       }
       case "check":
@@ -208,7 +209,8 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     return node;
   }
 
-  private deleteNode(path: string, zxid: Zxid): void {
+  /** Removes the node (which has no children) and returns it. */
+  private deleteNode(path: string, zxid: Zxid): Znode {
     const node = this.mustGet(path);
     assert(node.numChildren === 0, () => `delete ${path}: has children`);
     const parent = this.mustGet(parentPath(path));
@@ -220,6 +222,7 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
     parent.cversion = int32Add(parent.cversion, 1);
     parent.pzxid = zxid;
     this.unindexKind(path, node);
+    return node;
   }
 
   private applyCloseSession(
@@ -235,8 +238,8 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         this.nodes.get(path)?.ephemeralOwner === sessionId,
         () => `closeSession ${sessionId}: ${path} not its ephemeral`,
       );
-      this.deleteNode(path, zxid);
-      changes.push({ type: "deleted", path, cause });
+      const { acl } = this.deleteNode(path, zxid);
+      changes.push({ type: "deleted", path, cause, acl });
     }
     assert(!this.ephemeralsBySession.has(sessionId), () => `closeSession ${sessionId}: ephemerals left behind`);
     this.sessions.remove(sessionId);

@@ -2,8 +2,10 @@
  * What applying a txn produced: the answer for the client (TxnResult) and the per-node changes
  * from which watch events are derived (NodeChange). Both are pure data, equal on every replica.
  */
+
 import type { KeelError } from "../errors.js";
 import type { SessionId } from "../ids.js";
+import type { Acl } from "./acl.js";
 import type { DeleteCause } from "./delete-cause.js";
 import type { MultiOpCode } from "./txn.js";
 import type { Stat } from "./znode.js";
@@ -29,10 +31,15 @@ export type TxnResult =
  * A change to one node. Watch events follow from it (watches/watch-table.ts): `created` and
  * `deleted` also mean "the parent's children changed"; `aclChanged` fires no watch (docs/data-model.md §7).
  */
+/**
+ * `acl`: the node's ACL when the change happened (after a create, setData or setACL; before a
+ * delete), so who may learn of the change is judged by the node as it was, even once it is gone
+ * (KeelReads.canSeeChange). The tree always sets it; only hand-built changes in tests omit it.
+ */
 export type NodeChange =
-  | { readonly type: "created" | "dataChanged" | "aclChanged"; readonly path: string }
+  | { readonly type: "created" | "dataChanged" | "aclChanged"; readonly path: string; readonly acl?: Acl }
   /** `cause` comes from the committed txn alone (delete-cause.ts), so it is the same on every replica. */
-  | { readonly type: "deleted"; readonly path: string; readonly cause: DeleteCause };
+  | { readonly type: "deleted"; readonly path: string; readonly cause: DeleteCause; readonly acl?: Acl };
 
 export interface ApplyOutcome {
   readonly result: TxnResult;

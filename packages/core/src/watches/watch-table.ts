@@ -12,6 +12,7 @@
 import { type KeelError, keelError } from "../errors.js";
 import type { Zxid } from "../ids.js";
 import { WATCHES_PER_WATCHER_MAX } from "../limits.js";
+import type { Acl } from "../tree/acl.js";
 import type { DeleteCause } from "../tree/delete-cause.js";
 import { parentPath } from "../tree/path.js";
 import type { NodeChange } from "../tree/results.js";
@@ -33,6 +34,8 @@ export interface WatchEvent {
   readonly zxid: Zxid;
   /** On nodeDeleted only: why the node went, from the committed txn (tree/delete-cause.ts). */
   readonly cause?: DeleteCause;
+  /** The node's ACL when it changed (NodeChange.acl), to judge who may hear of it; absent on nodeChildrenChanged. */
+  readonly acl?: Acl;
 }
 
 type Registry = Map<string, Set<WatcherId>>;
@@ -41,7 +44,8 @@ type Registry = Map<string, Set<WatcherId>>;
  * Whether a watcher may see an event about `path`, asked when the event fires (after its txn
  * applied): the ZooKeeper port passes KeelReads.canSeeEvent with the connection's identities.
  */
-export type WatchEventFilter = (path: string) => boolean;
+/** `acl`: the node's ACL when the change happened (NodeChange.acl); absent for nodeChildrenChanged. */
+export type WatchEventFilter = (path: string, acl: Acl | undefined) => boolean;
 
 export class WatchTable {
   // Exist and data watches share one registry, as in ZooKeeper: the same events fire them.
@@ -169,18 +173,18 @@ export class WatchTable {
     for (const change of changes) {
       switch (change.type) {
         case "created":
-          this.fire(out, { type: "nodeCreated", path: change.path, zxid }, [this.data]);
+          this.fire(out, withAcl({ type: "nodeCreated", path: change.path, zxid }, change.acl), [this.data]);
           this.fireParent(out, change.path, zxid);
           break;
         case "deleted":
-          this.fire(out, { type: "nodeDeleted", path: change.path, zxid, cause: change.cause }, [
+          this.fire(out, withAcl({ type: "nodeDeleted", path: change.path, zxid, cause: change.cause }, change.acl), [
             this.data,
             this.child,
           ]);
           this.fireParent(out, change.path, zxid);
           break;
         case "dataChanged":
-          this.fire(out, { type: "nodeDataChanged", path: change.path, zxid }, [this.data]);
+          this.fire(out, withAcl({ type: "nodeDataChanged", path: change.path, zxid }, change.acl), [this.data]);
           break;
         case "aclChanged":
           break;
@@ -194,7 +198,7 @@ export class WatchTable {
     const parent = parentPath(path);
     const recipients = new Set<WatcherId>();
     this.take(this.child, parent, recipients);
-    this.addPersistentRecipients(recipients, this.persistent.get(parent), parent);
+    this.addPersistentRecipients(recipients, this.persistent.get(parent), parent, undefined);
     deliver(out, recipients, { type: "nodeChildrenChanged", path: parent, zxid });
   }
 
@@ -203,11 +207,11 @@ export class WatchTable {
     const { path } = event;
     const recipients = new Set<WatcherId>();
     for (const registry of oneShot) this.take(registry, path, recipients);
-    this.addPersistentRecipients(recipients, this.persistent.get(path), path);
+    this.addPersistentRecipients(recipients, this.persistent.get(path), path, event.acl);
     if (this.recursive.size > 0) {
       // Persistent recursive watches on P or any ancestor see created/deleted/dataChanged, never childrenChanged.
       for (let at = path; ; at = parentPath(at)) {
-        this.addPersistentRecipients(recipients, this.recursive.get(at), path);
+        this.addPersistentRecipients(recipients, this.recursive.get(at), path, event.acl);
         if (at === "/") break;
       }
     }
@@ -222,11 +226,12 @@ export class WatchTable {
     recipients: Set<WatcherId>,
     watchers: ReadonlySet<WatcherId> | undefined,
     path: string,
+    acl: Acl | undefined,
   ): void {
     for (const watcher of watchers ?? []) {
       if (recipients.has(watcher)) continue;
       const filter = this.persistentFilters.get(watcher);
-      if (filter === undefined || filter(path)) recipients.add(watcher);
+      if (filter === undefined || filter(path, acl)) recipients.add(watcher);
     }
   }
 
@@ -251,4 +256,9 @@ function deliver(out: Map<WatcherId, WatchEvent[]>, recipients: Set<WatcherId>, 
     }
     events.push(event);
   }
+}
+
+/** The event with the changed node's ACL, when the change carried one. */
+function withAcl(event: WatchEvent, acl: Acl | undefined): WatchEvent {
+  return acl === undefined ? event : { ...event, acl };
 }
