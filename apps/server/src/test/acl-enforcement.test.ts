@@ -12,7 +12,7 @@
  * later public event arrived on the same stream.
  */
 import type { AuditRecordView, LogEntryView, WatchEventView } from "@keel/api";
-import { Ensemble, keelCodeOf } from "@keel/testkit";
+import { type Ensemble, keelCodeOf } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   basic,
@@ -22,6 +22,7 @@ import {
   rawCall,
   type SocketClient,
   socketClientWith,
+  startWithUsers,
   superClient,
   userClient,
 } from "./auth-clients.js";
@@ -31,17 +32,7 @@ let ensemble: Ensemble;
 let url: string;
 
 beforeAll(async () => {
-  ensemble = await Ensemble.start({ voters: 1, superPassword: true });
-  await ensemble.waitForLeader();
-  url = ensemble.members[0]?.clientUrl as string;
-  const admin = superClient(ensemble, url);
-  for (const [name, role] of [
-    ["alice", "operator"],
-    ["bob", "operator"],
-    ["vera", "viewer"],
-  ] as const) {
-    await admin.auth.users.add.mutate({ name, password: passwordOf(name), role });
-  }
+  ({ ensemble, url } = await startWithUsers({}, { alice: "operator", bob: "operator", vera: "viewer" }));
 });
 afterAll(async () => {
   await ensemble?.close();

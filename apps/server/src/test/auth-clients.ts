@@ -8,7 +8,7 @@
  */
 import { request } from "node:http";
 import type { AppRouter } from "@keel/api";
-import type { Ensemble, KeelHttpClient } from "@keel/testkit";
+import { Ensemble, type EnsembleOptions, type KeelHttpClient } from "@keel/testkit";
 import { createTRPCClient, createWSClient, httpLink, type TRPCClient, wsLink } from "@trpc/client";
 import WebSocket from "ws";
 
@@ -42,6 +42,24 @@ export function superClient(ensemble: Ensemble, baseUrl: string): KeelHttpClient
 /** A user's client by password. */
 export function userClient(baseUrl: string, name: string): KeelHttpClient {
   return httpClientWith(baseUrl, basic(name, passwordOf(name)));
+}
+
+/**
+ * A one-member ensemble started with `options` (a super password at least), its client URL, and
+ * `users` added by super, each with its passwordOf.
+ */
+export async function startWithUsers(
+  options: EnsembleOptions,
+  users: Readonly<Record<string, "viewer" | "operator" | "admin">>,
+): Promise<{ ensemble: Ensemble; url: string }> {
+  const ensemble = await Ensemble.start({ voters: 1, superPassword: true, ...options });
+  await ensemble.waitForLeader();
+  const url = ensemble.members[0]?.clientUrl as string;
+  const admin = superClient(ensemble, url);
+  for (const [name, role] of Object.entries(users)) {
+    await admin.auth.users.add.mutate({ name, password: passwordOf(name), role });
+  }
+  return { ensemble, url };
 }
 
 export interface SocketClient {

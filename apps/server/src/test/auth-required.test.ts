@@ -6,23 +6,16 @@
  * same message whether the user exists or not.
  */
 import type { WatchEventView } from "@keel/api";
-import { Ensemble, keelCodeOf } from "@keel/testkit";
+import { type Ensemble, keelCodeOf } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basic, passwordOf, rawCall, socketClientWith, superClient, userClient } from "./auth-clients.js";
+import { basic, passwordOf, rawCall, socketClientWith, startWithUsers, userClient } from "./auth-clients.js";
 import { eventually, expectKeelError } from "./helpers.js";
 
 let ensemble: Ensemble;
 let url: string;
 
 beforeAll(async () => {
-  ensemble = await Ensemble.start({ voters: 1, authRequired: true });
-  await ensemble.waitForLeader();
-  url = ensemble.members[0]?.clientUrl as string;
-  await superClient(ensemble, url).auth.users.add.mutate({
-    name: "alice",
-    password: passwordOf("alice"),
-    role: "operator",
-  });
+  ({ ensemble, url } = await startWithUsers({ authRequired: true }, { alice: "operator" }));
 });
 afterAll(async () => {
   await ensemble?.close();

@@ -6,7 +6,7 @@
  * from any other origin is refused, and auth.logout revokes the token behind the cookie.
  */
 import { createHash } from "node:crypto";
-import { Ensemble } from "@keel/testkit";
+import type { Ensemble } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Headers,
@@ -15,6 +15,7 @@ import {
   rawCall,
   resultOf,
   socketClientWith,
+  startWithUsers,
   superClient,
 } from "./auth-clients.js";
 import { expectKeelError } from "./helpers.js";
@@ -26,14 +27,7 @@ let ensemble: Ensemble;
 let url: string;
 
 beforeAll(async () => {
-  ensemble = await Ensemble.start({ voters: 1, consoleOrigins: [CONSOLE] });
-  await ensemble.waitForLeader();
-  url = ensemble.members[0]?.clientUrl as string;
-  await superClient(ensemble, url).auth.users.add.mutate({
-    name: "alice",
-    password: passwordOf("alice"),
-    role: "operator",
-  });
+  ({ ensemble, url } = await startWithUsers({ consoleOrigins: [CONSOLE] }, { alice: "operator" }));
 });
 afterAll(async () => {
   await ensemble?.close();

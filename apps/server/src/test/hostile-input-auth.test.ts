@@ -10,7 +10,7 @@
  * since the failure limit is per client address.
  */
 import { request } from "node:http";
-import { Ensemble } from "@keel/testkit";
+import type { Ensemble } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
@@ -21,7 +21,7 @@ import {
   type RawAnswer,
   rawCall,
   socketClientWith,
-  superClient,
+  startWithUsers,
   userClient,
 } from "./auth-clients.js";
 import { eventually } from "./helpers.js";
@@ -30,14 +30,7 @@ let ensemble: Ensemble;
 let url: string;
 
 beforeAll(async () => {
-  ensemble = await Ensemble.start({ voters: 1, superPassword: true });
-  await ensemble.waitForLeader();
-  url = ensemble.members[0]?.clientUrl as string;
-  await superClient(ensemble, url).auth.users.add.mutate({
-    name: "alice",
-    password: passwordOf("alice"),
-    role: "operator",
-  });
+  ({ ensemble, url } = await startWithUsers({}, { alice: "operator" }));
 });
 afterAll(async () => {
   await ensemble?.close();
