@@ -61,7 +61,7 @@ export interface EnsembleOptions {
   superPassword?: true | string;
   /** --auth-required: anonymous API callers are refused. */
   authRequired?: boolean;
-  /** --console-origin: origins whose session-cookie logins the members honour. */
+  /** --console-origins: origins whose session-cookie logins the members honour. */
   consoleOrigins?: readonly string[];
   /** Give every member a secure ZooKeeper port (--zk-secure-port, TLS; needs `tls`): `member.zkSecurePort`. */
   zkSecurePort?: boolean;
@@ -212,7 +212,7 @@ export class Ensemble {
     return peerTls === true ? [...args, "--peer-tls"] : args;
   }
 
-  /** --super-password-file, --auth-required and --console-origin when the ensemble was asked for them. */
+  /** --super-password-file, --auth-required and --console-origins when the ensemble was asked for them. */
   private authArgs(): string[] {
     if (this.auth === undefined) return [];
     const args = ["--super-password-file", this.auth.superPasswordFile];

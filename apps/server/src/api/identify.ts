@@ -5,7 +5,7 @@
  * identities core checks ACLs against (ip always; user; the super id for admins).
  *
  * The cookie is the one credential a browser sends on its own, so it is honoured only from the
- * console origins the server was given (`--console-origin`), and an HTTP mutation it authenticates
+ * console origins the server was given (`--console-origins`), and an HTTP mutation it authenticates
  * must also carry the CSRF header (`x-keel-csrf`), which a page of another origin cannot read
  * (it comes back only in the login answer). A WebSocket has no later requests to forge: its
  * upgrade's Origin is checked once.

@@ -25,6 +25,6 @@ export function loginErrorText(error: unknown): string {
     case "refused":
       return `${keelCodeOf(error)}: ${messageOf(error)}`;
     case "unreachable":
-      return `no member answered (${messageOf(error)}); is the console's origin in the members' --console-origin?`;
+      return `no member answered (${messageOf(error)}); is the console's origin in the members' --console-origins?`;
   }
 }

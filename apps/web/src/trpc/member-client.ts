@@ -7,7 +7,7 @@
  * its HTTP calls carry the host's `keel_session` cookie (fetch `credentials: "include"`) and the
  * CSRF token as `x-keel-csrf`; the WebSocket upgrade carries the cookie by itself. Before that, calls
  * go without credentials, exactly as a console without auth did, so members that were not told the
- * console's origin (`--console-origin`, needed for credentialed CORS) keep working. A socket's
+ * console's origin (`--console-origins`, needed for credentialed CORS) keep working. A socket's
  * identity is fixed when it opens, so a login or logout must `resetMemberClients()`.
  */
 import type { AppRouter } from "@keel/api";
