@@ -19,7 +19,11 @@ import { makeTestCertificates, type TestCertificates } from "./peer/test-certifi
 /** Every multi-member configuration needs a peer secret (or --insecure-peers); this one is read from `secrets`. */
 const withSecret = ["--peer-secret-file", "peer.secret"];
 const secretText = `${"ab".repeat(32)}\n`;
-const secrets: Record<string, string> = { "peer.secret": secretText, "short.secret": "too-short\n" };
+const secrets: Record<string, string> = {
+  "peer.secret": secretText,
+  "short.secret": "too-short\n",
+  "super.password": "  correct-horse-battery\n",
+};
 /** TLS files by the names the tests use; filled from openssl's output before the TLS tests run. */
 const tlsFiles: Record<string, Uint8Array> = { "not.pem": new TextEncoder().encode("not a certificate\n") };
 
@@ -203,6 +207,36 @@ describe("loadConfig", () => {
       },
     );
     expect(fromFile.type === "config" && fromFile.config.insecurePeers).toBe(true);
+  });
+
+  it("reads the super password (trimmed) outside the logged config, and refuses a short one", () => {
+    const result = load(["--id", "1", "--data-dir", "d", "--super-password-file", "super.password", "--auth-required"]);
+    if (result.type !== "config") throw new Error("expected a config");
+    expect(result.superPassword).toBe("correct-horse-battery");
+    expect(result.config).toMatchObject({ authRequired: true, superPasswordFile: "super.password" });
+    expect(JSON.stringify(result.config)).not.toContain("horse");
+    expect(() => load(["--id", "1", "--data-dir", "d", "--super-password-file", "short.secret"])).toThrow(
+      /superPasswordFile \(from --super-password-file\) short.secret: the password must be 12 to 1024 characters/,
+    );
+    const unguarded = load(["--id", "1", "--data-dir", "d", "--auth-required"]);
+    expect(unguarded.type === "config" && unguarded.warnings.join("\n")).toContain(
+      "authRequired without superPasswordFile",
+    );
+  });
+
+  it("takes console origins as comma-separated scheme://host[:port] and refuses a path", () => {
+    const result = load([
+      "--id",
+      "1",
+      "--data-dir",
+      "d",
+      "--console-origins",
+      "http://127.0.0.1:3000,https://keel.example",
+    ]);
+    expect(result.type === "config" && result.config.consoleOrigins).toBe("http://127.0.0.1:3000,https://keel.example");
+    expect(() => load(["--id", "1", "--data-dir", "d", "--console-origins", "http://console.example/app"])).toThrow(
+      /consoleOrigins \(from --console-origins\): must be comma-separated origins/,
+    );
   });
 
   it("needs no secret for a one-member ensemble", () => {
@@ -476,6 +510,8 @@ describe("TLS options", () => {
       "cannot be used:",
     ],
     ["a CA file that is not PEM", [...pair, "--tls-ca-file", "not.pem"], "cannot be used:"],
+    ["--zk-secure-port without a certificate", ["--zk-secure-port", "2281"], "zkSecurePort needs --tls-cert-file"],
+    ["--zk-secure-port on the ZooKeeper port", [...pair, "--zk-secure-port", "2181"], "zkSecurePort 2181 collides"],
   ];
   for (const [name, argv, message] of refusals) {
     it(`refuses ${name}`, () => {
