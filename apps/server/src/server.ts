@@ -115,6 +115,7 @@ export async function startServer(options: {
           version,
           tls,
           authenticate: auth.zkLogin,
+          audit: auth.trail.sink,
         });
   // Gauges read from state (sessions, znodes, watches, epoch, peers) are refreshed once a second,
   // so /metrics scrapes see current values without a hook in every code path that changes them.

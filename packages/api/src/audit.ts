@@ -37,8 +37,8 @@ export interface AuditRecord {
   readonly targetSessionId?: string;
   /** forceRelease: the operator's reason (watchers see it too). */
   readonly reason?: string;
-  /** setAcl: the new ACL, as given. */
-  readonly acl?: SetAclInput["acl"];
+  /** setAcl: the new ACL, as given (through the API or the ZooKeeper port). */
+  readonly acl?: readonly { readonly perms: number; readonly scheme: string; readonly id: string }[];
   /** User and token management: the user acted on. */
   readonly targetUser?: string;
   /** userAdded, userRoleSet: the role given. */

@@ -65,7 +65,11 @@ export async function clientAuthentication(options: {
       });
       return undefined;
     }
-    return { auth: identitiesOf(clientIp, caller.user, caller.role), readOnly: caller.role === "viewer" };
+    return {
+      user: caller.user,
+      auth: identitiesOf(clientIp, caller.user, caller.role),
+      readOnly: caller.role === "viewer",
+    };
   };
   return {
     zkLogin,

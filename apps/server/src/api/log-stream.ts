@@ -11,7 +11,7 @@
  * txns, never wrong, only late, and they continue once the server catches up (a SNAP resync ends
  * it, as the history is gone then).
  */
-import type { LogEntryView, LogEventsOptions } from "@keel/api";
+import { isUnrestricted, type LogEntryView, type LogEventsOptions } from "@keel/api";
 import { type HistoryEntry, keelError, type SessionId, validatePath, type Zxid } from "@keel/core";
 import type { ReplicaHost } from "../replica-host.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -56,13 +56,15 @@ export async function* logStream(host: LogHost, options: LogEventsOptions): Asyn
   const addressOf = (entry: HistoryEntry): string | undefined =>
     entry.clientAddress ?? host.state.session(entry.header.sessionId as SessionId)?.clientAddress;
   // An entry shows only the paths the caller may see (visibility.ts); one that changed nothing it
-  // may see is left out, unless it changed no path at all (a session opened or closed).
+  // may see is left out, and one that changed no path (a session opened or closed) is left out for
+  // a token scoped to some paths.
   const visible = visibility(host.state, options.caller);
   const deliver = (entry: HistoryEntry) => {
     if (!touchesPrefix(entry, options.pathPrefix)) return;
     const view = logEntryView(entry, addressOf(entry));
     if (view.paths.length === 0) {
-      queue.push(view);
+      // A session opened or closed names no path; a token scoped to some paths does not see others' sessions.
+      if (isUnrestricted(options.caller.scope)) queue.push(view);
       return;
     }
     // Each path is judged by its node as it was in this txn (a later delete does not reveal it).

@@ -18,6 +18,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
+import type { AuditSink } from "@keel/api";
 import {
   type AuthId,
   decodeConnectRequest,
@@ -84,14 +85,17 @@ export interface ZkPortContext {
   authenticate(credentials: ZkKeelCredentials, clientIp: string): Promise<ZkKeelLogin | undefined>;
   /** --auth-required: requests are refused (NOAUTH) until the connection logged in as a Keel user. */
   readonly authRequired: boolean;
+  /** The audit trail: setACL through this port is recorded as through the API. */
+  readonly audit: AuditSink;
 }
 
 export type ZkKeelCredentials =
   | { readonly kind: "password"; readonly user: string; readonly password: string }
   | { readonly kind: "token"; readonly token: string };
 
-/** A Keel user a ZooKeeper connection logged in as: its identities, and whether its role may write. */
+/** A Keel user a ZooKeeper connection logged in as: its name, identities, and whether its role may write. */
 export interface ZkKeelLogin {
+  readonly user: string | null;
   readonly auth: readonly AuthId[];
   readonly readOnly: boolean;
 }
@@ -456,6 +460,7 @@ export class ZkConnection implements PacedWorker {
     const caller = { sessionId: this.sessionId as SessionId, watcher: this.watcher, auth: slot.auth, cxid: slot.xid };
     void this.ctx.requests.write(slot.request, caller).then((answer) => {
       slot.answer = answer;
+      if (slot.request.op === "setACL") this.auditSetAcl(slot.request, answer.err);
       this.guard(() => this.flush());
     });
   }
@@ -486,6 +491,19 @@ export class ZkConnection implements PacedWorker {
     }
     if (!this.auth.some((known) => known.scheme === id.scheme && known.id === id.id)) this.auth = [...this.auth, id];
     this.send(encodeReply({ xid: ZK_XID.auth, zxid: 0n, err: 0 }));
+  }
+
+  /** An ACL change is an administrative action, recorded whichever API made it (docs/security.md, "Audit"). */
+  private auditSetAcl(request: Extract<ZkRequest, { op: "setACL" }>, err: number): void {
+    this.ctx.audit({
+      action: "setAcl",
+      outcome: err === 0 ? "OK" : (errorCodeFromNumber(err) ?? String(err)),
+      user: this.keelLogin?.user ?? null,
+      via: "zookeeper",
+      path: request.path,
+      acl: request.acl.map((entry) => ({ perms: entry.perms, scheme: entry.id.scheme, id: entry.id.id })),
+      clientAddress: this.remote.slice(1),
+    });
   }
 
   /** A Keel login checks a password hash or a token: frames after it wait until it is decided. */

@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import type { AuditSink } from "@keel/api";
 import { isInAuthRoot } from "@keel/core";
 import type { Logger } from "pino";
 import type { ClientConnections } from "../api/client-connections.js";
@@ -36,6 +37,8 @@ export interface ZkPortDeps {
   readonly resetServerStats: () => void;
   readonly clock: () => number;
   readonly version: string;
+  /** Where setACL through this port is recorded (the API's audit trail); absent, it is not. */
+  readonly audit?: AuditSink;
   /** Keel logins over `addauth user|token` (zk-connection.ts); absent, they fail. */
   readonly authenticate?: ZkPortContext["authenticate"];
   /** The client port's certificate: with config.zkSecurePort the secure ZooKeeper port serves TLS with it. */
@@ -69,6 +72,7 @@ export async function startZkPort(deps: ZkPortDeps): Promise<ZkPort> {
     clock: deps.clock,
     authenticate: deps.authenticate ?? (() => Promise.resolve(undefined)),
     authRequired: config.authRequired,
+    audit: deps.audit ?? (() => undefined),
   };
 
   const accept = (socket: Socket) => {

@@ -47,7 +47,7 @@ const create = (path: string, acl = [{ perms: 31, id: { scheme: "world", id: "an
 });
 
 beforeAll(async () => {
-  ensemble = await Ensemble.start({ voters: 1, authRequired: true });
+  ensemble = await Ensemble.start({ voters: 1, authRequired: true, captureLogs: true });
   await ensemble.waitForLeader();
   const admin = httpClient(ensemble.member(1).clientUrl, {
     headers: basicAuth("super", ensemble.superPassword as string),
@@ -104,6 +104,24 @@ describe("Keel users on the ZooKeeper port", () => {
     expect(await addauth(other, "user", "vic:vicpassword")).toBe(0);
     expect(await err(other, { op: "getData", path: "/olgas", watch: false })).toBe(ERROR_CODES.NOAUTH);
     expect(await err(owner, { op: "getData", path: "/olgas", watch: false })).toBe(0);
+  });
+
+  it("audits an ACL change made through the port, with the Keel user who made it", async () => {
+    const client = await session();
+    expect(await addauth(client, "user", "olga:olgapassword")).toBe(0);
+    expect(await err(client, create("/audited"))).toBe(0);
+    const acl = [{ perms: 1, id: { scheme: "world", id: "anyone" } }];
+    expect(await err(client, { op: "setACL", path: "/audited", acl, version: -1 })).toBe(0);
+    const audited = () =>
+      ensemble
+        .logLines(1)
+        .map((line) => line.audit as Record<string, unknown> | undefined)
+        .find((record) => record?.action === "setAcl" && record.path === "/audited");
+    // The member's log line arrives through its stdout: poll for it.
+    for (let waited = 0; audited() === undefined && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(audited()).toMatchObject({ outcome: "OK", user: "olga", via: "zookeeper" });
   });
 });
 
