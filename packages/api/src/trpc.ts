@@ -9,7 +9,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { Accounts } from "./accounts.js";
 import type { AuditFeed, AuditSink, AuditSubject } from "./audit.js";
-import { type Caller, effectiveRole } from "./caller.js";
+import type { Caller } from "./caller.js";
 import type { Coordinator } from "./coordinator.js";
 import { ERROR_POLICIES, keelErrorOf, RETRY_AFTER_SECONDS, retryOf, sendsRetryAfter } from "./errors.js";
 
@@ -131,29 +131,36 @@ const translated = t.procedure.use(async ({ next }) => {
   return result;
 });
 
+/** The caller's credentials, resolved (the identification is memoized per request or socket). */
+function identificationOf(ctx: {
+  readonly identify?: (() => Promise<Identification>) | undefined;
+}): Promise<Identification> | Identification {
+  return ctx.identify === undefined ? IN_PROCESS_IDENTIFICATION : ctx.identify();
+}
+
 /**
- * For `auth.login` and `auth.whoami` only: the caller's credentials are resolved, but a failure or
- * an anonymous caller is the procedure's business (a browser with an expired cookie must still be
- * able to log in).
+ * For `auth.login`, `auth.logout` and `auth.whoami` only: the caller's credentials are resolved,
+ * but a failure or an anonymous caller is the procedure's business (a browser with an expired
+ * cookie must still be able to log in).
  */
-export const publicProcedure = translated.use(async ({ ctx, next }) => {
-  const identification = ctx.identify === undefined ? IN_PROCESS_IDENTIFICATION : await ctx.identify();
-  return next({ ctx: { identification } });
-});
+export const publicProcedure = translated.use(async ({ ctx, next }) =>
+  next({ ctx: { identification: await identificationOf(ctx) } }),
+);
 
 /**
  * Every other procedure: refused credentials fail the call (AUTHFAILED), an anonymous caller is
  * refused when the server requires authentication, and a cookie-authenticated HTTP mutation needs
- * its CSRF header. The procedure then sees `ctx.caller`.
+ * its CSRF header. The procedure then sees `ctx.caller`. One middleware, so a call pays for one
+ * context merge, not one per check (tRPC copies the context on every `next({ ctx })`).
  */
-export const procedure = publicProcedure.use(async ({ ctx, type, next }) => {
-  const { caller, failure, csrfOk } = ctx.identification;
+export const procedure = translated.use(async ({ ctx, type, next }) => {
+  const { caller, failure, csrfOk } = await identificationOf(ctx);
   if (failure !== undefined) throw failure;
   if (ctx.authRequired === true && caller.role === "anonymous" && caller.via !== "in-process")
     throw keelError("NOAUTH", "authentication required: log in, or pass a user and password or a token");
   if (type === "mutation" && !csrfOk)
     throw keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned");
-  return next({ ctx: { caller, role: effectiveRole(caller) } });
+  return next({ ctx: { caller } });
 });
 
 /**
