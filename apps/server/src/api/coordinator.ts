@@ -70,7 +70,7 @@ import {
   sessionIdOf,
   statView,
 } from "./views.js";
-import { SERVER_AUTH, visibility } from "./visibility.js";
+import { visibility } from "./visibility.js";
 import { watchStream } from "./watch-stream.js";
 
 type Success<T extends TxnResult["type"]> = Extract<TxnResult, { type: T }>;
@@ -192,9 +192,9 @@ export class KeelCoordinator implements Coordinator {
       );
       const children = page.children.map((name) => {
         if (!input.withStats) return { name };
-        // A child's stat is part of listing its parent (ZooKeeper's getChildren2 gives the parent's).
-        const stat = orThrow(state.exists(childPath(input.path, name), SERVER_AUTH));
-        return stat === null ? { name } : { name, stat: statView(stat) };
+        // A child's stat is what exists would tell the caller: nothing for /keel/auth to a non-admin.
+        const stat = state.exists(childPath(input.path, name), caller.auth);
+        return stat === null || stat instanceof KeelError ? { name } : { name, stat: statView(stat) };
       });
       return { children, stat: statView(page.stat), nextAfter: page.nextAfter };
     });

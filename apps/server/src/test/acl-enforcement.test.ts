@@ -12,10 +12,9 @@
  * later public event arrived on the same stream.
  */
 import type { AuditRecordView, LogEntryView, WatchEventView } from "@keel/api";
-import { type Ensemble, keelCodeOf } from "@keel/testkit";
+import { basicAuth, type Ensemble, keelCodeOf } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  basic,
   bearer,
   httpClientWith,
   passwordOf,
@@ -72,7 +71,7 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 function socketOf(name: string): SocketClient {
-  return socketClientWith(url, basic(name, passwordOf(name)));
+  return socketClientWith(url, basicAuth(name, passwordOf(name)));
 }
 
 /** Follows a watch stream, collecting its events. */
@@ -454,6 +453,9 @@ describe("/keel/auth", () => {
       const byName = await bob.node.find.query({ path, namePrefix: "alice", limit: 1000 });
       expect(byName.matches.map((match) => match.path).filter((p) => p.startsWith("/keel/auth"))).toEqual([]);
     }
+    // Listing /keel names `auth`, but its stat is what exists tells bob: nothing.
+    const listed = await bob.node.children.query({ path: "/keel", withStats: true });
+    expect(listed.children.find((child) => child.name === "auth")).toEqual({ name: "auth" });
     const supers = await superClient(ensemble, url).node.find.query({
       path: "/keel",
       namePrefix: "alice",
@@ -494,7 +496,7 @@ describe("/keel/auth", () => {
     const socket = socketOf("bob");
     const bobs = follow(socket, "/keel");
     // Super's watch shows the same changes do make events, for those allowed to see them.
-    const superSocket = socketClientWith(url, basic("super", ensemble.superPassword as string));
+    const superSocket = socketClientWith(url, basicAuth("super", ensemble.superPassword as string));
     const supers = follow(superSocket, "/keel");
     const admin = superClient(ensemble, url);
     try {
@@ -819,7 +821,7 @@ describe("token scope and the user's role now", () => {
       oldPassword: passwordOf("olga"),
     });
     await expectKeelError(olga.node.exists.query({ path: "/" }), "AUTHFAILED");
-    await httpClientWith(url, basic("olga", "olga-new-password")).node.exists.query({ path: "/" });
+    await httpClientWith(url, basicAuth("olga", "olga-new-password")).node.exists.query({ path: "/" });
     await userClient(url, "alice").node.exists.query({ path: "/" });
   });
 
