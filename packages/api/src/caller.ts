@@ -10,8 +10,8 @@
  */
 import { type AuthId, isWithin, keelError, PERMS } from "@keel/core";
 
-export type Role = "viewer" | "operator" | "admin";
-export const ROLES: readonly Role[] = ["viewer", "operator", "admin"];
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
 /** What a token may touch: paths equal to or under one of `paths`, with perms within `perms`. */
 export interface TokenScope {

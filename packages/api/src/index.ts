@@ -33,6 +33,8 @@ export {
   API_SESSION_LIST_LIMIT_DEFAULT,
   API_SESSION_LIST_LIMIT_MAX,
   API_STATUS_PUSH_MS,
+  API_TOKEN_DESCRIPTION_CHARS_MAX,
+  API_TOKEN_SCOPE_PATHS_MAX,
 } from "./limits.js";
 export { type AppRouter, appRouter } from "./root.js";
 export type {

@@ -6,7 +6,9 @@
  * sentence a person can act on ("version must be an integer from -1 to 2147483647, got 1.5"),
  * prefixed with the field's name.
  */
+import { USER_NAME_PATTERN } from "@keel/core";
 import { z } from "zod";
+import { ROLES } from "./caller.js";
 import {
   API_ACL_ENTRIES_MAX,
   API_ACL_ID_CHARS_MAX,
@@ -292,7 +294,7 @@ export type LogEventsInput = z.infer<typeof logEventsInputSchema>;
 // ---- users and tokens (docs/security.md, "Client authentication")
 
 const userNameMessage = says("a user name: a letter or digit, then up to 63 letters, digits, '.', '_' or '-'");
-export const userNameSchema = z.string(userNameMessage).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, userNameMessage);
+export const userNameSchema = z.string(userNameMessage).regex(USER_NAME_PATTERN, userNameMessage);
 export const passwordSchema = z
   .string(says("a password"))
   .min(API_PASSWORD_CHARS_MIN, says(`a password of at least ${API_PASSWORD_CHARS_MIN} characters`))
@@ -301,7 +303,7 @@ export const passwordSchema = z
 const loginPasswordSchema = z
   .string(says("a password"))
   .max(API_PASSWORD_CHARS_MAX, says(`a password of at most ${API_PASSWORD_CHARS_MAX} characters`));
-export const roleSchema = z.enum(["viewer", "operator", "admin"], says("one of viewer, operator, admin"));
+export const roleSchema = z.enum(ROLES, says(`one of ${ROLES.join(", ")}`));
 const tokenIdSchema = z
   .string(says("a token id (16 hex characters)"))
   .regex(/^[0-9a-f]{16}$/, says("a token id (16 hex characters)"));

@@ -7,16 +7,13 @@
  * Browsers cannot set headers on a WebSocket: there the console's login cookie authenticates the
  * socket instead, and `connect({ auth })` is refused (see `KeelClient`).
  */
+import { TOKEN_PATTERN, USER_NAME_PATTERN } from "@keel/core";
 import { toBase64, utf8Bytes } from "./bytes.js";
 import { BadArgumentsError } from "./errors.js";
 
 /** A user and password, or a bearer token (`keel_<tokenId>_<secret>`). */
 export type ConnectAuth = { readonly user: string; readonly password: string } | { readonly token: string };
 
-/** Users' names as the server takes them (the contract's "Principals"). */
-const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** A token's form: tokenId 16 lowercase hex, secret 43 base64url chars. */
-const TOKEN_FORM = /^keel_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/;
 /** Header values cannot carry control characters (a password's newline would split the header). */
 function hasControlCharacter(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
@@ -32,11 +29,11 @@ function hasControlCharacter(text: string): boolean {
  */
 export function authorizationHeader(auth: ConnectAuth): string {
   if ("token" in auth) {
-    if (!TOKEN_FORM.test(auth.token))
+    if (!TOKEN_PATTERN.test(auth.token))
       throw new BadArgumentsError("auth.token is not a Keel token (expected keel_<16 hex>_<43 base64url chars>)");
     return `Bearer ${auth.token}`;
   }
-  if (!USER_NAME.test(auth.user))
+  if (!USER_NAME_PATTERN.test(auth.user))
     throw new BadArgumentsError(
       `auth.user ${JSON.stringify(auth.user)} is not a user name (letters, digits, . _ -, up to 64, starting with a letter or digit)`,
     );

@@ -15,7 +15,7 @@
 import type { IncomingMessage } from "node:http";
 import type { AuditSink, Caller, Identification } from "@keel/api";
 import { type AuthId, KEEL_SUPER_ID, type KeelError, keelError } from "@keel/core";
-import { type Authenticator, type AuthFailure, isAuthFailure } from "../auth/authenticator.js";
+import { ANONYMOUS_CALLER, type Authenticator, type AuthFailure, isAuthFailure } from "../auth/authenticator.js";
 import { type Credentials, credentialsOf } from "../auth/http-credentials.js";
 import { constantTimeEqual, csrfTokenOf } from "../auth/tokens.js";
 
@@ -141,15 +141,7 @@ export function identitiesOf(ip: string, user: string | null, role: Caller["role
 }
 
 function anonymousCaller(ip: string): Caller {
-  return {
-    user: null,
-    role: "anonymous",
-    via: "anonymous",
-    scope: null,
-    tokenId: null,
-    expiresAtMs: null,
-    auth: identitiesOf(ip, null, "anonymous"),
-  };
+  return { ...ANONYMOUS_CALLER, auth: identitiesOf(ip, null, "anonymous") };
 }
 
 function refused(deps: IdentifyDeps, credentials: Credentials, clientAddress: string, why: string): void {

@@ -8,16 +8,23 @@
  * A record missing here may just not have reached this member yet (a user added a moment ago
  * through another one): a lookup that misses syncs with the leader once and looks again.
  */
-import type { Accounts, IssuedToken, Role, TokenScope, TokenView, UserView } from "@keel/api";
 import {
-  type Acl,
+  type Accounts,
+  FULL_SCOPE,
+  type IssuedToken,
+  type Role,
+  type TokenScope,
+  type TokenView,
+  type UserView,
+} from "@keel/api";
+import {
   type Applied,
+  AUTH_NODE_ACL,
   AUTH_ROOT,
   type ClientRequest,
   childPath,
   KeelError,
   keelError,
-  PERMS,
   SESSION_NONE,
 } from "@keel/core";
 import type { Authenticator } from "../auth/authenticator.js";
@@ -39,8 +46,6 @@ import { SERVER_AUTH } from "./visibility.js";
 
 export const USERS_PATH = `${AUTH_ROOT}/users`;
 export const TOKENS_PATH = `${AUTH_ROOT}/tokens`;
-/** Nothing but a super identity passes this ACL (and core refuses everyone else under /keel/auth anyway). */
-const AUTH_ACL: Acl = Object.freeze([Object.freeze({ perms: PERMS.ALL, scheme: "super", id: "keel" })]);
 
 export interface TreeAccountsDeps {
   readonly host: Pick<ReplicaHost, "state" | "submit" | "sync">;
@@ -92,7 +97,7 @@ export class TreeAccounts implements Accounts {
     const issued = await this.createToken({
       user: caller.user,
       kind: "console",
-      scope: { paths: ["/"], perms: PERMS.ALL },
+      scope: FULL_SCOPE,
       ttlMs: input.ttlMs,
       description: "console login",
     });
@@ -131,7 +136,7 @@ export class TreeAccounts implements Accounts {
       type: "create",
       path: childPath(USERS_PATH, input.name),
       data: encodeUserRecord(record),
-      acl: AUTH_ACL,
+      acl: AUTH_NODE_ACL,
       kind: "persistent",
     });
     if (result instanceof KeelError) {
@@ -191,7 +196,7 @@ export class TreeAccounts implements Accounts {
       type: "create",
       path: childPath(TOKENS_PATH, tokenId),
       data: encodeTokenRecord(record),
-      acl: AUTH_ACL,
+      acl: AUTH_NODE_ACL,
       kind: "persistent",
     });
     if (result instanceof KeelError) throw result;
@@ -290,7 +295,7 @@ export class TreeAccounts implements Accounts {
         type: "create",
         path,
         data: new Uint8Array(0),
-        acl: AUTH_ACL,
+        acl: AUTH_NODE_ACL,
         kind: "persistent",
       });
       if (result instanceof KeelError && result.code !== "NODEEXISTS") throw result;

@@ -8,34 +8,23 @@
  * Errors thrown by the record store (e.g. a sync that timed out) propagate and count as no failure.
  */
 
+import type { Caller as ApiCaller } from "@keel/api";
 import { unreachable } from "@keel/core";
 import { FailureLimiter } from "./failure-limiter.js";
 import type { Credentials } from "./http-credentials.js";
 import { type CheckContext, PasswordChecker, type PasswordVerdict } from "./password-checker.js";
 import type { PasswordHash } from "./password-hash.js";
-import {
-  type Role,
-  SUPER_USER,
-  type TokenRecord,
-  type TokenScope,
-  USER_NAME_PATTERN,
-  type UserRecord,
-} from "./records.js";
+import { type Role, SUPER_USER, type TokenRecord, USER_NAME_PATTERN, type UserRecord } from "./records.js";
 import { constantTimeEqual, parseToken, secretDigest } from "./tokens.js";
 import { type RecordVersion, VerifiedPasswordCache } from "./verified-cache.js";
 
 export type { Role } from "./records.js";
 
-export interface Caller {
-  /** null: anonymous. */
-  readonly user: string | null;
-  readonly role: Role | "anonymous";
-  readonly via: "password" | "token" | "cookie" | "anonymous";
-  /** null: unrestricted (password, anonymous); a token's scope otherwise. */
-  readonly scope: TokenScope | null;
-  readonly tokenId: string | null;
-  readonly expiresAtMs: number | null;
-}
+/**
+ * Who the credentials prove: the API's Caller (packages/api/src/caller.ts) before the server adds
+ * the identities core checks ACLs against (api/identify.ts), and never an in-process caller.
+ */
+export type Caller = Omit<ApiCaller, "auth" | "via"> & { readonly via: Exclude<ApiCaller["via"], "in-process"> };
 
 /** The records under /keel/auth; the server implements this over the replica's tree. */
 export interface AuthRecords {

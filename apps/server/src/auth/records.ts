@@ -4,22 +4,21 @@
  * so decoding validates them fully: a corrupt record is refused, never half-trusted.
  */
 
-import { PERMS, utf8Decode, utf8Encode, validatePath } from "@keel/core";
+import { API_TOKEN_DESCRIPTION_CHARS_MAX, API_TOKEN_SCOPE_PATHS_MAX, ROLES } from "@keel/api";
+import { PERMS, USER_NAME_PATTERN, utf8Decode, utf8Encode, validatePath } from "@keel/core";
 import { z } from "zod";
 
-export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// The user-name rule and the roles are core's and the API's; a record holds what the API accepts.
+export type { Role, TokenScope } from "@keel/api";
+export { USER_NAME_PATTERN };
 /** The break-glass admin: its password lives in memory only, never as a user record. */
 export const SUPER_USER = "super";
-export const ROLES = ["viewer", "operator", "admin"] as const;
 export const TOKEN_KINDS = ["api", "console"] as const;
-export const SCOPE_PATHS_MAX = 16;
-export const TOKEN_DESCRIPTION_CHARS_MAX = 200;
 /** 16 scope paths of at most 4 KiB each, plus the rest: larger is not a record we wrote. */
 export const AUTH_RECORD_BYTES_MAX = 128 * 1024;
 
 export const userNameSchema = z.string().regex(USER_NAME_PATTERN, "invalid user name");
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
 
 /** An absolute znode path (core's validatePath): no trailing slash except "/" itself. */
 export const scopePathSchema = z
@@ -27,14 +26,9 @@ export const scopePathSchema = z
   .refine((path) => validatePath(path) === undefined, { message: "scope path must be a valid absolute znode path" });
 
 export const tokenScopeSchema = z.object({
-  paths: z.array(scopePathSchema).min(1).max(SCOPE_PATHS_MAX).default(["/"]),
+  paths: z.array(scopePathSchema).min(1).max(API_TOKEN_SCOPE_PATHS_MAX).default(["/"]),
   perms: z.number().int().min(0).max(PERMS.ALL).default(PERMS.ALL),
 });
-/** Read-only, so packages/api's TokenScope (readonly arrays) passes as one too. */
-export interface TokenScope {
-  readonly paths: readonly string[];
-  readonly perms: number;
-}
 
 // Field sizes are bounded by AUTH_RECORD_BYTES_MAX; the scrypt parameters are range-checked by
 // password-hash.ts at verification, which refuses (rather than fails to decode) odd values.
@@ -67,7 +61,7 @@ export const tokenRecordSchema = z.object({
   secretSha256: z.string().regex(/^[0-9a-f]{64}$/, "secretSha256 must be 64 lowercase hex chars"),
   createdAtMs: timeMsSchema,
   expiresAtMs: timeMsSchema,
-  description: z.string().max(TOKEN_DESCRIPTION_CHARS_MAX).default(""),
+  description: z.string().max(API_TOKEN_DESCRIPTION_CHARS_MAX).default(""),
 });
 export type TokenRecord = z.output<typeof tokenRecordSchema>;
 

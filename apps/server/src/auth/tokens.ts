@@ -7,10 +7,10 @@
  */
 
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { TOKEN_PATTERN } from "@keel/core";
 
 export const TOKEN_ID_BYTES = 8;
 export const TOKEN_SECRET_BYTES = 32;
-const TOKEN_PATTERN = /^keel_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const CSRF_CONTEXT = "keel-csrf\0";
 const CSRF_TOKEN_CHARS = 32;
 

@@ -8,15 +8,11 @@
  */
 import { request } from "node:http";
 import type { AppRouter } from "@keel/api";
-import { Ensemble, type EnsembleOptions, type KeelHttpClient } from "@keel/testkit";
-import { createTRPCClient, createWSClient, httpLink, type TRPCClient, wsLink } from "@trpc/client";
+import { basicAuth, Ensemble, type EnsembleOptions, httpClient, type KeelHttpClient } from "@keel/testkit";
+import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from "@trpc/client";
 import WebSocket from "ws";
 
 export type Headers = Readonly<Record<string, string>>;
-
-export function basic(user: string, password: string): Headers {
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}` };
-}
 
 export function bearer(token: string): Headers {
   return { authorization: `Bearer ${token}` };
@@ -27,21 +23,21 @@ export function passwordOf(name: string): string {
   return `${name}-secret-password`;
 }
 
-/** A tRPC client over HTTP sending `headers` with every request. */
+/** A tRPC client over HTTP sending `headers` with every request (testkit's httpClient). */
 export function httpClientWith(baseUrl: string, headers: Headers): KeelHttpClient {
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: baseUrl, headers: () => ({ ...headers }) })] });
+  return httpClient(baseUrl, { headers });
 }
 
 /** Super's client (Basic super:<password>) on `baseUrl`. */
 export function superClient(ensemble: Ensemble, baseUrl: string): KeelHttpClient {
   const password = ensemble.superPassword;
   if (password === undefined) throw new Error("the ensemble was started without a super password");
-  return httpClientWith(baseUrl, basic("super", password));
+  return httpClientWith(baseUrl, basicAuth("super", password));
 }
 
 /** A user's client by password. */
 export function userClient(baseUrl: string, name: string): KeelHttpClient {
-  return httpClientWith(baseUrl, basic(name, passwordOf(name)));
+  return httpClientWith(baseUrl, basicAuth(name, passwordOf(name)));
 }
 
 /**

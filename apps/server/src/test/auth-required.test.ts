@@ -6,9 +6,9 @@
  * same message whether the user exists or not.
  */
 import type { WatchEventView } from "@keel/api";
-import { type Ensemble, keelCodeOf } from "@keel/testkit";
+import { basicAuth, type Ensemble, keelCodeOf } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basic, passwordOf, rawCall, socketClientWith, startWithUsers, userClient } from "./auth-clients.js";
+import { passwordOf, rawCall, socketClientWith, startWithUsers, userClient } from "./auth-clients.js";
 import { eventually, expectKeelError } from "./helpers.js";
 
 let ensemble: Ensemble;
@@ -100,7 +100,7 @@ describe("--auth-required", () => {
   });
 
   it("serves a WebSocket whose upgrade carries a Basic header as that user, subscriptions included", async () => {
-    const socket = socketClientWith(url, basic("alice", passwordOf("alice")));
+    const socket = socketClientWith(url, basicAuth("alice", passwordOf("alice")));
     const events: WatchEventView[] = [];
     let subscription: { unsubscribe(): void } | undefined;
     try {
@@ -129,12 +129,12 @@ describe("--auth-required", () => {
     const existing = await rawCall(url, "node.get", {
       type: "query",
       input: { path: "/" },
-      headers: basic("alice", "wrong-password"),
+      headers: basicAuth("alice", "wrong-password"),
     });
     const missing = await rawCall(url, "node.get", {
       type: "query",
       input: { path: "/" },
-      headers: basic("nosuchuser", "wrong-password"),
+      headers: basicAuth("nosuchuser", "wrong-password"),
     });
     for (const answer of [existing, missing]) {
       expect({ status: answer.status, keelCode: answer.keelCode }).toEqual({ status: 401, keelCode: "AUTHFAILED" });
@@ -154,7 +154,7 @@ describe("--auth-required", () => {
     expect([loginExisting.keelCode, loginMissing.keelCode]).toEqual(["AUTHFAILED", "AUTHFAILED"]);
     expect(loginExisting.message).toBe(loginMissing.message);
     // Over a WebSocket too.
-    const socket = socketClientWith(url, basic("alice", "wrong-password"));
+    const socket = socketClientWith(url, basicAuth("alice", "wrong-password"));
     try {
       await expectKeelError(socket.client.node.get.query({ path: "/" }), "AUTHFAILED");
     } finally {

@@ -6,9 +6,9 @@
  * fails on all with AUTHFAILED (HTTP 401). Revocation reaches a member when it applies the delete,
  * so those checks poll.
  */
-import { Ensemble, type KeelHttpClient, keelCodeOf } from "@keel/testkit";
+import { basicAuth, Ensemble, type KeelHttpClient, keelCodeOf } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basic, bearer, httpClientWith, passwordOf, rawCall, superClient, userClient } from "./auth-clients.js";
+import { bearer, httpClientWith, passwordOf, rawCall, superClient, userClient } from "./auth-clients.js";
 import { eventually, expectKeelError } from "./helpers.js";
 
 let ensemble: Ensemble;
@@ -60,7 +60,7 @@ describe("users and tokens replicate", () => {
     }
     // The same user with a wrong password fails on every member.
     for (const base of urls) {
-      await expectKeelError(works(httpClientWith(base, basic("carol", "not-carols-password"))), "AUTHFAILED");
+      await expectKeelError(works(httpClientWith(base, basicAuth("carol", "not-carols-password"))), "AUTHFAILED");
     }
   });
 
@@ -153,7 +153,7 @@ describe("users and tokens replicate", () => {
       10_000,
       "the old password refused on every member",
     );
-    for (const base of urls) await works(httpClientWith(base, basic("frank", "franks-new-password")));
+    for (const base of urls) await works(httpClientWith(base, basicAuth("frank", "franks-new-password")));
 
     await superClient(ensemble, url(2)).auth.users.setRole.mutate({ name: "frank", role: "viewer" });
     await eventually(
@@ -161,7 +161,7 @@ describe("users and tokens replicate", () => {
         const roles = await Promise.all(
           urls.map(
             async (base) =>
-              (await httpClientWith(base, basic("frank", "franks-new-password")).auth.whoami.query()).role,
+              (await httpClientWith(base, basicAuth("frank", "franks-new-password")).auth.whoami.query()).role,
           ),
         );
         return roles.every((role) => role === "viewer");
@@ -170,7 +170,7 @@ describe("users and tokens replicate", () => {
       "frank a viewer on every member",
     );
     await expectKeelError(
-      httpClientWith(url(0), basic("frank", "franks-new-password")).node.create.mutate({ path: "/by-frank" }),
+      httpClientWith(url(0), basicAuth("frank", "franks-new-password")).node.create.mutate({ path: "/by-frank" }),
       "NOAUTH",
     );
   });

@@ -10,11 +10,10 @@
  * since the failure limit is per client address.
  */
 import { request } from "node:http";
-import type { Ensemble } from "@keel/testkit";
+import { basicAuth, type Ensemble } from "@keel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
-  basic,
   bearer,
   type Headers,
   passwordOf,
@@ -68,7 +67,7 @@ describe("hostile credentials", () => {
     const started = Date.now();
     const answers: RawAnswer[] = [];
     for (let attempt = 0; attempt < 30; attempt++) {
-      answers.push(await existsAs(basic("alice", `wrong-guess-${attempt}`), guesser));
+      answers.push(await existsAs(basicAuth("alice", `wrong-guess-${attempt}`), guesser));
     }
     for (const answer of answers) expect(statusOf(answer)).toEqual({ status: 401, keelCode: "AUTHFAILED" });
     // The first 20 were checked; the rest were refused without a check, and say so.
@@ -76,17 +75,17 @@ describe("hostile credentials", () => {
     expect(throttled.slice(0, FAILURES_MAX)).toEqual(new Array(FAILURES_MAX).fill(false));
     expect(throttled.slice(FAILURES_MAX)).toEqual(new Array(30 - FAILURES_MAX).fill(true));
 
-    const right = await existsAs(basic("alice", passwordOf("alice")), guesser);
+    const right = await existsAs(basicAuth("alice", passwordOf("alice")), guesser);
     expect(statusOf(right)).toEqual({ status: 401, keelCode: "AUTHFAILED" });
     expect(right.message).toMatch(/too many/);
     // Another address is not affected.
-    expect((await existsAs(basic("alice", passwordOf("alice")), "127.0.0.1")).status).toBe(200);
+    expect((await existsAs(basicAuth("alice", passwordOf("alice")), "127.0.0.1")).status).toBe(200);
 
     // Once the window (opened by the first failure) has passed, the right password works again.
     const windowEnds = started + WINDOW_MS;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowEnds - Date.now())));
     await eventually(
-      async () => (await existsAs(basic("alice", passwordOf("alice")), guesser)).status === 200,
+      async () => (await existsAs(basicAuth("alice", passwordOf("alice")), guesser)).status === 200,
       5_000,
       "the right password accepted after the window",
     );
@@ -123,7 +122,7 @@ describe("hostile credentials", () => {
       socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     });
     expect(["HTTP 431", "ECONNRESET"]).toContain(refused); // as over HTTP: a reset may overtake the 431
-    const fine = socketClientWith(url, basic("alice", passwordOf("alice")));
+    const fine = socketClientWith(url, basicAuth("alice", passwordOf("alice")));
     try {
       expect(await fine.client.auth.whoami.query()).toMatchObject({ user: "alice" });
     } finally {

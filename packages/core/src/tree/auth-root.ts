@@ -11,6 +11,13 @@ import { isWithin } from "./path.js";
 
 export const AUTH_ROOT = "/keel/auth";
 
+/**
+ * A bearer token as Keel issues it: `keel_<tokenId>_<secret>`, the id 16 lowercase hex digits (the
+ * record's name under AUTH_ROOT/tokens), the secret 43 base64url characters (32 random bytes).
+ * Captures the id and the secret. The server parses tokens with it and the SDK checks them early.
+ */
+export const TOKEN_PATTERN = /^keel_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
 /** The ACL the server gives the nodes it creates under AUTH_ROOT: only super identities. */
 export const AUTH_NODE_ACL: Acl = Object.freeze([
   Object.freeze({ perms: PERMS.ALL, scheme: KEEL_SUPER_ID.scheme, id: KEEL_SUPER_ID.id }),

@@ -25,7 +25,7 @@ export {
   redactAcl,
   USER_NAME_PATTERN,
 } from "./acl.js";
-export { AUTH_NODE_ACL, AUTH_ROOT, authRootRefusal, isInAuthRoot } from "./auth-root.js";
+export { AUTH_NODE_ACL, AUTH_ROOT, authRootRefusal, isInAuthRoot, TOKEN_PATTERN } from "./auth-root.js";
 export { DataTree, RESERVED_ROOTS } from "./data-tree.js";
 export type { DeleteCause, DeleteOpCause, SessionEndReason } from "./delete-cause.js";
 export { treeDigest } from "./digest.js";
