@@ -34,6 +34,8 @@ export interface ConnectOptions {
 
 export interface Cluster {
   readonly size: number;
+  /** The call paths this cluster serves, when not every one its system has (default: all of them). */
+  readonly transports?: readonly Transport[];
   /** The server process ids, by member index (undefined if that member is down). */
   pids(): (number | undefined)[];
   /** Index of the member that leads now (waits until there is one). */

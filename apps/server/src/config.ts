@@ -44,6 +44,8 @@ export interface ServerConfig {
   readonly peerSecretFile: string | undefined;
   /** Run the peer handshake without a secret (trusted networks only); both ends must agree. */
   readonly insecurePeers: boolean;
+  /** This server joins a running ensemble: its own --peer entry is the role it asks for, not a member yet. */
+  readonly join: boolean;
   /** PEM certificate of this server; with `tlsKeyFile`, the client port serves HTTPS and WSS only (docs/security.md, "TLS"). */
   readonly tlsCertFile: string | undefined;
   /** PEM private key of `tlsCertFile`; loadConfig reads both into `tls`, never into what gets logged. */
@@ -192,6 +194,13 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "<file>",
     defaultText: "none (required with more than one member, unless --insecure-peers)",
     help: `file holding the ensemble's shared peer secret, at least 32 bytes, the same on every member (create one with: ${peerSecretHowTo})`,
+  },
+  {
+    key: "join",
+    kind: "boolean",
+    value: "",
+    defaultText: "false",
+    help: 'join a running ensemble: this server\'s own --peer entry is not a member yet; it syncs as a non-voting learner until `keel members add` adds it (docs/operations.md, "Membership changes"); keep it on later restarts',
   },
   {
     key: "insecurePeers",
@@ -892,6 +901,7 @@ const mergedSchema = z.object({
   peers: z.array(peerSchema).max(255).optional(),
   peerSecretFile: z.string().min(1, { error: "must not be empty" }).optional(),
   insecurePeers: z.boolean({ error: "must be true or false" }).default(false),
+  join: z.boolean({ error: "must be true or false" }).default(false),
   tlsCertFile: z.string().min(1, { error: "must not be empty" }).optional(),
   tlsKeyFile: z.string().min(1, { error: "must not be empty" }).optional(),
   tlsCaFile: z.string().min(1, { error: "must not be empty" }).optional(),
@@ -1026,7 +1036,12 @@ export function crossCheck(config: ServerConfig, origins: Partial<Record<OptionK
     }
   }
   problems.push(...addressCollisions(config.peers));
-  const voters = config.peers.filter((peer) => peer.role === "voter");
+  // The bootstrap ensemble: a joining server's own entry is not in it (membership changes may later
+  // make any number of voters; this rule is for the list every first member starts with).
+  const voters = config.peers.filter((peer) => peer.role === "voter" && !(config.join && peer.id === config.id));
+  if (config.join && config.peers.length < 2) {
+    problems.push("--join needs the --peer list of the running ensemble to find it");
+  }
   if (voters.length === 0 || voters.length % 2 === 0) {
     problems.push(
       `an ensemble needs an odd number of voters ≥ 1 (got ${voters.length}: ${voters.map((p) => p.id).join(", ") || "none"})`,

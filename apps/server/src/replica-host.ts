@@ -28,6 +28,8 @@ import {
   KeelState,
   keelError,
   type LogEntry,
+  type Membership,
+  membershipOfTxn,
   ORIGIN_NONE,
   type PeerId,
   type PeerMessage,
@@ -50,6 +52,7 @@ import type { ReplicaStore, SnapshotWrite } from "@keel/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import { learnerLagViews } from "./learner-lag.js";
+import { bootstrapMembership } from "./membership.js";
 import { LatencyWindow } from "./ops/latency-window.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { PeerDownReason, PeerNetwork } from "./peer/peer-network.js";
@@ -126,6 +129,9 @@ export class ReplicaHost {
   private readonly watchSinks = new Map<WatcherId, WatchSink>();
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly membershipListeners = new Set<(membership: Membership) => void>();
+  /** The --peer list's membership, until a change is committed (then the tree's). */
+  private readonly bootstrap: Membership;
   private readonly stopServingListeners = new Set<(reason: string) => void>();
   // Request ids must never repeat across restarts of this process: a txn proposed by an earlier
   // incarnation may still commit after a restart, and must not be taken for a new caller's write.
@@ -172,6 +178,7 @@ export class ReplicaHost {
     const { config, store } = deps;
     this.nextRequestId = deps.clock() * 1000;
     this.state = this.loadState(store);
+    this.bootstrap = bootstrapMembership(config);
     this.snapshotTrigger = new SnapshotTrigger(
       { everyTxns: config.snapshotEveryTxns, everyBytes: config.snapshotEveryBytes },
       Number(store.latestSnapshotHeader()?.bytesTotal ?? 0),
@@ -182,6 +189,7 @@ export class ReplicaHost {
       app: this.state,
       random: deps.random,
       appliedZxid: this.state.lastAppliedZxid,
+      membership: { ofTxn: membershipOfTxn, applied: () => this.membership() },
     });
     deps.network.onFrame((from, frame) => this.onFrame(from, frame));
     deps.network.onPeerDown((peer, reason) => this.onLinkDown(peer as PeerId, reason));
@@ -404,6 +412,23 @@ export class ReplicaHost {
     return () => this.statusListeners.delete(listener);
   }
 
+  /** The committed membership in the applied state (the --peer list's until a change was committed). */
+  membership(): Membership {
+    return this.state.membership() ?? this.bootstrap;
+  }
+
+  /** Called when the applied membership changes (a change applied, or a snapshot loaded), and once at start. */
+  onMembershipChange(listener: (membership: Membership) => void): () => void {
+    this.membershipListeners.add(listener);
+    listener(this.membership());
+    return () => this.membershipListeners.delete(listener);
+  }
+
+  /** The newest membership the replica logged: in force with the committed one until it commits. */
+  get loggedMembership(): Membership {
+    return this.replica.membership;
+  }
+
   /** Called when the state was replaced by a snapshot: history-based streams can no longer continue. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);
@@ -546,6 +571,22 @@ export class ReplicaHost {
     this.snapshotTrigger.started();
     this.snapshotTrigger.written(Number(header.bytesTotal));
     for (const listener of this.resetListeners) listener();
+    this.membershipChanged();
+  }
+
+  private membershipChanged(): void {
+    const membership = this.membership();
+    const own = membership.members.find((member) => member.id === this.deps.config.id);
+    this.deps.logger.info(
+      {
+        version: membership.version.toString(),
+        members: membership.members.map((member) => `${member.id}:${member.role}`).join(","),
+      },
+      own === undefined
+        ? "membership changed: this server is not a member (it follows without a vote until stopped or added)"
+        : `membership changed: this server is a ${own.role}`,
+    );
+    for (const listener of this.membershipListeners) listener(membership);
   }
 
   private apply(entries: readonly LogEntry[]): void {
@@ -555,6 +596,7 @@ export class ReplicaHost {
       const events = this.watches.trigger(applied.changes, applied.zxid);
       for (const [watcher, list] of events) this.watchSinks.get(watcher)?.(list);
       for (const listener of this.appliedListeners) listener(applied);
+      if (applied.txnType === "reconfig") this.membershipChanged();
       const { origin } = applied.header;
       if (origin.peer === this.deps.config.id) this.settleWrite(origin.requestId, applied);
     }

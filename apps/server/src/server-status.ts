@@ -4,6 +4,7 @@
  * (ServerStatus). It also keeps the request latency summary srvr reports and refreshes the gauges.
  */
 import type { MemberState, MemberStatusView } from "@keel/api";
+import { hostPort } from "@keel/core";
 import type { ReplicaStore } from "@keel/db";
 import type { ClientConnections } from "./api/client-connections.js";
 import type { ServerConfig } from "./config.js";
@@ -74,10 +75,10 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
       lastLoggedZxid: store.lastLoggedZxid().toString(),
       lastAppliedZxid: host.state.lastAppliedZxid.toString(),
       ready: host.serving,
-      members: config.peers.map((peer) => ({
+      members: host.membership().members.map((peer) => ({
         id: peer.id,
         role: peer.role,
-        clientUrl: `http://${peer.host}:${peer.clientPort}`,
+        clientUrl: `http://${hostPort(peer.host, peer.clientPort)}`,
         connected: peer.id === config.id || connected.has(peer.id),
       })),
       znodes: host.state.nodeCount,
@@ -129,8 +130,13 @@ export class ServerStatusReader implements ClusterStatusSource, StatusSource {
   }
 
   private leaderStatus(): LeaderStatus {
-    const { host, config } = this.deps;
-    const observers = new Set(config.peers.filter((peer) => peer.role === "observer").map((peer) => peer.id));
+    const { host } = this.deps;
+    const observers = new Set(
+      host
+        .membership()
+        .members.filter((peer) => peer.role === "observer")
+        .map((peer) => peer.id as number),
+    );
     const followers = host.learners.filter((learner) => !observers.has(learner.peer));
     return {
       followers: followers.length,

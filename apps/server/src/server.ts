@@ -6,7 +6,7 @@
 
 import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import type { Random } from "@keel/core";
+import { type Random, ZXID_ZERO } from "@keel/core";
 import { openReplicaStore } from "@keel/db";
 import type { Logger } from "pino";
 import { clientAuthentication } from "./api/client-authentication.js";
@@ -14,6 +14,7 @@ import { ClientConnections } from "./api/client-connections.js";
 import { startClientServer } from "./api/client-server.js";
 import { KeelCoordinator } from "./api/coordinator.js";
 import type { ServerConfig } from "./config.js";
+import { peerAddressesOf } from "./membership.js";
 import { monotonicEpochClock } from "./monotonic-clock.js";
 import { createServerMetrics } from "./ops/metrics.js";
 import type { PeerAuth } from "./peer/peer-auth.js";
@@ -82,6 +83,15 @@ export async function startServer(options: {
   const coordinator = new KeelCoordinator({ host, config, metrics, status, connections, clock });
   const auth = await clientAuthentication({ config, host, logger, superPassword });
 
+  // The peer network dials the members of the applied membership (the --peer list's until a
+  // change commits). Once one is replicated, or this server joins, the flag lists no longer decide
+  // quorums, so the handshake stops comparing them (peer/membership-digest.ts).
+  const ownPeer = config.peers.find((peer) => peer.id === config.id);
+  host.onMembershipChange((membership) => {
+    const member = membership.members.some((peer) => peer.id === config.id);
+    network.setPeers(peerAddressesOf(membership, ownPeer), member);
+    network.setMembershipCheck(!config.join && membership.version === ZXID_ZERO);
+  });
   await network.start();
   host.start();
   const clientServer = await startClientServer({

@@ -19,7 +19,7 @@ const asText = (value: Buffer): string => value.toString("latin1");
 
 type Stat = { mzxid: string };
 
-class KeelWsKv implements KvClient {
+export class KeelWsKv implements KvClient {
   private readonly client: TRPCClient<AppRouter>;
   private readonly closeSocket: () => void;
 
@@ -64,7 +64,7 @@ class KeelWsKv implements KvClient {
   }
 }
 
-class KeelHttpKv implements KvClient {
+export class KeelHttpKv implements KvClient {
   constructor(private readonly clientUrl: string) {}
 
   async ensure(key: string, value: Buffer): Promise<void> {

@@ -13,8 +13,8 @@ const valueBytes = 1024;
 const connectionsCount = 8;
 const outstanding = 32;
 
-function transportsOf(context: WorkloadContext): Transport[] {
-  return context.system === "keel" ? ["ws", "zk", "http"] : ["ws"];
+function transportsOf(context: WorkloadContext): readonly Transport[] {
+  return context.cluster.transports ?? (context.system === "keel" ? ["ws", "zk", "http"] : ["ws"]);
 }
 
 const SUFFIXES: Record<Transport, string> = { ws: "", http: " via HTTP", zk: " via ZooKeeper protocol" };

@@ -58,11 +58,17 @@ const INPUTS: Record<string, unknown> = {
   "auth.tokens.list": undefined,
   "auth.tokens.revoke": { tokenId: "00000000000000ff" },
   "audit.events": undefined,
+  "members.list": undefined,
+  "members.add": { id: 4, host: "127.0.0.1", peerPort: 7104, clientPort: 7004 },
+  "members.remove": { id: 4 },
 };
 
 const PUBLIC = ["auth.login", "auth.logout", "auth.whoami"];
 const ALL = Object.keys(INPUTS);
-const USER_ADMIN = ALL.filter((path) => path.startsWith("auth.users."));
+/** Needs an admin with the full scope: user management and membership changes. */
+const USER_ADMIN = ALL.filter(
+  (path) => path.startsWith("auth.users.") || path === "members.add" || path === "members.remove",
+);
 /** Writes a viewer may not make (session bookkeeping and its own tokens are not data writes). */
 const DATA_WRITES = ["node.create", "node.set", "node.delete", "node.multi", "node.setAcl"];
 const OPERATOR_ONLY = ["session.expire", "session.ephemerals", "audit.events"];

@@ -20,7 +20,9 @@ export type AuditAction =
   | "passwordSet"
   | "tokenCreated"
   | "tokenRevoked"
-  | "backup";
+  | "backup"
+  | "memberAdded"
+  | "memberRemoved";
 
 export interface AuditRecord {
   readonly action: AuditAction;
@@ -47,6 +49,9 @@ export interface AuditRecord {
   readonly tokenId?: string;
   /** authFailed: why, for the operator (the client is only told "authentication failed"). */
   readonly why?: string;
+  /** memberAdded, memberRemoved: the ensemble member's id (and, added, its role and addresses). */
+  readonly memberId?: number;
+  readonly peerAddress?: string;
   /** How the caller authenticated (password, token, cookie). */
   readonly via?: string;
 }

@@ -103,6 +103,12 @@ export interface Coordinator {
   watch(options: WatchOptions): AsyncIterable<WatchEventView>;
   status(): Promise<MemberStatusView>;
 
+  // --- membership (docs/operations.md, "Membership changes") ---
+  /** The configuration this member has applied. */
+  members(): Promise<MembersView>;
+  /** Proposes one membership change and answers the configuration it committed. */
+  reconfigure(change: MembershipChange, caller: Caller): Promise<MembersView>;
+
   // --- the console (docs/api.md, "Console procedures") ---
   /** Bounded scan of a subtree by name prefix and/or data substring. */
   find(input: FindInput, caller: Caller): Promise<FindResultView>;
@@ -119,6 +125,27 @@ export interface Coordinator {
   metricsSamples(options: { intervalMs: number; signal: AbortSignal }): AsyncIterable<MetricsSampleView>;
   /** Committed txns: a replay (after `afterZxid`, or the last `backlog`), then live. */
   logEvents(options: LogEventsOptions): AsyncIterable<LogEntryView>;
+}
+
+export interface ConfiguredMemberView {
+  id: number;
+  role: "voter" | "observer";
+  host: string;
+  peerPort: number;
+  clientPort: number;
+}
+
+/** `version`: the zxid (decimal) of the change that made this configuration, "0" for the --peer list. */
+export interface MembersView {
+  version: string;
+  members: ConfiguredMemberView[];
+}
+
+/** Exactly one of `add` and `remove`; `fromVersion` (a decimal zxid): refuse with BADVERSION unless current. */
+export interface MembershipChange {
+  add?: ConfiguredMemberView;
+  remove?: number;
+  fromVersion?: string | undefined;
 }
 
 export interface LogEventsOptions {

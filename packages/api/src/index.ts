@@ -13,7 +13,16 @@ export {
   scopeWithin,
   type TokenScope,
 } from "./caller.js";
-export type { AttachOptions, Coordinator, LogEventsOptions, SessionEventView, WatchOptions } from "./coordinator.js";
+export type {
+  AttachOptions,
+  ConfiguredMemberView,
+  Coordinator,
+  LogEventsOptions,
+  MembershipChange,
+  MembersView,
+  SessionEventView,
+  WatchOptions,
+} from "./coordinator.js";
 export { ERROR_POLICIES, type ErrorPolicy, keelErrorOf, RETRY_AFTER_SECONDS, sendsRetryAfter } from "./errors.js";
 export {
   API_AUDIT_BACKLOG_MAX,

@@ -351,3 +351,28 @@ export const auditEventsInputSchema = z.object({ backlog: intIn(0, API_AUDIT_BAC
 export type LoginInput = z.infer<typeof loginInputSchema>;
 export type CreateTokenInput = z.infer<typeof createTokenInputSchema>;
 export type TokenScopeInput = z.infer<typeof tokenScopeSchema>;
+
+// --- members (dynamic membership, docs/operations.md "Membership changes") ---
+
+const memberIdSchema = intIn(1, 255);
+const portSchema = intIn(1, 65_535);
+/** The configuration version the change expects (members.list's `version`); absent: whatever is current. */
+const fromVersionSchema = idStringSchema.optional();
+
+export const addMemberInputSchema = z.object({
+  id: memberIdSchema,
+  role: z.enum(["voter", "observer"], says('"voter" or "observer"')).default("voter"),
+  /** The address the other members dial (a DNS name is resolved on every dial) and clients use. */
+  host: z
+    .string(says("a host name or IP address"))
+    .min(1, says("a host name or IP address (not empty)"))
+    .max(253, says("a host of at most 253 characters"))
+    .regex(/^[A-Za-z0-9.:_-]+$/, says("a host name or IP address (letters, digits, '.', '-', '_', ':')")),
+  peerPort: portSchema,
+  clientPort: portSchema,
+  fromVersion: fromVersionSchema,
+});
+export type AddMemberInput = z.infer<typeof addMemberInputSchema>;
+
+export const removeMemberInputSchema = z.object({ id: memberIdSchema, fromVersion: fromVersionSchema });
+export type RemoveMemberInput = z.infer<typeof removeMemberInputSchema>;

@@ -34,6 +34,7 @@ import {
   SessionExpiredError,
   SessionLostError,
 } from "./errors.js";
+import { MembersApi } from "./members-api.js";
 import { maxZxid } from "./paths.js";
 import { Barrier, DoubleBarrier } from "./recipes/barrier.js";
 import { Counter } from "./recipes/counter.js";
@@ -270,6 +271,8 @@ export class KeelClient implements AsyncDisposable {
   private connectFailure: KeelClientError | undefined;
   /** Users and tokens (the `auth` router), for admins and for a user's own password and tokens. */
   readonly auth: AuthApi;
+  /** The ensemble's configuration (the `members` router): list it; admins add and remove members. */
+  readonly members: MembersApi;
 
   private constructor(private readonly options: ConnectOptions) {
     if (options.servers.length === 0) throw new RangeError("connect: servers must list at least one member");
@@ -293,6 +296,7 @@ export class KeelClient implements AsyncDisposable {
       );
     }
     this.auth = new AuthApi((kind, invoke, callOptions) => this.call(kind, invoke, callOptions));
+    this.members = new MembersApi((kind, invoke, callOptions) => this.call(kind, invoke, callOptions));
     if (!(this.grantedTimeoutMs > 0))
       throw new RangeError(`sessionTimeoutMs must be > 0, got ${this.grantedTimeoutMs}`);
   }

@@ -67,6 +67,15 @@ export {
   WaitTimeoutError,
   WatchResumeError,
 } from "./errors.js";
+export {
+  type ConfiguredMember,
+  type MemberRole,
+  MembersApi,
+  type MembersCall,
+  type MembershipChangeOptions,
+  type MembersView,
+  type NewMember,
+} from "./members-api.js";
 export { baseName, compareZxid, joinPath, parentOf, parseSequential, sortBySequence } from "./paths.js";
 export { Barrier, DoubleBarrier } from "./recipes/barrier.js";
 export { parseHolder, RECIPE_ROOTS } from "./recipes/common.js";

@@ -7,6 +7,7 @@ export { ByteReader, ByteWriter, utf8ByteLength, utf8Decode, utf8Encode } from "
 export { crc32c } from "./codec/crc32c.js";
 // ZAB: the replica state machine, its Ready contract, the one driver, peer messages and their codec.
 export { decodePeerMessage, encodePeerMessage } from "./codec/peer-message-codec.js";
+export { membershipOfTxn } from "./codec/txn-codec.js";
 export {
   ERROR_CODES,
   errorCodeFromNumber,
@@ -40,8 +41,9 @@ export type { Random } from "./random.js";
 export * from "./tree/index.js";
 // Views of the SDK's recipes (locks, read/write locks, semaphores, elections) for the console and the CLI.
 export * from "./views/index.js";
-export type { LeaderApplication } from "./zab/application.js";
-export { isObserver, isVoter, REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
+export type { LeaderApplication, ReconfigView } from "./zab/application.js";
+export { REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
+export type { MembershipSource } from "./zab/configurations.js";
 export { drive, handleReady, type ReplicaIo } from "./zab/driver.js";
 export type {
   DurableWrite,
@@ -53,6 +55,21 @@ export type {
   StagedChunk,
   StagedChunks,
 } from "./zab/io.js";
+export {
+  bootstrapMembership,
+  changedMembership,
+  formatMembership,
+  hostPort,
+  MEMBER_ID_MAX,
+  type Member,
+  type MemberRole,
+  type Membership,
+  membershipProblem,
+  observersOf,
+  parseMembership,
+  sortedMembership,
+  votersOf,
+} from "./zab/membership.js";
 export type { Envelope, ForwardedRequest, PeerMessage, PeerState } from "./zab/messages.js";
 export type { Ready, ReplicaEvent, Reply } from "./zab/ready.js";
 export { Replica, type ReplicaInput, type ReplicaOptions } from "./zab/replica.js";

@@ -58,6 +58,12 @@ export const TXN_BYTES_MAX = 64 * MiB;
 export const VOTERS_MAX = 15;
 /** Observers in one ensemble. */
 export const OBSERVERS_MAX = 32;
+/**
+ * Learners a leader keeps that are in no configuration: servers joining with `--join` (they sync
+ * before a membership change adds them) and removed ones still following. Authenticated peers
+ * only; the bound keeps a misconfigured fleet from holding a leader's memory and bandwidth.
+ */
+export const NON_MEMBER_LEARNERS_MAX = 8;
 /** Txns in one PROPOSAL / INFORM frame (Keel's batching, docs/protocol.md §6). */
 export const PROPOSAL_BATCH_ENTRIES_MAX = 512;
 /** Approximate txn bytes in one PROPOSAL / INFORM frame (one entry may exceed it alone). */

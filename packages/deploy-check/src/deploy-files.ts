@@ -28,6 +28,15 @@ export function envValue(container: IContainer, name: string): string | undefine
   return container.env?.find((variable) => variable.name === name)?.value;
 }
 
+/**
+ * BOOTSTRAP_MEMBER_COUNT, read by the entry point (deploy/docker/entrypoint.sh): members with a
+ * higher id start with --join. Unset means every member is a bootstrap member.
+ */
+export function bootstrapMemberCount(container: IContainer): number | undefined {
+  const value = envValue(container, "BOOTSTRAP_MEMBER_COUNT");
+  return value === undefined ? undefined : Number(value);
+}
+
 export interface PeerEntry {
   readonly id: number;
   readonly host: string;

@@ -31,11 +31,24 @@ export function flagNames(args: readonly string[]): string[] {
   return args.filter((arg) => arg.startsWith("-")).map((arg) => arg.split("=", 1)[0] ?? arg);
 }
 
+/** The parts of the logged configuration the deployment decides. */
+export interface CheckedConfig {
+  readonly id: number;
+  readonly join: boolean;
+  readonly peers: readonly {
+    readonly id: number;
+    readonly host: string;
+    readonly peerPort: number;
+    readonly clientPort: number;
+    readonly role: string;
+  }[];
+}
+
 export interface CheckConfigResult {
   readonly exitCode: number | null;
   readonly stderr: string;
   /** The `configured` log line's config, when the server logged one. */
-  readonly config: { readonly id: number; readonly peers: readonly { readonly host: string }[] } | undefined;
+  readonly config: CheckedConfig | undefined;
   /** Messages logged at warn level, such as `ignoring unknown environment variable KEEL_...`. */
   readonly warnings: readonly string[];
 }

@@ -3,24 +3,45 @@
  * every object validated against its API schema by kubernetes-models, then the invariants that keep
  * an ensemble safe: quorum under the PDB, selectors that find the pods, a headless peer Service that
  * publishes members before they are Ready, probes on the server's real ops paths, named ports that
- * exist, and a peer list that names every member by its DNS name in the rendered namespace.
+ * exist, and a peer list that names every bootstrap member by its DNS name in the rendered namespace,
+ * with the peer domain and ports the entry point gives the members that join later.
  */
+
+import { readFileSync } from "node:fs";
 import { opsPaths } from "@keel/server/dist/ops/http-ops.js";
 import type { IContainer, IProbe } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
-import { envValue, keelContainer, type OverlayName, parsePeerList, renderModels } from "./deploy-files.js";
+import {
+  bootstrapMemberCount,
+  envValue,
+  keelContainer,
+  type OverlayName,
+  parsePeerList,
+  renderModels,
+} from "./deploy-files.js";
+import { entrypointScript } from "./keel-server.js";
 
-const expectedReplicas: Record<OverlayName, number> = { base: 3, five: 5 };
+/** Both bootstrap 3 members; the five overlay runs 5, the last two added online (docs/operations.md, "Scaling"). */
+const expected: Record<OverlayName, { replicas: number; bootstrapMembers: number }> = {
+  base: { replicas: 3, bootstrapMembers: 3 },
+  five: { replicas: 5, bootstrapMembers: 3 },
+};
+const entrypointText = readFileSync(entrypointScript, "utf8");
 
-describe.each(Object.keys(expectedReplicas) as OverlayName[])("the %s manifests", (overlay) => {
+describe.each(Object.keys(expected) as OverlayName[])("the %s manifests", (overlay) => {
   const models = renderModels(overlay);
   const statefulSet = models.statefulSet;
   const replicas = statefulSet.spec?.replicas ?? 1;
   const container = keelContainer(statefulSet);
   const podLabels = statefulSet.spec?.template.metadata?.labels ?? {};
 
-  it("renders the expected number of members", () => {
-    expect(replicas).toBe(expectedReplicas[overlay]);
+  it("renders the expected number of members, bootstrapping an odd number of voters", () => {
+    expect(replicas).toBe(expected[overlay].replicas);
+    const bootstrapMembers = bootstrapMemberCount(container);
+    expect(bootstrapMembers).toBe(expected[overlay].bootstrapMembers);
+    // The server refuses an even bootstrap ensemble; pods beyond `replicas` would never start.
+    expect(Number(bootstrapMembers) % 2).toBe(1);
+    expect(Number(bootstrapMembers)).toBeLessThanOrEqual(replicas);
   });
 
   it("keeps a quorum through any disruption the PDB allows", () => {
@@ -76,16 +97,23 @@ describe.each(Object.keys(expectedReplicas) as OverlayName[])("the %s manifests"
     }
   });
 
-  it("lists every member in KEEL_PEERS by its DNS name under the headless Service", () => {
-    const namespace = statefulSet.metadata?.namespace;
+  it("lists every bootstrap member in KEEL_PEERS by its DNS name under the headless Service", () => {
+    const peerDomain = `${statefulSet.spec?.serviceName}.${statefulSet.metadata?.namespace}.svc.cluster.local`;
     const peers = parsePeerList(envValue(container, "KEEL_PEERS") ?? "");
     const ports = portsByName(container);
-    expect(peers.map((peer) => peer.id)).toEqual(Array.from({ length: replicas }, (_, ordinal) => ordinal + 1));
+    const bootstrapMembers = bootstrapMemberCount(container);
+    expect(peers.map((peer) => peer.id)).toEqual(
+      Array.from({ length: bootstrapMembers ?? 0 }, (_, ordinal) => ordinal + 1),
+    );
     peers.forEach((peer, ordinal) => {
-      expect(peer.host).toBe(`keel-${ordinal}.${statefulSet.spec?.serviceName}.${namespace}.svc.cluster.local`);
+      expect(peer.host).toBe(`keel-${ordinal}.${peerDomain}`);
       expect(peer.peerPort).toBe(ports.get("peer"));
       expect(peer.clientPort).toBe(ports.get("client"));
     });
+    // A joining member advertises <pod>.PEER_DOMAIN with the entry point's fixed ports.
+    expect(envValue(container, "PEER_DOMAIN")).toBe(peerDomain);
+    expect(Number(/^join_peer_port=(\d+)$/m.exec(entrypointText)?.[1])).toBe(ports.get("peer"));
+    expect(Number(/^join_client_port=(\d+)$/m.exec(entrypointText)?.[1])).toBe(ports.get("client"));
   });
 
   it("keeps the data dir on the claimed volume, and the pod locked down", () => {
@@ -115,12 +143,18 @@ describe.each(Object.keys(expectedReplicas) as OverlayName[])("the %s manifests"
     expect(podLabels).toMatchObject(antiAffinitySelector ?? {});
   });
 
-  it("mounts the peer secret from the Secret keel-peer-secret at the file KEEL_PEER_SECRET_FILE names", () => {
-    const volume = statefulSet.spec?.template.spec?.volumes?.find((each) => each.secret !== undefined);
-    expect(volume?.secret?.secretName).toBe("keel-peer-secret");
-    const item = volume?.secret?.items?.find((each) => each.key === "secret");
+  it.each([
+    { variable: "KEEL_PEER_SECRET_FILE", secretName: "keel-peer-secret", key: "secret" },
+    { variable: "KEEL_SUPER_PASSWORD_FILE", secretName: "keel-super-password", key: "password" },
+  ])("mounts the Secret $secretName read-only at the file $variable names", ({ variable, secretName, key }) => {
+    const volume = statefulSet.spec?.template.spec?.volumes?.find((each) => each.secret?.secretName === secretName);
+    const item = volume?.secret?.items?.find((each) => each.key === key);
+    expect(item).toBeDefined();
+    // 0440: the server's group (fsGroup) reads it, nobody else.
+    expect(volume?.secret?.defaultMode).toBe(0o440);
     const mount = container.volumeMounts?.find((each) => each.name === volume?.name);
-    expect(envValue(container, "KEEL_PEER_SECRET_FILE")).toBe(`${mount?.mountPath}/${item?.path}`);
+    expect(mount?.readOnly).toBe(true);
+    expect(envValue(container, variable)).toBe(`${mount?.mountPath}/${item?.path}`);
   });
 });
 

@@ -4,14 +4,15 @@
  * silently ignored), checked against the built server's own --help. Then each member's complete
  * environment (the image's ENV, the pod's env with POD_NAME from the downward API, and any Service
  * link variables the kubelet would add) goes through the image's entry point with --check-config,
- * so the real config parser validates what each pod would run.
+ * so the real config parser validates what each pod would run: the bootstrap members, and the pods
+ * beyond them that join online (one ordinal past `replicas` too, as `kubectl scale` would start).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatefulSet } from "kubernetes-models/apps/v1";
 import { afterAll, describe, expect, it } from "vitest";
-import { keelContainer, type OverlayName, renderModels } from "./deploy-files.js";
+import { bootstrapMemberCount, envValue, keelContainer, type OverlayName, renderModels } from "./deploy-files.js";
 import { envOf, parseDockerfile } from "./dockerfile.js";
 import { checkConfig, entrypointScript, flagNames, serverOptions } from "./keel-server.js";
 import { repoPath } from "./repo-paths.js";
@@ -21,6 +22,7 @@ const server = serverOptions();
 const dockerfileStages = parseDockerfile(readFileSync(repoPath("Dockerfile"), "utf8"));
 const imageEnv = envOf(dockerfileStages.at(-1) ?? { name: undefined, instructions: [] });
 const entrypointText = readFileSync(entrypointScript, "utf8");
+const entrypointCode = entrypointText.replace(/^\s*#.*$/gm, "");
 
 describe("the server options the deployment uses", () => {
   it("reads the option table from --help", () => {
@@ -36,10 +38,16 @@ describe("the server options the deployment uses", () => {
     const keelEnv = (container.env ?? []).map((variable) => variable.name).filter((name) => name.startsWith("KEEL_"));
     expect(keelEnv.length).toBeGreaterThan(0);
     for (const name of keelEnv) expect(server.envNames).toContain(name);
+    // The others (POD_NAME, BOOTSTRAP_MEMBER_COUNT, PEER_DOMAIN) are the entry point's own, named
+    // without the KEEL_ prefix so the server does not warn about them: the script must read each.
+    const entrypointEnv = (container.env ?? [])
+      .map((variable) => variable.name)
+      .filter((name) => !name.startsWith("KEEL_"));
+    for (const name of entrypointEnv) expect(entrypointCode).toContain(`\${${name}`);
   });
 
   it("the entry point and the image pass only real flags and variables", () => {
-    const script = entrypointText.replace(/^\s*#.*$/gm, "");
+    const script = entrypointCode;
     for (const flag of script.match(/(?<=\s)--[a-z][-a-z]*/g) ?? []) expect(server.flags).toContain(flag);
     const scriptEnv = script.match(/\bKEEL_[A-Z_]+/g) ?? [];
     expect(scriptEnv).toContain("KEEL_ID");
@@ -52,30 +60,47 @@ describe("the server options the deployment uses", () => {
 describe.each(["base", "five"] as const)("every %s member's configuration", (overlay: OverlayName) => {
   const models = renderModels(overlay);
   const replicas = models.statefulSet.spec?.replicas ?? 1;
+  const container = keelContainer(models.statefulSet);
+  const bootstrapMembers = bootstrapMemberCount(container) ?? replicas;
   const secretDir = mkdtempSync(join(tmpdir(), "keel-deploy-check-"));
   const secretFile = join(secretDir, "secret");
   writeFileSync(secretFile, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+  const superPasswordFile = join(secretDir, "password");
+  writeFileSync(superPasswordFile, "a super password of the deploy check\n");
   afterAll(() => rmSync(secretDir, { recursive: true, force: true }));
 
-  it.each(Array.from({ length: replicas }, (_, ordinal) => ordinal))(
+  it.each(Array.from({ length: replicas + 1 }, (_, ordinal) => ordinal))(
     "keel-%i passes keel-server --check-config",
     (ordinal) => {
-      const container = keelContainer(models.statefulSet);
       const env = {
         ...imageEnv,
         ...(models.statefulSet.spec?.template.spec?.enableServiceLinks === false
           ? {}
           : serviceLinkEnv(models.services)),
         ...podEnv(models.statefulSet, `keel-${ordinal}`),
-        // The Secret's mount point does not exist here; a file with a valid secret stands in for it.
+        // The Secrets' mount points do not exist here; files with valid contents stand in for them.
         KEEL_PEER_SECRET_FILE: secretFile,
+        KEEL_SUPER_PASSWORD_FILE: superPasswordFile,
       };
       const result = checkConfig(container.args ?? [], env);
       expect(result.stderr).toBe("");
       expect(result.exitCode).toBe(0);
       expect(result.warnings).toEqual([]);
-      expect(result.config?.id).toBe(ordinal + 1);
-      expect(result.config?.peers).toHaveLength(replicas);
+      const id = ordinal + 1;
+      const joining = id > bootstrapMembers;
+      expect(result.config?.id).toBe(id);
+      expect(result.config?.join).toBe(joining);
+      // The bootstrap members, plus a joining member's own entry (the server needs its id listed).
+      const peerIds = Array.from({ length: bootstrapMembers }, (_, index) => index + 1);
+      expect(result.config?.peers.map((peer) => peer.id)).toEqual(joining ? [...peerIds, id] : peerIds);
+      if (joining) {
+        expect(result.config?.peers.at(-1)).toMatchObject({
+          host: `keel-${ordinal}.${envValue(container, "PEER_DOMAIN")}`,
+          peerPort: 7001,
+          clientPort: 8001,
+          role: "voter",
+        });
+      }
     },
   );
 });

@@ -22,6 +22,12 @@ import { freePorts } from "./ports.js";
 export interface EnsembleOptions {
   voters?: number;
   observers?: number;
+  /**
+   * Members beyond the voters and observers that are not started: each joins the running ensemble
+   * with --join when the test starts it (its --peer list is the others' plus its own entry), and
+   * becomes a member once `members.add` adds it (docs/operations.md, "Membership changes").
+   */
+  spares?: number;
   tickMs?: number;
   /**
    * Ticks without hearing the leader before re-election. Tests default to 10 (500 ms at 50 ms
@@ -87,6 +93,8 @@ const capturedLogLinesMax = 10_000;
 export interface Member {
   readonly id: number;
   readonly role: "voter" | "observer";
+  /** Started with --join (EnsembleOptions.spares), not part of the bootstrap ensemble. */
+  readonly spare: boolean;
   readonly clientUrl: string;
   readonly peerPort: number;
   readonly clientPort: number;
@@ -129,6 +137,7 @@ export class Ensemble {
     const full = {
       voters: options.voters ?? 3,
       observers: options.observers ?? 0,
+      spares: options.spares ?? 0,
       tickMs: options.tickMs ?? 50,
       syncLimitTicks: options.syncLimitTicks ?? 10,
       serverDefaults: options.serverDefaults ?? false,
@@ -139,7 +148,8 @@ export class Ensemble {
       captureLogs: options.captureLogs ?? false,
     };
     const scheme = options.tls === undefined ? "http" : "https";
-    const count = full.voters + full.observers;
+    const bootstrapCount = full.voters + full.observers;
+    const count = bootstrapCount + full.spares;
     const perMember = options.zkSecurePort === true ? 4 : 3;
     const ports = await freePorts(count * perMember);
     const rootDir = mkdtempSync(join(tmpdir(), "keel-ensemble-"));
@@ -150,7 +160,8 @@ export class Ensemble {
       const clientPort = ports[base + 1] as number;
       members.push({
         id: index + 1,
-        role: index < full.voters ? "voter" : "observer",
+        role: index < full.voters || index >= bootstrapCount ? "voter" : "observer",
+        spare: index >= bootstrapCount,
         clientUrl: `${scheme}://127.0.0.1:${clientPort}`,
         peerPort: ports[base] as number,
         clientPort,
@@ -178,7 +189,7 @@ export class Ensemble {
       tlsCredentials,
       ensembleAuth(rootDir, options),
     );
-    for (const member of members) ensemble.startMember(member.id);
+    for (const member of members) if (!member.spare) ensemble.startMember(member.id);
     return ensemble;
   }
 
@@ -224,7 +235,9 @@ export class Ensemble {
   /** The flags that start member `id`; exported so tests can check the CLI itself. */
   argsFor(id: number): string[] {
     const member = this.member(id);
-    const peers = this.members.flatMap((m) => [
+    // A spare lists the bootstrap ensemble and itself, and joins; the others list the bootstrap only.
+    const listed = this.members.filter((m) => !m.spare || m.id === id);
+    const peers = listed.flatMap((m) => [
       "--peer",
       `${m.id}=127.0.0.1:${m.peerPort}:${m.clientPort}${m.role === "observer" ? ":observer" : ""}`,
     ]);
@@ -252,6 +265,7 @@ export class Ensemble {
       ...this.authArgs(),
       "--log-level",
       this.options.verbose ? "info" : "warn",
+      ...(member.spare ? ["--join"] : []),
       ...peers,
       ...this.options.serverArgs,
     ];

@@ -19,6 +19,8 @@ import {
   type LogEntryView,
   type LogEventsOptions,
   type MemberStatusView,
+  type MembershipChange,
+  type MembersView,
   type MetricsSampleView,
   type MultiInput,
   type OpenSessionInput,
@@ -46,6 +48,7 @@ import {
   type Zxid,
 } from "@keel/core";
 import type { ServerConfig } from "../config.js";
+import { membersView, reconfigRequestOf } from "../membership.js";
 import type { ServerMetrics } from "../ops/metrics.js";
 import { OpStats } from "../ops/op-stats.js";
 import type { ReplicaHost } from "../replica-host.js";
@@ -292,6 +295,18 @@ export class KeelCoordinator implements Coordinator {
 
   async status() {
     return this.deps.status.clusterStatus();
+  }
+
+  // --- membership (docs/operations.md, "Membership changes") ---------------------------------
+
+  async members(): Promise<MembersView> {
+    return membersView(this.deps.host.membership());
+  }
+
+  async reconfigure(change: MembershipChange, caller: Caller): Promise<MembersView> {
+    const request = reconfigRequestOf(change, this.deps.host.membership());
+    expectResult(await this.write("reconfigure", undefined, request, caller), "setData");
+    return membersView(this.deps.host.membership());
   }
 
   // --- the console (docs/api.md, "Console procedures") --------------------------------------

@@ -22,6 +22,7 @@ export function logOpName(entry: HistoryEntry): string {
     case "check":
     case "multi":
     case "createSession":
+    case "reconfig":
     case "error":
       return entry.txnType;
     default:

@@ -109,7 +109,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     ]),
     peerConnectionsRejectedTotal: counter(
       "keel_peer_connections_rejected_total",
-      "Peer connections refused at the handshake (wrong ensemble, unknown id, a secret not proved)",
+      "Peer connections refused at the handshake (wrong ensemble, a secret not proved, a listed lower id dialing, a bootstrap membership mismatch, too many unlisted peers)",
     ),
     peerHandshakesDroppedTotal: counter(
       "keel_peer_handshakes_dropped_total",

@@ -1,6 +1,6 @@
 // Checks the length-prefixed framing: any sequence of frames, cut at random points into chunks, is
-// reassembled exactly (fast-check property), and a declared length over the limit is refused before
-// it is buffered.
+// reassembled exactly (fast-check property), a declared length over the limit is refused before
+// it is buffered, and frames past framesMax wait for the next push under the limit set by then.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder, frameHeader } from "./framing.js";
@@ -83,5 +83,22 @@ describe("FrameDecoder", () => {
     const decoder = new FrameDecoder(4);
     decoder.setFrameBytesMax(1000);
     expect(decoder.push(encodeFrame(new Uint8Array(1000))).frames).toHaveLength(1);
+  });
+
+  it("returns at most framesMax frames and keeps the rest, so a limit raised in between applies to them", () => {
+    // A handshake frame and a big first frame in one chunk: the big one must meet the raised limit.
+    const decoder = new FrameDecoder(8);
+    const chunk = concat([
+      encodeFrame(Uint8Array.of(1)),
+      encodeFrame(new Uint8Array(100)),
+      encodeFrame(Uint8Array.of(3)),
+    ]);
+    const first = decoder.push(chunk, 1);
+    expect(first).toEqual({ type: "frames", frames: [Uint8Array.of(1)] });
+    decoder.setFrameBytesMax(100);
+    const rest = decoder.push(new Uint8Array(0));
+    expect(rest.type).toBe("frames");
+    expect(rest.frames.map((frame) => frame.byteLength)).toEqual([100, 1]);
+    expect(decoder.bufferedByteCount).toBe(0);
   });
 });

@@ -61,14 +61,20 @@ export class FrameDecoder {
     return this.bufferedBytes;
   }
 
-  push(chunk: Uint8Array): FrameDecodeResult {
+  /**
+   * Buffers `chunk` and returns the frames now complete, at most `framesMax` of them; the rest stay
+   * buffered for the next push (an empty chunk just continues). A link's handshake takes one frame at
+   * a time, so the frames that follow the handshake in the same chunk are parsed under the limit set
+   * once the link is up, not the handshake's.
+   */
+  push(chunk: Uint8Array, framesMax = Number.POSITIVE_INFINITY): FrameDecodeResult {
     if (this.failed) throw new Error("FrameDecoder: push after a tooLarge result; the connection must be closed");
     if (chunk.byteLength > 0) {
       this.chunks.push(chunk);
       this.bufferedBytes += chunk.byteLength;
     }
     const frames: Uint8Array[] = [];
-    for (;;) {
+    while (frames.length < framesMax) {
       if (this.pendingFrameBytes === undefined) {
         if (this.bufferedBytes < frameHeaderBytes) break;
         const header = this.take(frameHeaderBytes);

@@ -1,8 +1,10 @@
 // Checks the peer handshake state machine (handshake.ts) and its codec: the three-frame exchange in
 // both auth modes, then tables of hostile frames at each step (garbage, truncated, another version,
-// ensemble or id, the only-the-higher-id-dials rule, a mismatched auth mode, a MAC under the wrong
-// key, for the wrong ids, from the other direction, or replayed from an earlier handshake). Nonces are
-// fixed per case so every expected outcome is exact.
+// ensemble or id, the only-the-higher-id-dials rule for listed ids, a mismatched auth mode, a MAC
+// under the wrong key, for the wrong ids, from the other direction, or replayed from an earlier
+// handshake), then who may dial in (an unlisted id, lower or higher, once it proves the secret) and
+// when the membership digest is compared (only when both sides send one). Nonces are fixed per case
+// so every expected outcome is exact.
 import { describe, expect, it } from "vitest";
 import {
   beginAccept,
@@ -19,7 +21,7 @@ import {
   handshakeFrameBytesMax,
   peerProtocolVersion,
 } from "./handshake-codec.js";
-import { membershipDigest } from "./membership-digest.js";
+import { membershipDigest, noMembershipDigest } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import { type HandshakeTranscript, handshakeMac, type PeerAuth } from "./peer-auth.js";
 
@@ -37,8 +39,12 @@ const key = new TextEncoder().encode("0123456789abcdef0123456789abcdef-test");
 const otherKey = new TextEncoder().encode("fedcba9876543210fedcba9876543210-test");
 const secret: PeerAuth = { type: "secret", key };
 const none: PeerAuth = { type: "none" };
-const rulesOf = (selfId: number, auth: PeerAuth = secret, ensembleId = "prod"): HandshakeRules =>
-  handshakeRules({ selfId, ensembleId, peers, auth });
+const rulesOf = (
+  selfId: number,
+  auth: PeerAuth = secret,
+  ensembleId = "prod",
+  membershipCheck = true,
+): HandshakeRules => handshakeRules({ selfId, ensembleId, peers, auth, membershipCheck });
 const nonce = (fill: number) => new Uint8Array(32).fill(fill);
 const dialerNonce = nonce(0x11);
 const acceptorNonce = nonce(0x22);
@@ -174,9 +180,8 @@ const helloRejections: [string, Uint8Array, { selfId?: number; auth?: PeerAuth }
     {},
     "server 3 is configured with another ensemble membership",
   ],
-  ["an id not in the peer list", helloFrom(9), {}, "server 9 is not in the configured peer list"],
   ["this server's own id", helloFrom(1), {}, "own id 1"],
-  ["a lower id dialing in", helloFrom(1), { selfId: 2 }, "only the higher id dials"],
+  ["a listed lower id dialing in", helloFrom(1), { selfId: 2 }, "only the higher id dials"],
   [
     "a member without a secret",
     helloFrom(3, { authMode: "none", nonce: nonce(0) }),
@@ -326,5 +331,101 @@ describe("a dialer refuses a challenge", () => {
     const step = expectStep(stepHandshake(rulesOf(3), awaitingChallenge(), challengeFrom(1)), "accepted");
     expect(step.peerId).toBe(1);
     expect(step.reply).toEqual(proofOf(handshakeMac(key, "dialer", transcript())));
+  });
+});
+
+/** Runs dialer `dialerId` against acceptor `acceptorId`, each with its own rules, to the end or the first refusal. */
+function handshakeBetween(dialer: HandshakeRules, acceptor: HandshakeRules) {
+  const dial = beginDial(dialer, acceptor.selfId, dialerNonce);
+  const challengeStep = stepHandshake(acceptor, beginAccept(acceptorNonce), dial.hello);
+  if (challengeStep.type !== "continue") return challengeStep;
+  const proofStep = stepHandshake(dialer, dial.state, challengeStep.reply);
+  if (proofStep.type !== "accepted" || proofStep.reply === undefined) return proofStep;
+  return stepHandshake(acceptor, challengeStep.state, proofStep.reply);
+}
+
+/** A server outside `peers` (a joining member), listing the members but not itself. */
+const joinerRules = (selfId: number, auth: PeerAuth = secret, membershipCheck = false): HandshakeRules =>
+  handshakeRules({ selfId, ensembleId: "prod", peers, auth, membershipCheck });
+
+describe("who may dial in", () => {
+  // [case, dialer, acceptor, the acceptor's outcome: the accepted id, or what the refusal says]
+  const cases: [string, HandshakeRules, HandshakeRules, number | string][] = [
+    ["a listed higher id", rulesOf(3), rulesOf(1), 3],
+    ["a listed lower id", rulesOf(1), rulesOf(3), "only the higher id dials"],
+    ["an unlisted higher id that proves the secret", joinerRules(9), rulesOf(1, secret, "prod", false), 9],
+    // The joiner dials whatever the ids: nobody lists it, so nobody else would dial it.
+    [
+      "an unlisted lower id that proves the secret",
+      joinerRules(4),
+      handshakeRules({
+        selfId: 7,
+        ensembleId: "prod",
+        peers: [5, 6, 7].map((id) => ({ ...(peers[0] as PeerAddress), id })),
+        auth: secret,
+        membershipCheck: false,
+      }),
+      4,
+    ],
+    [
+      "an unlisted id with another secret",
+      joinerRules(9, { type: "secret", key: otherKey }),
+      rulesOf(1, secret, "prod", false),
+      "does not prove the peer secret",
+    ],
+    ["an unlisted id at an insecure server (both --insecure-peers)", joinerRules(9, none), rulesOf(1, none), 9],
+    [
+      "an unlisted id of another ensemble",
+      handshakeRules({ selfId: 9, ensembleId: "x", peers, auth: secret, membershipCheck: false }),
+      rulesOf(1),
+      'ensemble "x"',
+    ],
+  ];
+  for (const [name, dialer, acceptor, outcome] of cases) {
+    it(`${typeof outcome === "number" ? "accepts" : "refuses"} ${name}`, () => {
+      const step = handshakeBetween(dialer, acceptor);
+      if (typeof outcome === "number") expect(expectStep(step, "accepted").peerId).toBe(outcome);
+      else expect(expectStep(step, "rejected").reason).toContain(outcome);
+    });
+  }
+});
+
+describe("the membership digest", () => {
+  const grown: PeerAddress[] = [
+    ...peers,
+    { id: 4, host: "127.0.0.1", peerPort: 7004, clientPort: 8004, role: "voter" },
+  ];
+  const grownRules = (selfId: number, membershipCheck: boolean): HandshakeRules =>
+    handshakeRules({ selfId, ensembleId: "prod", peers: grown, auth: secret, membershipCheck });
+
+  it("is sent while the check is on and is all zeros once it is off", () => {
+    expect(rulesOf(1).membership).toEqual(membership);
+    expect(rulesOf(1, secret, "prod", false).membership).toEqual(noMembershipDigest);
+  });
+
+  // [case, dialer 4's check, acceptor 1's check, the acceptor's outcome]
+  const cases: [string, boolean, boolean, number | string][] = [
+    ["refuses two bootstrap members whose lists differ", true, true, "configured with another ensemble membership"],
+    ["is skipped when the dialer sends zeros", false, true, 4],
+    ["is skipped when the acceptor sends zeros", true, false, 4],
+    ["is skipped when both send zeros", false, false, 4],
+  ];
+  for (const [name, dialerCheck, acceptorCheck, outcome] of cases) {
+    it(name, () => {
+      const step = handshakeBetween(grownRules(4, dialerCheck), rulesOf(1, secret, "prod", acceptorCheck));
+      if (typeof outcome === "number") expect(expectStep(step, "accepted").peerId).toBe(outcome);
+      else expect(expectStep(step, "rejected").reason).toContain(outcome);
+    });
+  }
+
+  it("is checked by the dialer too: a challenge with another digest is refused, zeros are not", () => {
+    const awaiting = beginDial(rulesOf(3), 1, dialerNonce).state;
+    expect(
+      expectStep(stepHandshake(rulesOf(3), awaiting, challengeFrom(1, { membership: otherMembership })), "rejected")
+        .reason,
+    ).toContain("another ensemble membership");
+    expect(stepHandshake(rulesOf(3), awaiting, challengeFrom(1, { membership: noMembershipDigest })).type).toBe(
+      "accepted",
+    );
   });
 });

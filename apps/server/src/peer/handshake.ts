@@ -15,6 +15,11 @@
  * (peer-auth.ts) keep out anyone who does not hold the shared secret, however well they imitate a
  * member. A link comes up only through `accepted`, and on a member with a secret `accepted` is
  * only reached after a MAC over this connection's fresh nonces has been checked.
+ *
+ * Who may dial whom (peer-network.ts keeps the other half of this rule): an acceptor refuses a hello
+ * from a LOWER id only when that id is in its peer list; an id it does not list (a member joining,
+ * or one it has removed) is accepted whatever the ids, once it has proved the secret, because we
+ * never dial an unlisted peer and the joiner has no other way in.
  */
 import { unreachable } from "@keel/core";
 import {
@@ -25,7 +30,12 @@ import {
   type Hello,
   peerProtocolVersion,
 } from "./handshake-codec.js";
-import { membershipDigest, membershipDigestText } from "./membership-digest.js";
+import {
+  isNoMembershipDigest,
+  membershipDigest,
+  membershipDigestText,
+  noMembershipDigest,
+} from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import {
   type HandshakeTranscript,
@@ -42,17 +52,32 @@ export interface HandshakeRules {
   readonly ensembleId: string;
   readonly peers: readonly PeerAddress[];
   readonly auth: PeerAuth;
-  /** `membershipDigest(peers)`, computed once: every hello and challenge carries and checks it. */
+  /**
+   * What every hello and challenge carries and is checked against: `membershipDigest(peers)` in
+   * bootstrap mode, `noMembershipDigest` once the check is off (membership-digest.ts).
+   */
   readonly membership: Uint8Array;
 }
 
-/** The rules of one server's handshakes, its membership digest derived from `peers`. */
-export function handshakeRules(rules: Omit<HandshakeRules, "membership">): HandshakeRules {
-  return { ...rules, membership: membershipDigest(rules.peers) };
+/**
+ * The rules of one server's handshakes. With `membershipCheck` its digest is derived from `peers`;
+ * without, it sends zeros, which turns the check off at both ends. Rules are immutable: PeerNetwork
+ * builds new ones when its peer list or mode changes, and each handshake step uses the current ones.
+ */
+export function handshakeRules(
+  rules: Omit<HandshakeRules, "membership"> & { readonly membershipCheck: boolean },
+): HandshakeRules {
+  const { membershipCheck, ...rest } = rules;
+  return { ...rest, membership: membershipCheck ? membershipDigest(rules.peers) : noMembershipDigest };
+}
+
+/** Whether `peerId` is in this server's peer list. */
+export function isListed(rules: Pick<HandshakeRules, "peers">, peerId: number): boolean {
+  return rules.peers.some((peer) => peer.id === peerId);
 }
 
 /**
- * Where a link's handshake stands. Only a higher id dials a lower one (see peer-network.ts), so the
+ * Where a link's handshake stands. Exactly one end of a pair dials (see peer-network.ts), so the
  * dialer always speaks first and the acceptor never says anything to a socket that has not sent a
  * well-formed hello.
  */
@@ -114,8 +139,8 @@ export function stepHandshake(rules: HandshakeRules, state: HandshakeState, byte
 function answerHello(rules: HandshakeRules, hello: Hello, acceptorNonce: Uint8Array): HandshakeStep {
   const problem =
     identityProblem(rules, hello) ??
-    (hello.serverId < rules.selfId
-      ? `server ${hello.serverId} dialed server ${rules.selfId}, but only the higher id dials`
+    (hello.serverId < rules.selfId && isListed(rules, hello.serverId)
+      ? `server ${hello.serverId} dialed server ${rules.selfId}, but only the higher id dials (both are members)`
       : undefined) ??
     authModeProblem(rules, hello.serverId, hello.authMode) ??
     membershipProblem(rules, hello);
@@ -183,9 +208,8 @@ function identityProblem(rules: HandshakeRules, frame: Hello | Challenge): strin
     return `server ${frame.serverId} belongs to ensemble "${frame.ensembleId}", not "${rules.ensembleId}"`;
   }
   if (frame.serverId === rules.selfId) return `peer claims this server's own id ${rules.selfId}`;
-  if (!rules.peers.some((peer) => peer.id === frame.serverId)) {
-    return `server ${frame.serverId} is not in the configured peer list`;
-  }
+  // An id missing from our list is no reason to refuse: a joining member is in nobody's list yet.
+  // What keeps strangers out is the MAC (or TLS), checked before any link comes up.
   return undefined;
 }
 
@@ -197,9 +221,13 @@ function authModeProblem(rules: HandshakeRules, peerId: number, peerMode: PeerAu
     : `server ${peerId} uses a peer secret (--peer-secret-file), but this server runs with --insecure-peers`;
 }
 
-/** Both ends must list the same members with the same roles, or their quorums differ (membership-digest.ts). */
+/**
+ * Two bootstrap members must list the same members with the same roles, or their quorums differ;
+ * zeros on either side skip the check (membership-digest.ts).
+ */
 function membershipProblem(rules: HandshakeRules, frame: Hello | Challenge): string | undefined {
   const own = rules.membership;
+  if (isNoMembershipDigest(own) || isNoMembershipDigest(frame.membership)) return undefined;
   if (own.every((byte, index) => byte === frame.membership[index])) return undefined;
   return (
     `server ${frame.serverId} is configured with another ensemble membership (digest ` +

@@ -1,14 +1,15 @@
 // Checks PeerNetwork on real loopback sockets with ports the test picks: a 3-server mesh with one
-// link per pair, refusal of strangers (another ensemble, an unknown id, non-Keel bytes), reconnect
+// link per pair, refusal of strangers (another ensemble, a bootstrap member with another list, non-Keel bytes), reconnect
 // after either side restarts, large frames, the frame and send-queue limits, and that close() leaves
 // no TCP handle behind. Jitter is pinned (random = 0) and every wait polls a condition with a ceiling.
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder } from "./framing.js";
+import { beginDial, handshakeRules, stepHandshake } from "./handshake.js";
 import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } from "./handshake-codec.js";
 import { membershipDigest } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
-import type { PeerAuth } from "./peer-auth.js";
+import { freshNonce, type PeerAuth } from "./peer-auth.js";
 import {
   type PeerDownReason,
   PeerNetwork,
@@ -121,10 +122,12 @@ describe("PeerNetwork", () => {
     expect(one.network.send(7, bytes(1))).toBe(false);
   });
 
-  it("refuses a server of another ensemble and one not in the peer list", async () => {
+  it("refuses a server of another ensemble, and an unlisted id whose bootstrap list differs", async () => {
     const peers = await peerList(3);
     const one = await startNode(1, peers);
-    // Server 2 of ensemble "other", and server 3 whose list includes it but whose id 1 does not know 3...
+    // Server 2 of ensemble "other", and server 9, which 1 does not list and whose own (bootstrap) list
+    // differs from 1's: an unlisted id may link (peer-network-membership.test.ts), but not one whose
+    // membership digest says it counts quorums over other voters.
     const stranger = await startNode(2, peers, { ensembleId: "other" });
     const unknownIdPeers = [...peers.filter((peer) => peer.id !== 3), { ...(peers[2] as PeerAddress), id: 9 }];
     const unknown = await startNode(9, unknownIdPeers);
@@ -137,7 +140,9 @@ describe("PeerNetwork", () => {
       .filter((line) => line.msg === "peer handshake rejected")
       .map((line) => String(line.reason));
     expect(reasons.some((reason) => reason.includes('ensemble "other"'))).toBe(true);
-    expect(reasons.some((reason) => reason.includes("server 9 is not in the configured peer list"))).toBe(true);
+    expect(reasons.some((reason) => reason.includes("server 9 is configured with another ensemble membership"))).toBe(
+      true,
+    );
     expect(one.network.connectedPeers()).toEqual([]);
     expect(stranger.network.connectedPeers()).toEqual([]);
     expect(unknown.network.connectedPeers()).toEqual([]);
@@ -207,11 +212,28 @@ describe("PeerNetwork", () => {
     expect(one.frames).toEqual([]);
   });
 
+  it("delivers a large first frame that arrives in the same chunk as the dialer's proof", async () => {
+    const peers = await peerList(2);
+    const one = await startNode(1, peers);
+    // Dialer 2 played by hand, so that its proof and a 100 KiB frame (far over the handshake
+    // limit) leave in one write.
+    const large = new Uint8Array(100 * 1024).fill(5);
+    const socket = await handDialedLink((peers[0] as PeerAddress).peerPort, 2, peers, large);
+    try {
+      await waitFor(() => one.frames.length === 1, "the large frame delivered");
+      expect(one.frames[0]?.frame).toEqual(large);
+      expect(one.downs).toEqual([]);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it("drops a frame over its own limit and counts it, without throwing (a throw would kill the drive loop)", async () => {
     const peers = await peerList(2);
     const one = await startNode(1, peers, { peerFrameBytesMax: 1024 });
     const two = await startNode(2, peers);
-    await waitFor(() => two.network.connectedPeers().includes(1), "link");
+    // Both ends: the dialer's end comes up one message before the acceptor's.
+    await waitFor(() => two.network.connectedPeers().includes(1) && one.network.connectedPeers().includes(2), "link");
     expect(one.network.send(2, new Uint8Array(1025))).toBe(false);
     expect(one.network.connectedPeers()).toContain(2);
   });
@@ -377,6 +399,49 @@ async function forgedHandshake(port: number, claimedId: number, nonce: Uint8Arra
     socket.destroy();
   }
   return challenge?.type === "ok" ? challenge.frame : undefined;
+}
+
+/**
+ * Dials `port` as member `dialerId` of `peers` with the test secret, and once the challenge checks out
+ * writes the proof and `firstFrame` with one write; resolves with the socket (the caller closes it) once written.
+ */
+async function handDialedLink(
+  port: number,
+  dialerId: number,
+  peers: readonly PeerAddress[],
+  firstFrame: Uint8Array,
+): Promise<Socket> {
+  const rules = handshakeRules({
+    selfId: dialerId,
+    ensembleId: "test",
+    peers,
+    auth: testEnsembleSecret,
+    membershipCheck: true,
+  });
+  const socket = connect({ host: "127.0.0.1", port });
+  socket.on("error", () => {});
+  const dial = beginDial(rules, 1, freshNonce());
+  const decoder = new FrameDecoder(handshakeFrameBytesMax);
+  const written = new Promise<void>((resolve, reject) => {
+    socket.on("data", (chunk: Buffer) => {
+      const [challenge] = decoder.push(chunk).frames;
+      if (challenge === undefined) return;
+      const step = stepHandshake(rules, dial.state, challenge);
+      if (step.type !== "accepted" || step.reply === undefined) {
+        reject(new Error(`handshake failed: ${JSON.stringify(step)}`));
+        return;
+      }
+      socket.write(Buffer.concat([encodeFrame(step.reply), encodeFrame(firstFrame)]), () => resolve());
+    });
+  });
+  socket.write(encodeFrame(dial.hello));
+  try {
+    await written;
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return socket;
 }
 
 describe("reconnectDelayMs", () => {

@@ -3,12 +3,29 @@
  * the replica host plugs in core's message codec.
  *
  * Rules (docs/operations.md, "Peer transport"):
- * - One link per pair. Only the higher id dials the lower one, and an inbound hello from a lower id is
- *   refused, so two servers never race to create two links (ZooKeeper reaches the same end by dialing
- *   both ways and dropping the lower id's link). When a new link to a peer is accepted while an old
- *   one still looks alive, the new one replaces it: the dialer only redials after losing the old one.
+ * - One link per pair. Between two members (each listed in the other's peer list, and in its own)
+ *   only the higher id dials the lower one, and an inbound hello from a LISTED lower id is refused,
+ *   so two servers never race to create two links (ZooKeeper reaches the same end by dialing both
+ *   ways and dropping the lower id's link). When a new link to a peer is accepted while an old one
+ *   still looks alive, the new one replaces it: the dialer only redials after losing the old one.
+ * - The peer list changes at run time (`setPeers`, dynamic membership). The full rule, which keeps
+ *   one dialer per pair whatever the lists say:
+ *     we dial P   iff  P is listed, and (P < us, or we are not a member);
+ *     we accept P iff  P > us, or P is not listed.
+ *   A server that is not a member (joining, or removed and still following as a learner; setPeers'
+ *   `selfIsMember`) dials every listed peer whatever the ids: nobody lists it, so nobody dials it,
+ *   and everybody accepts it as unlisted. If we dial P and P accepts, P either does not list us or
+ *   has us as the higher id, so P never dials us back: at most one side of a pair dials. We never
+ *   dial a peer we do not list. We do not dial a peer while a link to it is up, whichever side made
+ *   it: a link made while the lists disagreed (a joiner's) is kept until it drops, and then the
+ *   peer the new rule names as dialer dials.
+ * - Removing a peer from the list stops redialing it, but an existing link is NOT closed: a removed
+ *   member may keep following as a non-voting learner until it is stopped; whether to keep the link
+ *   is its (the dialer's) business.
  * - A link is accepted only once its handshake (handshake.ts) has proved the shared peer secret, so a
- *   stranger claiming a member's id can never displace that member's link (docs/security.md).
+ *   stranger claiming a member's id can never displace that member's link (docs/security.md). That
+ *   holds for unlisted ids too; at most peerUnlistedLinksMax links from unlisted ids are held, so an
+ *   authenticated flood of unknown ids stays bounded.
  * - Unauthenticated inbound sockets get a short deadline and bounded slots, and a newcomer evicts the
  *   oldest of them rather than being refused (inbound-handshake-slots.ts), so a flood cannot lock a
  *   restarting member out.
@@ -25,7 +42,7 @@
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { unreachable } from "@keel/core";
+import { assert, unreachable } from "@keel/core";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import type { TlsMaterial } from "../tls-material.js";
@@ -36,10 +53,12 @@ import {
   type HandshakeRules,
   type HandshakeState,
   handshakeRules,
+  isListed,
   stepHandshake,
 } from "./handshake.js";
 import { handshakeFrameBytesMax } from "./handshake-codec.js";
 import { admitInbound } from "./inbound-handshake-slots.js";
+import type { PeerAddress } from "./peer-address.js";
 import { freshNonce, type PeerAuth } from "./peer-auth.js";
 import { createPeerTlsServer, dialPeerTls, remoteEndOf, TlsFailureLog, tlsFailureReason } from "./peer-tls.js";
 
@@ -87,6 +106,12 @@ export const peerHandshakeTimeoutMs = 5000;
  * who connects and says nothing holds a slot for at most this long.
  */
 export const peerInboundHandshakeTimeoutMs = 2000;
+/**
+ * Links from ids not in our peer list held at once. Joining members are few (one reconfig at a
+ * time adds one), and a removed member following as a learner holds one; a peer that holds the
+ * secret but claims ids we do not know cannot grow our link table past this.
+ */
+export const peerUnlistedLinksMax = 16;
 /** Socket errors a member sees while its peers restart or are not scheduled yet: logged at debug. */
 const routineSocketErrors = new Set([
   "ECONNREFUSED",
@@ -123,6 +148,8 @@ interface Link {
   handshakeTimer: NodeJS.Timeout | undefined;
   /** Why we are tearing it down, reported in onPeerDown; "closed" when the other side went away. */
   downReason: PeerDownReason;
+  /** It came up through an accepted handshake (its peer id is proven), whatever its state now. */
+  established: boolean;
 }
 
 export class PeerNetwork {
@@ -138,7 +165,12 @@ export class PeerNetwork {
   private readonly frameListeners: FrameListener[] = [];
   private readonly upListeners: PeerUpListener[] = [];
   private readonly downListeners: PeerDownListener[] = [];
-  private readonly rules: HandshakeRules;
+  /** Replaced (never mutated) by setPeers and setMembershipCheck; its `peers` is the dial table. */
+  private rules: HandshakeRules;
+  private readonly auth: PeerAuth;
+  private membershipCheck = true;
+  /** False while joining or once removed: then we dial every listed peer (see the header). */
+  private selfIsMember: boolean;
   private readonly tls: TlsMaterial | undefined;
   /** Inbound links whose TLS handshake is under way, by the raw socket's remote end. */
   private readonly awaitingTls = new Map<string, Link>();
@@ -150,12 +182,9 @@ export class PeerNetwork {
     this.logger = options.logger.child({ component: "peer" });
     this.metrics = options.metrics;
     this.random = options.random ?? Math.random;
-    this.rules = handshakeRules({
-      selfId: this.config.id,
-      ensembleId: this.config.ensembleId,
-      peers: this.config.peers,
-      auth: options.auth,
-    });
+    this.auth = options.auth;
+    this.rules = this.rulesFor(this.config.peers);
+    this.selfIsMember = isListed(this.rules, this.config.id);
     this.tls = options.tls;
     this.server =
       options.tls === undefined
@@ -171,7 +200,7 @@ export class PeerNetwork {
     return server;
   }
 
-  /** Listens on peerHost:peerPort, then dials every peer with a lower id. Rejects if the port is taken. */
+  /** Listens on peerHost:peerPort, then dials the peers it should (see the header). Rejects if the port is taken. */
   async start(): Promise<void> {
     if (this.lifecycle !== "new") throw new Error("PeerNetwork.start: already started");
     this.lifecycle = "running";
@@ -185,9 +214,88 @@ export class PeerNetwork {
     });
     this.server.on("error", (error) => this.logger.error({ err: error }, "peer listener failed"));
     this.logger.info({ host: this.config.peerHost, port: this.config.peerPort }, "peer transport listening");
-    for (const peer of this.config.peers) {
-      if (peer.id < this.config.id) this.dial(peer.id);
+    this.dialAllDue();
+  }
+
+  /**
+   * Replaces the peer list (the dial table) at run time; callable before `start` too. Newly listed
+   * peers that we should dial (see the header) are dialed now; peers no longer listed are not
+   * redialed (their pending redials are cancelled), but a live link to one stays up. A peer whose
+   * host or port changed is dialed at the new address next time.
+   * `selfIsMember`: false while this server is joining, or once it has been removed; it then dials
+   * every listed peer whatever the ids. Defaults to whether `peers` lists this server's own id (an
+   * own entry kept only for its address must come with `false`).
+   * Does not change the membership check (setMembershipCheck).
+   */
+  setPeers(peers: readonly PeerAddress[], selfIsMember = peers.some((peer) => peer.id === this.config.id)): void {
+    const ids = new Set(peers.map((peer) => peer.id));
+    assert(ids.size === peers.length, "setPeers: duplicate peer ids");
+    assert(
+      peers.every((peer) => Number.isInteger(peer.id) && peer.id >= 1 && peer.id <= 255),
+      "setPeers: peer ids must be integers in 1..255",
+    );
+    this.rules = this.rulesFor(Object.freeze(peers.map((peer) => Object.freeze({ ...peer }))));
+    this.selfIsMember = selfIsMember;
+    for (const [peerId, timer] of this.redialTimers) {
+      if (this.shouldDial(peerId)) continue;
+      clearTimeout(timer);
+      this.redialTimers.delete(peerId);
     }
+    for (const peerId of this.dialAttempts.keys()) {
+      if (!this.shouldDial(peerId)) this.dialAttempts.delete(peerId);
+    }
+    this.logger.info({ peers: [...ids].sort((a, b) => a - b), selfIsMember }, "peer list replaced");
+    this.dialAllDue();
+  }
+
+  /**
+   * On (the default, bootstrap mode): hellos and challenges carry this server's membership digest and
+   * a peer whose digest differs is refused. Off (a replicated configuration exists, or this server is
+   * joining): they carry zeros, and no peer's digest is checked (membership-digest.ts). Applies to
+   * handshakes from now on; links already up stay.
+   */
+  setMembershipCheck(enabled: boolean): void {
+    if (enabled === this.membershipCheck) return;
+    this.membershipCheck = enabled;
+    this.rules = this.rulesFor(this.rules.peers);
+    this.logger.info({ enabled }, "peer membership check switched");
+  }
+
+  /** The current peer list, as last given to the constructor or setPeers. */
+  peers(): readonly PeerAddress[] {
+    return this.rules.peers;
+  }
+
+  private rulesFor(peers: readonly PeerAddress[]): HandshakeRules {
+    return handshakeRules({
+      selfId: this.config.id,
+      ensembleId: this.config.ensembleId,
+      peers,
+      auth: this.auth,
+      membershipCheck: this.membershipCheck,
+    });
+  }
+
+  /** The dial half of the one-link-per-pair rule (see the header). */
+  private shouldDial(peerId: number): boolean {
+    if (peerId === this.config.id || !isListed(this.rules, peerId)) return false;
+    return peerId < this.config.id || !this.selfIsMember;
+  }
+
+  private dialAllDue(): void {
+    if (this.lifecycle !== "running") return;
+    for (const peer of this.rules.peers) {
+      if (this.shouldDial(peer.id) && !this.redialTimers.has(peer.id)) this.dial(peer.id);
+    }
+  }
+
+  /** A link to `peerId` is up, or our dial to it is still handshaking: no second dial. */
+  private linkedOrDialing(peerId: number): boolean {
+    if (this.links.has(peerId)) return true;
+    for (const link of this.allLinks) {
+      if (link.direction === "outbound" && link.peerId === peerId && link.state === "handshaking") return true;
+    }
+    return false;
   }
 
   onFrame(listener: FrameListener): () => void {
@@ -364,9 +472,13 @@ export class PeerNetwork {
   }
 
   private dial(peerId: number): void {
-    const peer = this.config.peers.find((candidate) => candidate.id === peerId);
-    if (peer === undefined || this.lifecycle !== "running") return;
+    const peer = this.rules.peers.find((candidate) => candidate.id === peerId);
+    if (peer === undefined || this.lifecycle !== "running" || !this.shouldDial(peerId)) return;
+    if (this.linkedOrDialing(peerId)) return;
     this.logger.debug({ peerId, host: peer.host, port: peer.peerPort }, "dialing peer");
+    // The host is looked up in the current table and resolved by connect() on every dial (Node
+    // keeps no DNS cache, and nothing here stores an address): a member that moved, or whose DNS
+    // record changed, is reached at its new address on the next dial.
     const socket =
       this.tls === undefined
         ? tcpConnect({ host: peer.host, port: peer.peerPort, noDelay: true })
@@ -378,6 +490,7 @@ export class PeerNetwork {
 
   private scheduleRedial(peerId: number): void {
     if (this.lifecycle !== "running" || this.redialTimers.has(peerId)) return;
+    if (!this.shouldDial(peerId) || this.linkedOrDialing(peerId)) return;
     const attempt = this.dialAttempts.get(peerId) ?? 0;
     this.dialAttempts.set(peerId, attempt + 1);
     const delayMs = reconnectDelayMs(attempt, this.config, this.random());
@@ -416,6 +529,7 @@ export class PeerNetwork {
       peerId,
       handshakeTimer: undefined,
       downReason: "closed",
+      established: false,
     };
     this.allLinks.add(link);
     const timeoutMs = direction === "inbound" ? peerInboundHandshakeTimeoutMs : peerHandshakeTimeoutMs;
@@ -443,19 +557,29 @@ export class PeerNetwork {
   }
 
   private receive(link: Link, chunk: Buffer): void {
-    if (link.state === "closed") return;
-    const result = link.decoder.push(chunk);
-    for (const frame of result.frames) {
-      if (link.state === "handshaking") this.handshake(link, frame);
-      else if (link.state === "up" && link.peerId !== undefined) this.deliver(link.peerId, frame);
-      if (link.socket.destroyed) return;
-    }
-    if (result.type === "tooLarge") {
-      this.logger.warn(
-        { peerId: link.peerId, frameBytes: result.frameBytes, limitBytes: result.frameBytesMax },
-        "peer frame over the limit; closing the link",
-      );
-      this.teardown(link, "frameTooLarge");
+    let input: Uint8Array = chunk;
+    for (;;) {
+      if (link.state === "closed") return;
+      // While handshaking, one frame at a time: the dialer's first protocol frames may share a chunk
+      // with its proof, and must be parsed under peerFrameBytesMax (set by linkUp), not the small
+      // handshake limit, or a large first frame would reset a link that just came up.
+      const handshaking = link.state === "handshaking";
+      const result = link.decoder.push(input, handshaking ? 1 : Number.POSITIVE_INFINITY);
+      input = noBytes;
+      for (const frame of result.frames) {
+        if (link.state === "handshaking") this.handshake(link, frame);
+        else if (link.state === "up" && link.peerId !== undefined) this.deliver(link.peerId, frame);
+        if (link.socket.destroyed) return;
+      }
+      if (result.type === "tooLarge") {
+        this.logger.warn(
+          { peerId: link.peerId, frameBytes: result.frameBytes, limitBytes: result.frameBytesMax },
+          "peer frame over the limit; closing the link",
+        );
+        this.teardown(link, "frameTooLarge");
+        return;
+      }
+      if (!handshaking || result.frames.length === 0) return;
     }
   }
 
@@ -475,11 +599,17 @@ export class PeerNetwork {
         this.metrics?.peerConnectionsRejectedTotal.inc();
         this.teardown(link, "closed");
         return;
-      case "continue":
+      case "continue": {
+        const dialerId = step.state.type === "awaitingProof" ? step.state.dialerId : undefined;
+        if (dialerId !== undefined && this.unlistedLinksFull(dialerId)) {
+          this.refuseUnlisted(link, dialerId);
+          return;
+        }
         link.handshake = step.state;
-        if (step.state.type === "awaitingProof") link.peerId = step.state.dialerId;
+        if (dialerId !== undefined) link.peerId = dialerId;
         writeFrame(link.socket, step.reply);
         return;
+      }
       case "accepted":
         if (step.reply !== undefined) writeFrame(link.socket, step.reply);
         this.linkUp(link, step.peerId);
@@ -489,9 +619,38 @@ export class PeerNetwork {
     }
   }
 
+  /**
+   * True when `peerId` is not listed and peerUnlistedLinksMax links from unlisted ids are up already
+   * (a link from `peerId` itself does not count: the new one would replace it).
+   */
+  private unlistedLinksFull(peerId: number): boolean {
+    if (isListed(this.rules, peerId)) return false;
+    let unlisted = 0;
+    for (const id of this.links.keys()) {
+      if (id !== peerId && !isListed(this.rules, id)) unlisted++;
+    }
+    return unlisted >= peerUnlistedLinksMax;
+  }
+
+  private refuseUnlisted(link: Link, peerId: number): void {
+    const reason = `${peerUnlistedLinksMax} links from servers not in the peer list are up already`;
+    this.logger.warn(
+      { remote: link.remoteAddress, direction: link.direction, claimedPeerId: peerId, reason },
+      "peer handshake rejected",
+    );
+    this.metrics?.peerConnectionsRejectedTotal.inc();
+    this.teardown(link, "closed");
+  }
+
   /** Only reached through an accepted handshake: the one place a link may replace another. */
   private linkUp(link: Link, peerId: number): void {
+    // Checked again here: several unlisted handshakes may have passed the hello check at once.
+    if (this.unlistedLinksFull(peerId)) {
+      this.refuseUnlisted(link, peerId);
+      return;
+    }
     clearTimeout(link.handshakeTimer);
+    link.established = true;
     link.peerId = peerId;
     link.state = "up";
     link.decoder.setFrameBytesMax(this.config.peerFrameBytesMax);
@@ -525,7 +684,11 @@ export class PeerNetwork {
     }
     this.markDown(link);
     this.allLinks.delete(link);
-    if (link.direction === "outbound" && link.peerId !== undefined) this.scheduleRedial(link.peerId);
+    // A failed or lost dial is redialed; so is a lost inbound link from a peer the current list says
+    // we dial (one a joiner made before it was listed). A failed inbound handshake is not: its id
+    // was never proven, so a stranger cannot make us dial.
+    const redial = link.direction === "outbound" || link.established;
+    if (redial && link.peerId !== undefined) this.scheduleRedial(link.peerId);
   }
 
   private markDown(link: Link): void {
@@ -586,6 +749,8 @@ export function reconnectDelayMs(
   );
   return Math.round(ceilingMs / 2 + (random * ceilingMs) / 2);
 }
+
+const noBytes = new Uint8Array(0);
 
 function writeFrame(socket: Socket, frame: Uint8Array): void {
   socket.cork();

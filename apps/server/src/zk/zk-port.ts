@@ -206,7 +206,9 @@ function fourLetterSource(deps: ZkPortDeps, connections: ReadonlySet<ZkConnectio
       }
       return out;
     },
-    ensembleSize: config.peers.length,
+    get ensembleSize() {
+      return host.membership().members.length;
+    },
     get config() {
       return {
         clientPort: config.zkPort,

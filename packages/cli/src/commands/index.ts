@@ -9,6 +9,7 @@ import { getCommand } from "./get.js";
 import { lockCommand } from "./lock.js";
 import { locksCommand } from "./locks.js";
 import { lsCommand } from "./ls.js";
+import { membersCommand } from "./members.js";
 import { rollingRestartCommand } from "./rolling-restart.js";
 import { sessionsCommand } from "./sessions.js";
 import { setCommand } from "./set.js";
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   lockCommand,
   electCommand,
   clusterCommand,
+  membersCommand,
   sessionsCommand,
   locksCommand,
   snapshotCommand,

@@ -95,7 +95,8 @@ class Model {
       request.type === "deleteContainer" ||
       request.type === "expireTtl" ||
       request.type === "expireSession" ||
-      request.type === "forceRelease"
+      request.type === "forceRelease" ||
+      request.type === "reconfig"
     )
       throw new Error("not modelled");
     return this.op(request, session, zxid, now);

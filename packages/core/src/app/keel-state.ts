@@ -5,6 +5,7 @@
  * leader) and `apply` (every replica, in zxid order). Pure: time arrives as arguments.
  */
 import { assert } from "../assert.js";
+import { utf8Decode } from "../codec/bytes.js";
 import { decodeRequest, encodeRequest } from "../codec/request-codec.js";
 import { readSnapshot, type SnapshotSource, snapshotChunks, writeSnapshot } from "../codec/snapshot-codec.js";
 import { decodeTxn, encodeTxn } from "../codec/txn-codec.js";
@@ -12,7 +13,7 @@ import { isKeelError, type KeelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import { SessionTracker } from "../sessions/session-tracker.js";
-import { DataTree } from "../tree/data-tree.js";
+import { CONFIG_PATH, DataTree } from "../tree/data-tree.js";
 import { treeDigest } from "../tree/digest.js";
 import { PendingChanges } from "../tree/pending-changes.js";
 import { prepareRequest } from "../tree/prepare.js";
@@ -20,8 +21,9 @@ import type { TreeLimits } from "../tree/prepare-ops.js";
 import type { ClientRequest, RequestEnvelope } from "../tree/request.js";
 import { ORIGIN_NONE, type Txn } from "../tree/txn.js";
 import { errorBody } from "../tree/txn-errors.js";
-import type { LeaderApplication } from "../zab/application.js";
+import type { LeaderApplication, ReconfigView } from "../zab/application.js";
 import type { LogEntry, Snapshot } from "../zab/io.js";
+import { type Membership, parseMembership } from "../zab/membership.js";
 import { KeelReads } from "./keel-reads.js";
 import { type KeelStateConfig, resolveKeelStateConfig } from "./keel-state-config.js";
 import { type HistoryEntry, type HistoryRead, TxnHistory } from "./txn-history.js";
@@ -43,6 +45,7 @@ export class KeelState extends KeelReads implements LeaderApplication {
   private readonly tracker: SessionTracker;
   private readonly history: TxnHistory;
   private leading = false;
+  private membershipCache: { readonly mzxid: Zxid; readonly membership: Membership } | undefined;
 
   constructor(config: Partial<KeelStateConfig> = {}, tree: DataTree = new DataTree()) {
     const resolved = resolveKeelStateConfig(config);
@@ -107,7 +110,7 @@ export class KeelState extends KeelReads implements LeaderApplication {
     this.tracker.clear();
   }
 
-  prepare(request: Uint8Array, zxid: Zxid, nowMs: number): Uint8Array {
+  prepare(request: Uint8Array, zxid: Zxid, nowMs: number, reconfig?: ReconfigView): Uint8Array {
     assert(this.leading, "prepare while not leading");
     const decoded = decodeRequest(request);
     if (decoded.type === "error") {
@@ -115,18 +118,34 @@ export class KeelState extends KeelReads implements LeaderApplication {
       const header = { sessionId: decoded.sessionId, cxid: decoded.cxid, origin: decoded.origin, timeMs: nowMs };
       return encodeTxn({ header, body: errorBody(decoded.error, []) });
     }
-    return encodeTxn(this.prepareTxn(decoded.envelope, zxid, nowMs));
+    return encodeTxn(this.prepareTxn(decoded.envelope, zxid, nowMs, reconfig));
   }
 
   /** prepare without the codec, for tests and benchmarks. */
-  prepareTxn(envelope: RequestEnvelope, zxid: Zxid, nowMs: number): Txn {
+  prepareTxn(envelope: RequestEnvelope, zxid: Zxid, nowMs: number, reconfig?: ReconfigView): Txn {
     assert(this.leading, "prepare while not leading");
     return prepareRequest(envelope, zxid, nowMs, {
       tree: this.tree,
       pending: this.pending,
       sessions: this.tracker,
       limits: this.limits,
+      ...(reconfig === undefined ? {} : { reconfig }),
     });
+  }
+
+  /**
+   * The membership in the applied state: the last committed change's, read from /zookeeper/config,
+   * or undefined when none was ever made (the static configuration's then holds).
+   */
+  membership(): Membership | undefined {
+    const node = this.tree.node(CONFIG_PATH);
+    if (node === undefined || node.data.length === 0) return undefined;
+    if (this.membershipCache?.mzxid !== node.mzxid) {
+      const parsed = parseMembership(utf8Decode(node.data));
+      assert(parsed !== undefined, "membership: /zookeeper/config does not parse");
+      this.membershipCache = { mzxid: node.mzxid, membership: parsed };
+    }
+    return this.membershipCache.membership;
   }
 
   touchSessions(sessionIds: readonly SessionId[], nowMs: number): readonly SessionId[] {

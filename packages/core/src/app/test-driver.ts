@@ -8,6 +8,7 @@ import { type AuthId, OPEN_ACL_UNSAFE } from "../tree/acl.js";
 import type { ClientRequest, CreateRequest } from "../tree/request.js";
 import type { TxnResult } from "../tree/results.js";
 import type { CreateMode } from "../tree/znode.js";
+import type { ReconfigView } from "../zab/application.js";
 import type { LogEntry } from "../zab/io.js";
 import { type Applied, KeelState } from "./keel-state.js";
 import type { KeelStateConfig } from "./keel-state-config.js";
@@ -15,6 +16,8 @@ import type { KeelStateConfig } from "./keel-state-config.js";
 export interface SubmitOptions {
   readonly sessionId?: SessionId;
   readonly auth?: readonly AuthId[];
+  /** The leader's membership view, for reconfig requests. */
+  readonly reconfig?: ReconfigView;
 }
 
 export class TestDriver {
@@ -49,7 +52,7 @@ export class TestDriver {
       request,
     });
     const zxid = this.nextZxid();
-    const entry = { zxid, txn: this.state.prepare(bytes, zxid, this.nowMs) };
+    const entry = { zxid, txn: this.state.prepare(bytes, zxid, this.nowMs, options.reconfig) };
     this.log.push(entry);
     return entry;
   }

@@ -11,18 +11,22 @@ import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import {
   EPOCH_MAX,
   FORWARD_BATCH_REQUESTS_MAX,
+  OBSERVERS_MAX,
   PEER_MESSAGE_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
   SESSION_DEADLINES_MAX,
   SESSION_TOUCHES_MAX,
   SNAPSHOT_CHUNKS_MAX,
   SNAPSHOT_TRANSFER_CHUNK_BYTES_MAX,
+  VOTERS_MAX,
 } from "../limits.js";
 import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LogEntry } from "../zab/io.js";
+import { type Member, membershipProblem, sortedMembership } from "../zab/membership.js";
 import type { ForwardedRequest, PeerMessage, PeerMessageType, PeerState, TouchStatus, Vote } from "../zab/messages.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
+import { DecodeProblem, readMember, writeMember } from "./txn-common.js";
 
 /** 2: SNAP became a header followed by SNAPCHUNK / SNAPACK (version 1 carried the whole snapshot). */
 export const PEER_CODEC_VERSION = 2;
@@ -119,6 +123,12 @@ function writeBody(w: ByteWriter, m: PeerMessage): void {
   switch (m.type) {
     case "NOTIFICATION":
       w.u8(m.vote.leader).u64(m.vote.zxid).u32(m.vote.peerEpoch).u32(m.electionEpoch).u8(STATES.indexOf(m.state));
+      // Optional tail (issue 22): only once a membership change was committed, so a build that
+      // predates it still reads every notification of an ensemble that never changed.
+      if (m.membership !== undefined) {
+        w.u64(m.membership.version).u32(m.membership.members.length);
+        for (const member of m.membership.members) writeMember(w, member);
+      }
       return;
     case "FOLLOWERINFO":
     case "OBSERVERINFO":
@@ -220,7 +230,15 @@ function readNotification(r: ByteReader): PeerMessage | undefined {
   const electionEpoch = r.u32();
   const state = STATES[r.u8()];
   if (state === undefined || leader < 1) return undefined;
-  return { type: "NOTIFICATION", vote, electionEpoch, state };
+  if (r.done) return { type: "NOTIFICATION", vote, electionEpoch, state };
+  const version = r.u64() as Zxid;
+  const count = r.u32();
+  if (count > VOTERS_MAX + OBSERVERS_MAX) return undefined;
+  const problem = new DecodeProblem();
+  const members: Member[] = [];
+  for (let i = 0; i < count && r.ok && problem.message === undefined; i++) members.push(readMember(r, problem));
+  if (!r.ok || problem.message !== undefined || membershipProblem(members) !== undefined) return undefined;
+  return { type: "NOTIFICATION", vote, electionEpoch, state, membership: sortedMembership(version, members) };
 }
 
 function readEntries(r: ByteReader): LogEntry[] | undefined {

@@ -7,7 +7,7 @@
  */
 import { unreachable } from "../assert.js";
 import { type KeelError, keelError } from "../errors.js";
-import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
+import { type PeerId, SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import {
   ACL_ENTRIES_MAX,
   ACL_ID_BYTES_MAX,
@@ -16,17 +16,20 @@ import {
   TXN_BYTES_MAX,
 } from "../limits.js";
 import type { AuthId } from "../tree/acl.js";
-import type { ClientRequest, MultiOpRequest, RequestEnvelope } from "../tree/request.js";
+import type { ClientRequest, MultiOpRequest, ReconfigRequest, RequestEnvelope } from "../tree/request.js";
 import { ORIGIN_NONE, type Origin } from "../tree/txn.js";
+import type { Member } from "../zab/membership.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import {
   DecodeProblem,
   modeCode,
   modeFromCode,
   readAcl,
+  readMember,
   readOrigin,
   readPath,
   writeAcl,
+  writeMember,
   writeOrigin,
 } from "./txn-common.js";
 
@@ -48,6 +51,8 @@ const TAGS = {
   // Added with txn format 2 (issue 17). A leader that predates them answers MARSHALLINGERROR.
   expireSession: 11,
   forceRelease: 12,
+  // Added with membership changes (issue 22): a leader that predates it answers MARSHALLINGERROR.
+  reconfig: 15,
 } as const satisfies Record<ClientRequest["type"], number>;
 /**
  * A createSession that names the client's address (txn format 3). A separate tag, written only
@@ -135,6 +140,13 @@ function writeRequest(writer: ByteWriter, request: ClientRequest): void {
     case "deleteContainer":
     case "expireTtl":
       writer.string(request.path);
+      return;
+    case "reconfig":
+      // u8 1 + member (add) or 2 + u32 id (remove); then u8 0, or 1 + u64 fromVersion.
+      if (request.add !== undefined) writeMember(writer.u8(RECONFIG_ADD), request.add);
+      else writer.u8(RECONFIG_REMOVE).u32(request.remove ?? 0);
+      if (request.fromVersion === undefined) writer.u8(0);
+      else writer.u8(1).u64(request.fromVersion);
       return;
     default:
       unreachable(request);
@@ -244,9 +256,26 @@ function readRequest(reader: ByteReader, problem: DecodeProblem): ClientRequest 
       return { type: "deleteContainer", path: readPath(reader) };
     case TAGS.expireTtl:
       return { type: "expireTtl", path: readPath(reader) };
+    case TAGS.reconfig:
+      return readReconfig(reader, problem);
     default:
       return readMultiOp(tag, reader, problem);
   }
+}
+
+const RECONFIG_ADD = 1;
+const RECONFIG_REMOVE = 2;
+
+function readReconfig(reader: ByteReader, problem: DecodeProblem): ReconfigRequest {
+  const kind = reader.u8();
+  let change: { add: Member } | { remove: PeerId };
+  if (kind === RECONFIG_ADD) change = { add: readMember(reader, problem) };
+  else {
+    if (kind !== RECONFIG_REMOVE) problem.fail(`unknown reconfig kind ${kind}`);
+    change = { remove: reader.u32() as PeerId };
+  }
+  const fromVersion = reader.u8() === 1 ? (reader.u64() as Zxid) : undefined;
+  return { type: "reconfig", ...change, ...(fromVersion === undefined ? {} : { fromVersion }) };
 }
 
 function readMultiOp(tag: number, reader: ByteReader, problem: DecodeProblem): MultiOpRequest {

@@ -3,14 +3,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, isKeelError, type KeelErrorCode } from "../errors.js";
-import type { SessionId } from "../ids.js";
+import type { PeerId, SessionId, Zxid } from "../ids.js";
 import type { AclEntry } from "../tree/acl.js";
 import type { DeleteOpCause, SessionEndReason } from "../tree/delete-cause.js";
 import type { ClientRequest, MultiOpRequest, RequestEnvelope } from "../tree/request.js";
 import type { MultiOpCode, Origin, Txn, TxnBody, TxnOp } from "../tree/txn.js";
 import { CREATE_MODES } from "../tree/znode.js";
+import { MEMBER_ID_MAX, type Member, type MemberRole } from "../zab/membership.js";
 import { decodeRequest, encodeRequest } from "./request-codec.js";
-import { decodeTxn, encodeTxn, TXN_FORMAT_VERSION } from "./txn-codec.js";
+import { decodeTxn, encodeTxn, membershipOfTxn, TXN_FORMAT_VERSION } from "./txn-codec.js";
 
 const codes = Object.keys(ERROR_CODES).filter((c) => c !== "OK") as KeelErrorCode[];
 const path = fc.string({ maxLength: 20 }).map((s) => `/${s}`);
@@ -47,7 +48,17 @@ const txnOp: fc.Arbitrary<TxnOp> = fc.oneof(
   fc.record({ type: fc.constant("setACL" as const), path, acl, aversion: int32 }),
   fc.record({ type: fc.constant("check" as const), path, version: int32 }),
 );
+/** Members as the codec accepts them (ids 1..255, a valid host, ports in range). */
+const member: fc.Arbitrary<Member> = fc.record({
+  id: fc.integer({ min: 1, max: MEMBER_ID_MAX }).map((id) => id as PeerId),
+  role: fc.constantFrom<MemberRole>("voter", "observer"),
+  host: fc.stringMatching(/^[a-z0-9.-]{1,20}$/),
+  peerPort: fc.integer({ min: 0, max: 65_535 }),
+  clientPort: fc.integer({ min: 0, max: 65_535 }),
+});
+
 const txnBody: fc.Arbitrary<TxnBody> = fc.oneof(
+  fc.record({ type: fc.constant("reconfig" as const), members: fc.array(member, { maxLength: 5 }) }),
   txnOp,
   fc.record({ type: fc.constant("multi" as const), ops: fc.array(txnOp, { maxLength: 4 }) }),
   fc.record({
@@ -113,6 +124,18 @@ const request: fc.Arbitrary<ClientRequest> = fc.oneof(
   fc.record({ type: fc.constant("expireTtl" as const), path }),
   fc.constant({ type: "expireSession" as const }),
   fc.record({ type: fc.constant("forceRelease" as const), path, version: int32, reason: fc.string({ maxLength: 40 }) }),
+  fc.record(
+    { type: fc.constant("reconfig" as const), add: member, fromVersion: u64.map((v) => v as Zxid) },
+    { requiredKeys: ["type", "add"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("reconfig" as const),
+      remove: fc.integer({ min: 1, max: 255 }).map((id) => id as PeerId),
+      fromVersion: u64.map((v) => v as Zxid),
+    },
+    { requiredKeys: ["type", "remove"] },
+  ),
 );
 const envelope: fc.Arbitrary<RequestEnvelope> = fc.record({
   sessionId: u64.map((v) => v as SessionId),
@@ -122,6 +145,18 @@ const envelope: fc.Arbitrary<RequestEnvelope> = fc.record({
     maxLength: 3,
   }),
   request,
+});
+
+describe("membershipOfTxn", () => {
+  it("finds the members of a reconfig txn and nothing in any other txn", () => {
+    fc.assert(
+      fc.property(txn, (t) => {
+        const found = membershipOfTxn(encodeTxn(t));
+        if (t.body.type === "reconfig") expect(found?.members).toEqual(t.body.members);
+        else expect(found).toBeUndefined();
+      }),
+    );
+  });
 });
 
 describe("txn codec", () => {

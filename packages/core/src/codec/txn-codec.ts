@@ -12,12 +12,20 @@
  * The zxid is not encoded: the log entry carries it. Decode validates and returns a
  * MARSHALLINGERROR KeelError on bad bytes rather than throwing (a corrupt entry must not crash by accident).
  */
-import { unreachable } from "../assert.js";
-import { type KeelError, keelError } from "../errors.js";
-import type { SessionId } from "../ids.js";
-import { CLIENT_ADDRESS_BYTES_MAX, FORCE_RELEASE_REASON_BYTES_MAX, MULTI_OPS_MAX, TXN_BYTES_MAX } from "../limits.js";
+import { assert, unreachable } from "../assert.js";
+import { isKeelError, type KeelError, keelError } from "../errors.js";
+import { type SessionId, ZXID_ZERO } from "../ids.js";
+import {
+  CLIENT_ADDRESS_BYTES_MAX,
+  FORCE_RELEASE_REASON_BYTES_MAX,
+  MULTI_OPS_MAX,
+  OBSERVERS_MAX,
+  TXN_BYTES_MAX,
+  VOTERS_MAX,
+} from "../limits.js";
 import type { DeleteOpCause, SessionEndReason } from "../tree/delete-cause.js";
 import { type MultiOpCode, ORIGIN_NONE, type Txn, type TxnBody, type TxnHeader, type TxnOp } from "../tree/txn.js";
+import type { Member, Membership } from "../zab/membership.js";
 import { ByteReader, ByteWriter } from "./bytes.js";
 import {
   DecodeProblem,
@@ -27,9 +35,11 @@ import {
   kindFromCode,
   multiOpCodeFrom,
   readAcl,
+  readMember,
   readOrigin,
   readPath,
   writeAcl,
+  writeMember,
   writeOrigin,
 } from "./txn-common.js";
 
@@ -53,6 +63,8 @@ const TAGS = {
   createSession: 7,
   closeSession: 8,
   error: 9,
+  // A membership change (issue 22): a leader's log with one cannot be read by a build before it.
+  reconfig: 10,
 } as const satisfies Record<TxnBody["type"], number>;
 
 const SHARED_WRITER_BYTES = 4096;
@@ -103,6 +115,10 @@ function writeBody(writer: ByteWriter, body: TxnBody): void {
     case "error":
       writer.i32(errorCodeNumber(body.code)).string(body.message).string(body.path).u32(body.opCodes.length);
       for (const code of body.opCodes) writer.i32(errorCodeNumber(code));
+      return;
+    case "reconfig":
+      writer.u32(body.members.length);
+      for (const member of body.members) writeMember(writer, member);
       return;
     default:
       unreachable(body);
@@ -222,9 +238,35 @@ function readBody(reader: ByteReader, problem: DecodeProblem, format: Format): T
       for (let i = 0; i < count && reader.ok; i++) opCodes.push(multiOpCodeFrom(reader.i32(), problem));
       return { type: "error", code, message, path, opCodes };
     }
+    case TAGS.reconfig:
+      return { type: "reconfig", members: readMembers(reader, problem) };
     default:
       return readOp(tag, reader, problem, format);
   }
+}
+
+function readMembers(reader: ByteReader, problem: DecodeProblem): Member[] {
+  const count = reader.u32();
+  if (count > VOTERS_MAX + OBSERVERS_MAX) problem.fail(`a membership of ${count} members`);
+  const members: Member[] = [];
+  for (let i = 0; i < count && reader.ok && problem.message === undefined; i++)
+    members.push(readMember(reader, problem));
+  return members;
+}
+
+/** Where the body tag sits in a format 3 txn: u8 format, u64 session, i32 cxid, 2 × f64 origin, f64 time. */
+const BODY_TAG_OFFSET = 1 + 8 + 4 + 8 + 8 + 8;
+
+/**
+ * The membership a logged txn installs, or undefined for any other txn (zab/configurations.ts):
+ * called on every logged entry, so it looks at one byte before it decodes anything.
+ */
+export function membershipOfTxn(txn: Uint8Array): Membership | undefined {
+  if (txn.length <= BODY_TAG_OFFSET || txn[0] !== TXN_FORMAT_VERSION || txn[BODY_TAG_OFFSET] !== TAGS.reconfig)
+    return undefined;
+  const decoded = decodeTxn(txn);
+  assert(!isKeelError(decoded) && decoded.body.type === "reconfig", "membershipOfTxn: undecodable reconfig txn");
+  return { version: ZXID_ZERO, members: decoded.body.members };
 }
 
 function sessionEndFrom(code: number, problem: DecodeProblem): SessionEndReason {

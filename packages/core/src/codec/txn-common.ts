@@ -4,10 +4,12 @@
  * decoder can return one typed MARSHALLINGERROR instead of throwing on bad bytes.
  */
 import { ERROR_CODES, errorCodeFromNumber, type KeelErrorCode } from "../errors.js";
+import type { PeerId } from "../ids.js";
 import { ACL_ENTRIES_MAX, ACL_ID_BYTES_MAX, PATH_BYTES_MAX } from "../limits.js";
 import type { Acl, AclEntry } from "../tree/acl.js";
 import type { MultiOpCode, Origin } from "../tree/txn.js";
 import type { CreateMode, NodeKind } from "../tree/znode.js";
+import { MEMBER_HOST_CHARS_MAX, type Member, type MemberRole, membershipProblem } from "../zab/membership.js";
 import type { ByteReader, ByteWriter } from "./bytes.js";
 
 /** Collects the first thing wrong with the bytes being decoded. */
@@ -98,4 +100,37 @@ export function errorCodeFrom(value: number, problem: DecodeProblem): KeelErrorC
 
 export function multiOpCodeFrom(value: number, problem: DecodeProblem): MultiOpCode {
   return value === 0 ? "OK" : errorCodeFrom(value, problem);
+}
+
+// --- members (reconfig requests and txns) ---
+
+const MEMBER_ROLE_CODES = { voter: 0, observer: 1 } as const satisfies Record<MemberRole, number>;
+
+/** u32 id | u8 role | string host | u32 peerPort | u32 clientPort. */
+export function writeMember(writer: ByteWriter, member: Member): void {
+  writer
+    .u32(member.id)
+    .u8(MEMBER_ROLE_CODES[member.role])
+    .string(member.host)
+    .u32(member.peerPort)
+    .u32(member.clientPort);
+}
+
+export function readMember(reader: ByteReader, problem: DecodeProblem): Member {
+  const id = reader.u32();
+  const roleCode = reader.u8();
+  if (roleCode !== MEMBER_ROLE_CODES.voter && roleCode !== MEMBER_ROLE_CODES.observer)
+    problem.fail(`unknown member role ${roleCode}`);
+  const member: Member = {
+    id: id as PeerId,
+    role: roleCode === MEMBER_ROLE_CODES.observer ? "observer" : "voter",
+    host: reader.string(MEMBER_HOST_CHARS_MAX * 4),
+    peerPort: reader.u32(),
+    clientPort: reader.u32(),
+  };
+  if (reader.ok && problem.message === undefined) {
+    const why = membershipProblem([{ ...member, role: "voter" }]);
+    if (why !== undefined) problem.fail(why);
+  }
+  return member;
 }

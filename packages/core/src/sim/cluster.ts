@@ -1,22 +1,37 @@
 /**
- * N replicas (voters and observers) driven by the real zab/driver.ts over a simulated network and
- * memory disks, with crashes, restarts, partitions and client traffic drawn from one seed.
+ * N replicas (voters and observers, and spares that join later) driven by the real zab/driver.ts
+ * over a simulated network and memory disks, with crashes, restarts, partitions, client traffic and
+ * membership changes drawn from one seed.
  */
 import type { KeelState } from "../app/keel-state.js";
 import { assert } from "../assert.js";
+import { membershipOfTxn } from "../codec/txn-codec.js";
 import type { PeerId, SessionId } from "../ids.js";
-import { formatZxid, peerId } from "../ids.js";
+import { formatZxid, peerId, ZXID_ZERO } from "../ids.js";
 import type { LeaderApplication } from "../zab/application.js";
 import { REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "../zab/config.js";
+import type { MembershipSource } from "../zab/configurations.js";
 import { drive, type ReplicaIo } from "../zab/driver.js";
 import type { DurableWrite, LogEntry, SnapshotHeader } from "../zab/io.js";
+import { type Membership, sortedMembership } from "../zab/membership.js";
 import type { PeerMessage } from "../zab/messages.js";
 import type { ReplicaEvent, Reply } from "../zab/ready.js";
 import { Replica, type ReplicaInput } from "../zab/replica.js";
-import { encodeRequest, REQUEST_WRITE, SimApplication, SimStateMachine, txnRequest } from "./app.js";
+import {
+  encodeRequest,
+  type MembershipOfTxn,
+  REQUEST_WRITE,
+  SimApplication,
+  SimStateMachine,
+  simMember,
+  simMembershipOfTxn,
+  txnRequest,
+} from "./app.js";
 import { MemoryDisk } from "./disk.js";
 import { Checker, InvariantViolation } from "./invariants.js";
 import { checkKeelReplicas, keelRequest, newKeelState, restoreKeelState } from "./keel-mode.js";
+import { LeaderAcks } from "./leader-acks.js";
+import { type MembershipChange, membershipChangeRequest, pickMembershipChange } from "./membership-changes.js";
 import { decodeOrThrow, Network, RELIABLE } from "./network.js";
 import { Prng } from "./prng.js";
 import type { Schedule } from "./schedule.js";
@@ -27,6 +42,8 @@ class SimCrash extends Error {}
 interface SimNode {
   readonly id: PeerId;
   readonly voter: boolean;
+  /** A spare: started to join (`joining: "voter"`), in no configuration until a change adds it. */
+  readonly spare: boolean;
   readonly disk: MemoryDisk;
   sm: SimStateMachine;
   replica: Replica | undefined;
@@ -54,6 +71,12 @@ export interface SimResult {
     readonly partitions: number;
     /** LINK_DOWN inputs stepped (partitions, crashes, link resets). */
     readonly linkDowns: number;
+    /** Membership changes asked for, and committed (refused ones commit as no-ops). */
+    readonly reconfigsRequested: number;
+    readonly reconfigsCommitted: number;
+    /** Committed changes that removed the leader that proposed them, and leaders that stepped down for it. */
+    readonly leaderRemovals: number;
+    readonly removedLeaderStepDowns: number;
     readonly fingerprint: string;
   };
   readonly sentByType: ReadonlyMap<string, number>;
@@ -84,6 +107,15 @@ export class Simulation {
   /** Sessions created so far (keel mode): requests and touches use them. */
   private readonly sessions: SessionId[] = [];
   private readonly keelMode: boolean;
+  /** Its own stream (like linkPrng), drawn only when the schedule changes memberships. */
+  private readonly memberPrng: Prng;
+  private readonly membershipOf: MembershipOfTxn;
+  /** The static configuration (with placeholder addresses), as a server builds it from its --peer list. */
+  private readonly bootstrap: Membership;
+  private reconfigsRequested = 0;
+  /** What each leading replica heard acknowledged, to check its commits against. */
+  private readonly leaderAcks = new Map<PeerId, LeaderAcks>();
+  private removedLeaderStepDowns = 0;
 
   constructor(
     private readonly schedule: Schedule,
@@ -92,28 +124,37 @@ export class Simulation {
     this.keelMode = schedule.app === "keel";
     this.prng = new Prng(schedule.seed);
     this.linkPrng = new Prng(schedule.seed ^ 0x11e_d0e5);
+    this.memberPrng = new Prng(schedule.seed ^ 0x3e3b_e125);
+    this.membershipOf = this.keelMode ? membershipOfTxn : simMembershipOfTxn;
     this.network = new Network(this.prng.fork());
     this.trace = new Trace(traceLength);
     const voters = Array.from({ length: schedule.voters }, (_, i) => peerId(i + 1));
     const observers = Array.from({ length: schedule.observers }, (_, i) => peerId(schedule.voters + i + 1));
     this.config = { ...REPLICA_CONFIG_DEFAULTS, voters, observers };
-    for (const id of [...voters, ...observers]) this.nodes.push(this.makeNode(id, voters.includes(id)));
+    this.bootstrap = sortedMembership(ZXID_ZERO, [
+      ...voters.map((id) => simMember(id, "voter")),
+      ...observers.map((id) => simMember(id, "observer")),
+    ]);
+    for (const id of [...voters, ...observers]) this.nodes.push(this.makeNode(id, voters.includes(id), false));
+    const spares = schedule.membership?.spares ?? 0;
+    for (let i = 0; i < spares; i++) this.nodes.push(this.makeNode(peerId(this.nodes.length + 1), false, true));
     const disks = new Map(this.nodes.map((node) => [node.id, node.disk]));
-    this.checker = new Checker(voters, disks, !this.keelMode);
+    this.checker = new Checker(this.bootstrap, disks, !this.keelMode, this.membershipOf);
     for (const node of this.nodes) this.start(node);
   }
 
-  private makeNode(id: PeerId, voter: boolean): SimNode {
+  private makeNode(id: PeerId, voter: boolean, spare: boolean): SimNode {
     const node: SimNode = {
       id,
       voter,
+      spare,
       disk: new MemoryDisk(),
       sm: new SimStateMachine(),
       replica: undefined,
       app: new SimApplication(SESSION_TIMEOUT_MS),
       keel: undefined,
       crashInPersist: false,
-      tickOffsetMs: this.prng.int(this.schedule.tickMs),
+      tickOffsetMs: (spare ? this.memberPrng : this.prng).int(this.schedule.tickMs),
       io: undefined as unknown as ReplicaIo,
     };
     (node as { io: ReplicaIo }).io = this.makeIo(node);
@@ -125,13 +166,14 @@ export class Simulation {
       persist: (write: DurableWrite) => this.persist(node, write),
       send: (to: PeerId, message: PeerMessage) => {
         this.trace.add(this.nowMs, `${node.id}->${to}`, message);
+        this.acksHeardBy(node)?.sent(to, message);
         this.network.send(this.nowMs, node.id, to, message);
       },
       restore: (header: SnapshotHeader) => {
         // As the server does: the installed snapshot is read back from the (durable) disk.
         const snapshot = node.disk.snapshot;
         assert(snapshot !== undefined && snapshot.zxid === header.zxid, "sim: restoring a snapshot not installed");
-        node.sm = SimStateMachine.fromSnapshot(snapshot);
+        node.sm = SimStateMachine.fromSnapshot(snapshot, this.membershipOf);
         // In place: the replica's LeaderApplication is this very KeelState.
         if (node.keel !== undefined) restoreKeelState(node.keel, snapshot);
         this.checker.checkState(node.id, "restored a snapshot", node.sm);
@@ -140,7 +182,11 @@ export class Simulation {
       apply: (entries: readonly LogEntry[]) => this.apply(node, entries),
       reply: (replies: readonly Reply[]) => this.reply(node, replies),
       observe: (events: readonly ReplicaEvent[]) => {
-        for (const event of events) this.trace.add(this.nowMs, `${node.id} event`, event);
+        for (const event of events) {
+          this.trace.add(this.nowMs, `${node.id} event`, event);
+          if (event.type === "STEP_DOWN" && event.reason.startsWith("removed from the voters"))
+            this.removedLeaderStepDowns += 1;
+        }
       },
     };
   }
@@ -182,19 +228,29 @@ export class Simulation {
 
   private start(node: SimNode): void {
     node.disk.open();
-    node.sm = SimStateMachine.fromSnapshot(node.disk.snapshot);
+    node.sm = SimStateMachine.fromSnapshot(node.disk.snapshot, this.membershipOf);
     node.keel = this.keelMode ? newKeelState(node.disk.snapshot) : undefined;
     node.app = node.keel ?? new SimApplication(SESSION_TIMEOUT_MS);
     node.crashInPersist = false;
     node.replica = new Replica({
-      config: { ...this.config, self: node.id },
+      // A spare restarts with --join too: once a change added it, its applied state or log says so.
+      config: { ...this.config, self: node.id, ...(node.spare ? { joining: "voter" as const } : {}) },
       log: node.disk,
       app: node.app,
       random: this.prng.fork(),
       appliedZxid: node.sm.lastZxid,
+      membership: this.membershipSource(node),
     });
     this.trace.add(this.nowMs, `${node.id} start`, `applied ${formatZxid(node.sm.lastZxid)}`);
     this.drive(node);
+  }
+
+  /** As the server's: the applied state's membership (read at call time: a restore replaces the state). */
+  private membershipSource(node: SimNode): MembershipSource {
+    return {
+      ofTxn: this.membershipOf,
+      applied: () => (node.keel === undefined ? node.sm.membership : (node.keel.membership() ?? this.bootstrap)),
+    };
   }
 
   private crash(node: SimNode, reason: string): void {
@@ -237,6 +293,30 @@ export class Simulation {
     }
     const epoch = replica.establishedEpoch;
     if (epoch !== undefined) this.checker.onEstablished(node.id, epoch);
+    this.checker.checkCommittedMembership(node.id, node.sm, replica.committedMembership);
+    const acks = this.acksHeardBy(node);
+    if (acks === undefined) {
+      this.leaderAcks.delete(node.id);
+    } else if (replica.committedZxid > acks.checkedZxid) {
+      const { disk } = node;
+      this.checker.checkLeaderCommit(node.id, acks.checkedZxid, replica.committedZxid, (zxid) => [
+        ...(disk.find(zxid) !== undefined || (disk.snapshot?.zxid ?? 0n) >= zxid ? [node.id] : []),
+        ...acks.ackedAtLeast(zxid),
+      ]);
+      acks.checkedZxid = replica.committedZxid;
+    }
+  }
+
+  /** The acknowledgements `node` heard while leading (undefined unless it leads now). */
+  private acksHeardBy(node: SimNode): LeaderAcks | undefined {
+    const { replica } = node;
+    if (replica === undefined || replica.state !== "LEADING") return undefined;
+    let acks = this.leaderAcks.get(node.id);
+    if (acks?.replica !== replica) {
+      acks = new LeaderAcks(replica, replica.committedZxid);
+      this.leaderAcks.set(node.id, acks);
+    }
+    return acks;
   }
 
   private input(node: SimNode, input: ReplicaInput): void {
@@ -253,10 +333,14 @@ export class Simulation {
         if (this.nowMs === schedule.faultMs) this.stopFaults();
         this.deliver();
         this.tick();
-        if (this.nowMs < schedule.faultMs) this.injectFaults();
+        if (this.nowMs < schedule.faultMs) {
+          this.injectFaults();
+          this.changeMembership();
+        }
         this.clients();
         if (this.nowMs > schedule.faultMs && this.live()) break;
         if (this.nowMs >= endMs) {
+          for (const node of this.nodes) this.trace.add(this.nowMs, `${node.id} state`, this.describe(node));
           throw new InvariantViolation(
             "liveness",
             `no leader with all requests committed ${schedule.livenessTicksMax} ticks after faults stopped`,
@@ -282,6 +366,7 @@ export class Simulation {
       if (node.replica === undefined) continue;
       const message = decodeOrThrow(packet.bytes);
       this.trace.add(this.nowMs, `${packet.from}=>${packet.to}`, message);
+      this.acksHeardBy(node)?.delivered(packet.from, message);
       node.replica.step({ type: "MESSAGE", from: packet.from, message });
       byNode.set(node.id, []);
     }
@@ -348,6 +433,66 @@ export class Simulation {
     }
   }
 
+  /**
+   * An admin asks a random live replica (a learner forwards it) for one membership change, judged
+   * against the membership it last saw committed; the leader may refuse it (docs/protocol.md §8).
+   */
+  private changeMembership(): void {
+    const plan = this.schedule.membership;
+    const prng = this.memberPrng;
+    if (plan === undefined || !prng.chance(plan.changeRate)) return;
+    const live = this.nodes.filter((node) => node.replica !== undefined);
+    if (live.length === 0) return;
+    const leader = this.currentLeader();
+    const change: MembershipChange | undefined = pickMembershipChange(prng, {
+      membership: this.checker.currentMembership,
+      replicas: this.nodes.map((node) => node.id),
+      leader: leader?.id,
+      votersMin: plan.votersMin,
+      roleChanges: !this.keelMode,
+    });
+    if (change === undefined) return;
+    const node = prng.pick(live);
+    const requestId = this.nextRequestId++;
+    const request = membershipChangeRequest(this.checker.currentMembership, change, {
+      keel: this.keelMode,
+      origin: node.id,
+      requestId,
+      fromVersion: prng.chance(0.5) || !this.keelMode ? this.checker.currentMembership.version : undefined,
+    });
+    this.reconfigsRequested += 1;
+    this.trace.add(this.nowMs, `${node.id} reconfig`, change);
+    this.input(node, { type: "REQUEST", requestId, request });
+    this.drive(node);
+  }
+
+  /** One replica's role and view of the membership, for a liveness failure's trace. */
+  private describe(node: SimNode): string {
+    const { replica } = node;
+    if (replica === undefined) return "down";
+    const members = (membership: Membership): string =>
+      `${formatZxid(membership.version)}[${membership.members.map((m) => `${m.id}${m.role === "voter" ? "v" : "o"}`).join(",")}]`;
+    return [
+      replica.state,
+      `leader ${replica.leaderId ?? "-"}`,
+      replica.serving ? "serving" : "not serving",
+      `voter ${replica.isVoter}`,
+      `epochs ${replica.acceptedEpoch}/${replica.currentEpoch}`,
+      `logged ${formatZxid(replica.lastLoggedZxid)} committed ${formatZxid(replica.committedZxid)}`,
+      `membership ${members(replica.committedMembership)} newest ${members(replica.membership)}`,
+    ].join(", ");
+  }
+
+  /** The established leader of the newest epoch, if any. */
+  private currentLeader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const node of this.nodes) {
+      const epoch = node.replica?.establishedEpoch;
+      if (epoch !== undefined && (best === undefined || epoch > (best.replica?.establishedEpoch ?? 0))) best = node;
+    }
+    return best;
+  }
+
   private stopFaults(): void {
     this.network.heal();
     this.network.faults = RELIABLE;
@@ -381,16 +526,20 @@ export class Simulation {
     this.drive(node);
   }
 
-  /** Liveness: one established leader, everyone serving, and a request made after faults stopped applied everywhere. */
+  /**
+   * Liveness: one established leader, a voter of the configurations it knows; every member of them
+   * serving; and a request made after faults stopped applied on every member. Replicas outside the
+   * final membership (removed, or spares never added) may be in any state.
+   */
   private live(): boolean {
-    let leaders = 0;
-    for (const node of this.nodes) {
-      if (node.replica === undefined || !node.replica.serving) return false;
-      if (node.replica.establishedEpoch !== undefined) leaders += 1;
-    }
-    if (leaders !== 1) return false;
+    const leaders = this.nodes.filter((node) => node.replica?.establishedEpoch !== undefined);
+    const leader = leaders[0]?.replica;
+    if (leaders.length !== 1 || leader === undefined || !leader.isVoter) return false;
+    const memberIds = new Set([...leader.committedMembership.members, ...leader.membership.members].map((m) => m.id));
+    const members = this.nodes.filter((node) => memberIds.has(node.id));
+    if (members.some((node) => node.replica === undefined || !node.replica.serving)) return false;
     for (const appliedBy of this.probes.values()) {
-      if (appliedBy.size < this.nodes.length) continue;
+      if (!members.every((node) => appliedBy.has(node.id))) continue;
       if (this.keelMode) {
         const replicas = this.nodes.map((node) => ({
           peer: node.id,
@@ -420,6 +569,10 @@ export class Simulation {
         crashes: this.crashes,
         partitions: this.partitions,
         linkDowns: this.linkDowns,
+        reconfigsRequested: this.reconfigsRequested,
+        reconfigsCommitted: this.checker.membershipChanges,
+        leaderRemovals: this.checker.leaderRemovals,
+        removedLeaderStepDowns: this.removedLeaderStepDowns,
         fingerprint: `${this.nowMs}/${this.network.sent}/${this.checker.committed.length}/${last === undefined ? "-" : formatZxid(last.zxid)}`,
       },
     };

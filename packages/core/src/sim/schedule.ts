@@ -35,6 +35,18 @@ export interface Schedule {
   readonly linkDown: boolean;
   /** Per-millisecond probability of resetting one live link (its in-flight messages are lost) during faults. */
   readonly linkResetRate: number;
+  /** Membership changes during the fault phase; undefined: none, and no spare replicas (as before they existed). */
+  readonly membership: MembershipPlan | undefined;
+}
+
+/** How a seed changes its membership (docs/protocol.md §8, "Membership changes"). */
+export interface MembershipPlan {
+  /** Replicas started to join (`ReplicaConfig.joining: "voter"`): in no configuration until a change adds them. */
+  readonly spares: number;
+  /** Per-millisecond probability, during the fault phase, that an admin asks some replica for a change. */
+  readonly changeRate: number;
+  /** A removal never leaves fewer voters than this. */
+  readonly votersMin: number;
 }
 
 export interface ScheduleOptions {
@@ -43,6 +55,8 @@ export interface ScheduleOptions {
   readonly app?: "sim" | "keel";
   /** Default true: see `Schedule.linkDown`. */
   readonly linkDown?: boolean;
+  /** Default false: see `Schedule.membership`. */
+  readonly membershipChanges?: boolean;
 }
 
 export function makeSchedule(seed: number, options: ScheduleOptions = {}): Schedule {
@@ -75,5 +89,12 @@ export function makeSchedule(seed: number, options: ScheduleOptions = {}): Sched
     linkDown: options.linkDown ?? true,
     // A constant, not drawn from the seed's stream, so every other decision of a seed stays as it was.
     linkResetRate: options.linkDown === false ? 0 : 0.002,
+    membership: options.membershipChanges === true ? membershipPlan(seed) : undefined,
   };
+}
+
+/** From its own stream, so turning membership changes on leaves every other decision of the schedule as it was. */
+function membershipPlan(seed: number): MembershipPlan {
+  const prng = new Prng(seed ^ 0x3e3b_e125);
+  return { spares: 1 + prng.int(2), changeRate: 0.003 + prng.int(4) / 1000, votersMin: 2 };
 }

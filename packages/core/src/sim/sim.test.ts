@@ -2,8 +2,9 @@
  * Runs the deterministic simulator over a fixed set of seeds (3 and 5 voters, 0-2 observers,
  * drops, delays, reorders, duplicates, partitions, crashes mid-persist, restarts, snapshots, client
  * writes, syncs and session touches), checking the safety invariants after every event and
- * liveness once faults stop; also with the real znode application (KeelState). Also checks that a
- * seed replays exactly.
+ * liveness once faults stop; also with the real znode application (KeelState), and with membership
+ * changes (spares joining, voters removed, the leader among them) during the faults. Also checks
+ * that a seed replays exactly.
  */
 import { describe, expect, it } from "vitest";
 import { runSchedule } from "./cluster.js";
@@ -16,6 +17,40 @@ const LONG_FAULT_TICKS = 400;
 /** The real znode application instead of the hash-chain test app; trees are compared by digest. */
 const KEEL_SEEDS = 200;
 const CHUNK = 100;
+/** Membership changes during the fault phase (docs/protocol.md §8, "Membership changes"). */
+const MEMBERSHIP_SEEDS = 300;
+const MEMBERSHIP_KEEL_SEEDS = 50;
+
+interface MembershipTotals {
+  failures: string[];
+  requested: number;
+  committed: number;
+  leaderRemovals: number;
+  removedLeaderStepDowns: number;
+}
+
+function runMembershipSeeds(first: number, count: number, app: "sim" | "keel"): MembershipTotals {
+  const totals: MembershipTotals = {
+    failures: [],
+    requested: 0,
+    committed: 0,
+    leaderRemovals: 0,
+    removedLeaderStepDowns: 0,
+  };
+  for (let seed = first; seed < first + count; seed++) {
+    const result = runSchedule(makeSchedule(seed, { app, membershipChanges: true }), 40);
+    totals.requested += result.stats.reconfigsRequested;
+    totals.committed += result.stats.reconfigsCommitted;
+    totals.leaderRemovals += result.stats.leaderRemovals;
+    totals.removedLeaderStepDowns += result.stats.removedLeaderStepDowns;
+    if (!result.ok) {
+      totals.failures.push(
+        `seed ${seed}: ${result.violation?.message}\nreproduce: npm run sim -- --seed ${seed} --membership${app === "keel" ? " --keel" : ""}`,
+      );
+    }
+  }
+  return totals;
+}
 
 describe("ZAB simulator, fixed seeds", () => {
   for (let start = 1; start <= SEED_COUNT; start += CHUNK) {
@@ -100,11 +135,41 @@ describe("ZAB simulator, fixed seeds", () => {
     expect(acks).toBeLessThan(chunks); // some transfers were cut by crashes, drops or partitions
   });
 
+  it(`${MEMBERSHIP_SEEDS} schedules changing the membership under crashes and partitions keep every invariant`, () => {
+    const totals = runMembershipSeeds(1, MEMBERSHIP_SEEDS, "sim");
+    expect(totals.failures).toEqual([]);
+    // Changes really happen: most are refused (one at a time, unsynced voters), many commit.
+    expect(totals.committed).toBeGreaterThan(MEMBERSHIP_SEEDS / 3);
+    expect(totals.committed).toBeLessThan(totals.requested);
+    // Some removed the leader that proposed them, and such leaders stepped down for it.
+    expect(totals.leaderRemovals).toBeGreaterThan(0);
+    expect(totals.removedLeaderStepDowns).toBeGreaterThan(0);
+  });
+
+  it(`${MEMBERSHIP_KEEL_SEEDS} schedules changing KeelState's membership (reconfig requests) keep every invariant`, () => {
+    const totals = runMembershipSeeds(1, MEMBERSHIP_KEEL_SEEDS, "keel");
+    expect(totals.failures).toEqual([]);
+    expect(totals.committed).toBeGreaterThan(0);
+    expect(totals.leaderRemovals).toBeGreaterThan(0);
+  });
+
+  it("membership changes leave every other decision of a seed as it was", () => {
+    const without = runSchedule(makeSchedule(4242), 100);
+    const off = runSchedule(makeSchedule(4242, { membershipChanges: false }), 100);
+    expect(off.stats).toEqual(without.stats);
+    expect(makeSchedule(4242, { membershipChanges: true })).toEqual({
+      ...makeSchedule(4242),
+      membership: expect.objectContaining({ spares: expect.any(Number) }),
+    });
+  });
+
   it("a seed replays exactly", () => {
     const first = runSchedule(makeSchedule(4242), 100);
     const second = runSchedule(makeSchedule(4242), 100);
     expect(second.stats).toEqual(first.stats);
     expect(second.trace).toEqual(first.trace);
     expect(first.stats.committed).toBeGreaterThan(0);
+    const membership = makeSchedule(4242, { membershipChanges: true });
+    expect(runSchedule(membership, 100).trace).toEqual(runSchedule(membership, 100).trace);
   });
 });

@@ -8,10 +8,12 @@
  * so a txn that does not fit is a bug and trips an assertion (style rule 5) instead of diverging.
  */
 import { assert, unreachable } from "../assert.js";
+import { utf8Encode } from "../codec/bytes.js";
 import { keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, ZXID_ZERO, type Zxid } from "../ids.js";
 import { SORTED_CHILDREN_CACHED_NODES_MAX } from "../limits.js";
 import { type SessionRecord, SessionTable } from "../sessions/session-table.js";
+import { formatMembership } from "../zab/membership.js";
 import { type Acl, aclKey, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from "./acl.js";
 import { deleteOpCause, type SessionEndReason, sessionEndCause } from "./delete-cause.js";
 import { baseName, int32Add, parentPath, validatePath } from "./path.js";
@@ -22,6 +24,8 @@ import { EMPTY_DATA, type NodeView, Znode } from "./znode.js";
 
 /** System roots every tree starts with (docs/data-model.md §1); clients cannot delete them. */
 export const RESERVED_ROOTS: readonly string[] = ["/zookeeper", "/keel"];
+/** Where the replicated membership is kept, in ZooKeeper's text form (zab/membership.ts). */
+export const CONFIG_PATH = "/zookeeper/config";
 /** ZooKeeper's own nodes under /zookeeper (read-only, like all of /zookeeper: prepare-ops.ts SYSTEM_ROOT). */
 export const SYSTEM_NODES: readonly { readonly path: string; readonly acl: Acl; readonly aversion: number }[] = [
   // ZooKeeper creates /zookeeper/config with aversion -1 (its clients see it so).
@@ -142,6 +146,17 @@ export class DataTree implements SnapshotSourceTree, CaptureSource {
         return { type: "createSession", sessionId: header.sessionId, timeoutMs: body.timeoutMs };
       case "closeSession":
         return this.applyCloseSession(body.paths, body.reason, header.sessionId, zxid, changes);
+      case "reconfig": {
+        // ZooKeeper's clients read (and watch) the membership here, in its text form.
+        const node = this.mustGet(CONFIG_PATH);
+        const data = utf8Encode(formatMembership({ version: zxid, members: body.members }));
+        return this.applyOp(
+          { type: "setData", path: CONFIG_PATH, data, version: int32Add(node.version, 1) },
+          header,
+          zxid,
+          changes,
+        );
+      }
       case "error": {
         const error = keelError(body.code, body.message, body.path === "" ? undefined : body.path);
         return { type: "rejected", error, results: body.opCodes.map((code) => ({ type: "error", code })) };

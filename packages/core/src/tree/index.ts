@@ -43,7 +43,14 @@ export {
 export { ChangeOverlay, type NodeSink, type NodeSource, PendingChanges } from "./pending-changes.js";
 export { type PrepareState, prepareRequest } from "./prepare.js";
 export type { TreeLimits } from "./prepare-ops.js";
-export type { ClientRequest, CreateRequest, MultiOpRequest, RequestEnvelope, RequestType } from "./request.js";
+export type {
+  ClientRequest,
+  CreateRequest,
+  MultiOpRequest,
+  ReconfigRequest,
+  RequestEnvelope,
+  RequestType,
+} from "./request.js";
 export type { ApplyOutcome, NodeChange, OpResult, TxnResult } from "./results.js";
 export {
   type MultiOpCode,

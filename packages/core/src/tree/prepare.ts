@@ -9,6 +9,7 @@ import { isKeelError, type KeelError, keelError } from "../errors.js";
 import { SESSION_NONE, type SessionId, type Zxid } from "../ids.js";
 import { SESSION_PASSWORD_BYTES_MAX, SESSIONS_MAX } from "../limits.js";
 import type { SessionTracker } from "../sessions/session-tracker.js";
+import type { ReconfigView } from "../zab/application.js";
 import type { DataTree } from "./data-tree.js";
 import type { SessionEndReason } from "./delete-cause.js";
 import { prepareMulti } from "./multi.js";
@@ -22,6 +23,7 @@ import {
   recordDelete,
   type TreeLimits,
 } from "./prepare-ops.js";
+import { prepareReconfig } from "./prepare-reconfig.js";
 import type { ClientRequest, RequestEnvelope } from "./request.js";
 import type { Txn, TxnBody } from "./txn.js";
 import { errorBody } from "./txn-errors.js";
@@ -31,6 +33,8 @@ export interface PrepareState {
   readonly pending: PendingChanges;
   readonly sessions: SessionTracker;
   readonly limits: TreeLimits;
+  /** The leader's membership view; absent (tests, benchmarks), a reconfig is refused with RECONFIGDISABLED. */
+  readonly reconfig?: ReconfigView;
 }
 
 export function prepareRequest(envelope: RequestEnvelope, zxid: Zxid, nowMs: number, state: PrepareState): Txn {
@@ -76,6 +80,8 @@ function prepareBody(
       return opBody(prepareHousekeepingDelete("container", request.path, ctx));
     case "expireTtl":
       return opBody(prepareHousekeepingDelete("ttl", request.path, ctx));
+    case "reconfig":
+      return opBody(prepareReconfig(request, envelope.auth, zxid, state.limits.aclPolicy, state.reconfig));
     default:
       return unreachable(request);
   }

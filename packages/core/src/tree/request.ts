@@ -2,7 +2,8 @@
  * Client requests as the leader receives them (ZooKeeper's Request), a closed union on `type`,
  * plus the envelope every request travels in. Prepare (prepare.ts) turns one into a Txn.
  */
-import type { SessionId, Zxid } from "../ids.js";
+import type { PeerId, SessionId, Zxid } from "../ids.js";
+import type { Member } from "../zab/membership.js";
 import type { Acl, AuthId } from "./acl.js";
 import type { Origin } from "./txn.js";
 import type { CreateMode } from "./znode.js";
@@ -58,7 +59,20 @@ export type ClientRequest =
   /** Leader housekeeping: delete an empty container that has had children; re-checked at prepare. */
   | { readonly type: "deleteContainer"; readonly path: string }
   /** Leader housekeeping: delete a childless TTL node unmodified for longer than its TTL; re-checked at prepare. */
-  | { readonly type: "expireTtl"; readonly path: string };
+  | { readonly type: "expireTtl"; readonly path: string }
+  | ReconfigRequest;
+
+/**
+ * A membership change (docs/protocol.md §3.7): add one member or remove one (exactly one of the
+ * two). `fromVersion`: refuse with BADVERSION unless it is the membership's current version.
+ * Needs a super identity (the API gives it to admins only).
+ */
+export interface ReconfigRequest {
+  readonly type: "reconfig";
+  readonly add?: Member;
+  readonly remove?: PeerId;
+  readonly fromVersion?: Zxid;
+}
 
 export type RequestType = ClientRequest["type"];
 

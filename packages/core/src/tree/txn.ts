@@ -5,6 +5,7 @@
  */
 import type { KeelErrorCode } from "../errors.js";
 import type { SessionId } from "../ids.js";
+import type { Member } from "../zab/membership.js";
 import type { Acl } from "./acl.js";
 import type { DeleteOpCause, SessionEndReason } from "./delete-cause.js";
 import type { NodeKind } from "./znode.js";
@@ -66,6 +67,11 @@ export type TxnBody =
    * says whether the client closed the session or the leader expired it (the ephemerals' cause).
    */
   | { readonly type: "closeSession"; readonly paths: readonly string[]; readonly reason: SessionEndReason }
+  /**
+   * The whole new membership (its version is this txn's zxid). Applying it writes /zookeeper/config;
+   * ZAB finds it in the log through `membershipOfTxn` and counts quorums by it (docs/protocol.md §3.7).
+   */
+  | { readonly type: "reconfig"; readonly members: readonly Member[] }
   | {
       readonly type: "error";
       readonly code: KeelErrorCode;

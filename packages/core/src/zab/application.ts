@@ -8,8 +8,22 @@
  * the implementation of this interface is expected to observe those applies (to drop pending
  * changes up to the applied zxid).
  */
-import type { SessionId, Zxid } from "../ids.js";
+import type { PeerId, SessionId, Zxid } from "../ids.js";
 import type { SessionDeadline } from "../sessions/session-deadlines.js";
+import type { Membership } from "./membership.js";
+
+/**
+ * What the leader tells prepare about membership, so that a membership change is judged where it
+ * is ordered (docs/protocol.md §3.7): the one in force, whether one is still in flight (one at a
+ * time: RECONFIGINPROGRESS), and who is synced with this leader (a quorum of the new voters, and
+ * every added voter, must be: NEWCONFIGNOQUORUM).
+ */
+export interface ReconfigView {
+  membership(): Membership;
+  changePending(): boolean;
+  /** A follower whose acks the leader counts now (the leader itself included); observers never. */
+  isSynced(peer: PeerId): boolean;
+}
 
 export interface LeaderApplication {
   /**
@@ -27,7 +41,7 @@ export interface LeaderApplication {
    * plus every txn prepared before it and not yet applied. Invalid requests become *error txns*
    * (still proposed, so a session's replies stay in FIFO order), never exceptions.
    */
-  prepare(request: Uint8Array, zxid: Zxid, nowMs: number): Uint8Array;
+  prepare(request: Uint8Array, zxid: Zxid, nowMs: number, reconfig: ReconfigView): Uint8Array;
   /**
    * Session activity seen by any member, reported to the leader on PING replies, TOUCHes or
    * REQUESTs. Returns the sessions it could not extend: unknown, or already expiring or closing.

@@ -5,6 +5,7 @@
 import { assert } from "../assert.js";
 import type { PeerId } from "../ids.js";
 import { OBSERVERS_MAX, VOTERS_MAX } from "../limits.js";
+import type { MemberRole } from "./membership.js";
 
 export interface ReplicaConfig {
   readonly self: PeerId;
@@ -21,6 +22,12 @@ export interface ReplicaConfig {
   readonly electionTimeoutMaxTicks: number;
   /** Ticks a LOOKING voter waits, once a quorum agrees with its vote, for a better vote (ZooKeeper's finalizeWait). */
   readonly finalizeWaitTicks: number;
+  /**
+   * Set on a server started to join a running ensemble (`--join`): it is not in `voters` or
+   * `observers`, follows the leader without a vote (as a follower, or an observer) and syncs until
+   * a membership change adds it (docs/protocol.md §3.7).
+   */
+  readonly joining?: MemberRole;
 }
 
 export const REPLICA_CONFIG_DEFAULTS = {
@@ -31,21 +38,13 @@ export const REPLICA_CONFIG_DEFAULTS = {
   finalizeWaitTicks: 1,
 } as const;
 
-export function isVoter(config: ReplicaConfig, peer: PeerId): boolean {
-  return config.voters.includes(peer);
-}
-
-export function isObserver(config: ReplicaConfig, peer: PeerId): boolean {
-  return config.observers.includes(peer);
-}
-
 /** Asserts the config is usable; called by the Replica constructor (the server validates user input first). */
 export function validateReplicaConfig(config: ReplicaConfig): void {
   const all = [...config.voters, ...config.observers];
   assert(config.voters.length >= 1 && config.voters.length <= VOTERS_MAX, "config: 1..VOTERS_MAX voters");
   assert(config.observers.length <= OBSERVERS_MAX, "config: too many observers");
   assert(new Set(all).size === all.length, "config: a peer is listed twice");
-  assert(all.includes(config.self), "config: self is not in the ensemble");
+  assert(all.includes(config.self) !== (config.joining !== undefined), "config: self must be listed, unless joining");
   for (const ticks of [config.initLimitTicks, config.syncLimitTicks, config.electionTimeoutTicks]) {
     assert(Number.isInteger(ticks) && ticks >= 1, "config: tick counts must be positive integers");
   }

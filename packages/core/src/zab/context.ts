@@ -10,7 +10,9 @@ import type { Random } from "../random.js";
 import { DeadlineMemory } from "../sessions/session-deadlines.js";
 import type { LeaderApplication } from "./application.js";
 import type { ReplicaConfig } from "./config.js";
+import { Configurations, type MembershipSource } from "./configurations.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
+import { bootstrapMembership } from "./membership.js";
 import type { PeerMessage, PeerState, Vote } from "./messages.js";
 import { Outbox } from "./outbox.js";
 import type { ReplicaEvent, Reply } from "./ready.js";
@@ -49,6 +51,8 @@ export class ReplicaContext {
   transition: Transition | undefined;
   /** The last leader's session deadlines as this replica knows them (kept across roles, lost on restart). */
   readonly deadlines = new DeadlineMemory();
+  /** The memberships in force: every quorum is counted here, never on `config`'s bootstrap lists. */
+  readonly configs: Configurations;
 
   constructor(
     readonly config: ReplicaConfig,
@@ -56,9 +60,15 @@ export class ReplicaContext {
     readonly app: LeaderApplication,
     readonly random: Random,
     appliedZxid: Zxid,
+    membership: MembershipSource | undefined,
   ) {
     this.committedZxid = appliedZxid;
     this.appliedZxid = appliedZxid;
+    this.configs = new Configurations(
+      membership?.applied() ?? bootstrapMembership(config.voters, config.observers),
+      membership,
+    );
+    this.noteUnappliedMemberships(log, appliedZxid);
     this.vote = { leader: config.self, zxid: log.lastLogged(), peerEpoch: log.currentEpoch() };
   }
 
@@ -79,9 +89,51 @@ export class ReplicaContext {
     this.requestTransition({ type: "LOOKING", reason });
   }
 
+  /** Logged entries after the applied state (a restart): memberships there are in force, not known committed. */
+  private noteUnappliedMemberships(log: ReplicaLog, appliedZxid: Zxid): void {
+    for (let after = appliedZxid; after < log.lastLogged(); ) {
+      const batch = log.entriesAfter(after, COMMIT_BATCH_ENTRIES_MAX, PROPOSAL_BATCH_BYTES_MAX);
+      if (batch.length === 0) break;
+      this.configs.noteLogged(batch);
+      after = (batch.at(-1) as LogEntry).zxid;
+    }
+  }
+
   /** Records that every zxid up to `zxid` is committed (monotone). */
   markCommitted(zxid: Zxid): void {
     if (zxid > this.committedZxid) this.committedZxid = zxid;
+    this.configs.noteCommitted(minZxid(this.committedZxid, this.log.lastLogged()));
+  }
+
+  /** Appends to the log (not yet durable): a membership change takes effect here. */
+  appendToLog(entries: readonly LogEntry[]): void {
+    this.log.append(entries);
+    this.configs.noteLogged(entries);
+  }
+
+  /** Drops the uncommitted tail after `zxid` (TRUNC), and any membership change logged there. */
+  truncateLog(zxid: Zxid): void {
+    this.log.truncate(zxid);
+    this.configs.noteTruncated(zxid);
+  }
+
+  /** A complete SNAP replaces the log: memberships logged in it are gone, the snapshot's comes with the restore. */
+  installSnapshot(snapshot: SnapshotHeader): void {
+    this.log.installSnapshot(snapshot);
+    this.configs.noteSnapshotInstalled();
+  }
+
+  /** This replica votes in some configuration in force. */
+  get isVoter(): boolean {
+    return this.configs.isVoter(this.config.self);
+  }
+
+  /** Whether this replica learns as an observer: one in the newest configuration, or joining as one. */
+  get learnsAsObserver(): boolean {
+    const { configs, config } = this;
+    if (configs.isVoter(config.self)) return false;
+    if (configs.isObserver(config.self)) return true;
+    return config.joining === "observer";
   }
 
   /** Installs a snapshot received through SNAP: the host restores it before applying later commits. */

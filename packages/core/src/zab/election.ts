@@ -3,17 +3,22 @@
  * leader: safety never depends on its outcome (discovery and synchronization establish
  * leadership), only liveness does.
  */
-import type { PeerId } from "../ids.js";
-import { isObserver, isVoter } from "./config.js";
+import { type PeerId, ZXID_ZERO } from "../ids.js";
 import type { ReplicaContext } from "./context.js";
 import type { PeerMessage, Vote } from "./messages.js";
 import { sameVote, voteBeats } from "./messages.js";
-import { isQuorum } from "./quorum.js";
 
 type Notification = Extract<PeerMessage, { type: "NOTIFICATION" }>;
 
 export function notificationOf(ctx: ReplicaContext): Notification {
-  return { type: "NOTIFICATION", vote: ctx.vote, electionEpoch: ctx.electionEpoch, state: ctx.state };
+  const notification: Notification = {
+    type: "NOTIFICATION",
+    vote: ctx.vote,
+    electionEpoch: ctx.electionEpoch,
+    state: ctx.state,
+  };
+  const membership = ctx.configs.committedMembership;
+  return membership.version === ZXID_ZERO ? notification : { ...notification, membership };
 }
 
 export class Election {
@@ -34,25 +39,29 @@ export class Election {
     this.record(ctx.self, ctx.vote);
   }
 
+  /** Not a voter in any configuration in force (an observer, a joining or a removed server): it never votes. */
   private get observer(): boolean {
-    return isObserver(this.ctx.config, this.ctx.self);
+    return !this.ctx.isVoter;
   }
 
   private broadcast(): void {
-    for (const voter of this.ctx.config.voters)
+    for (const voter of this.ctx.configs.voters())
       if (voter !== this.ctx.self) this.ctx.send(voter, notificationOf(this.ctx));
     this.ticksSinceSend = 0;
   }
 
   private record(peer: PeerId, vote: Vote): void {
-    if (this.observer || !isVoter(this.ctx.config, peer)) return;
+    if (this.observer || !this.ctx.configs.isVoter(peer)) return;
     this.received.set(peer, vote);
     this.checkQuorum();
   }
 
   private checkQuorum(): void {
     const agreeing = [...this.received].filter(([, vote]) => sameVote(vote, this.ctx.vote)).map(([peer]) => peer);
-    if (!isQuorum(this.ctx.config.voters, agreeing)) {
+    // A quorum of some configuration in force, not of each: replicas that logged a change and
+    // replicas that did not would otherwise never agree on who has a quorum (liveness only: the
+    // leader's discovery and establishment count every configuration in force).
+    if (!this.ctx.configs.someHasQuorum(agreeing)) {
       this.finalizeAtTick = undefined;
       return;
     }
@@ -63,14 +72,16 @@ export class Election {
   private decide(leader: PeerId): void {
     const { ctx } = this;
     if (leader === ctx.self) ctx.requestTransition({ type: "LEADING" });
-    else if (this.observer) ctx.requestTransition({ type: "OBSERVING", leader });
+    else if (ctx.learnsAsObserver) ctx.requestTransition({ type: "OBSERVING", leader });
     else ctx.requestTransition({ type: "FOLLOWING", leader });
   }
 
   onNotification(from: PeerId, n: Notification): void {
     const { ctx } = this;
-    if (!isVoter(ctx.config, from)) {
-      ctx.send(from, notificationOf(ctx));
+    if (!ctx.configs.isVoter(from)) {
+      // A non-voter learns nothing from a LOOKING replica's vote (it joins leaders that FOLLOWING
+      // and LEADING replicas name), and answering it while it answers us would ping-pong forever
+      // between two replicas that each see the other as a non-voter.
       return;
     }
     if (n.state === "LOOKING") this.onLooking(from, n);
@@ -84,13 +95,13 @@ export class Election {
       ctx.electionEpoch = n.electionEpoch;
       this.received.clear();
       const own = ctx.selfVote();
-      ctx.vote = voteBeats(n.vote, own) ? n.vote : own;
+      ctx.vote = this.better(n.vote, own) ? n.vote : own;
       this.broadcast();
       this.received.set(ctx.self, ctx.vote);
     } else if (n.electionEpoch < ctx.electionEpoch) {
       ctx.send(from, notificationOf(ctx));
       return;
-    } else if (voteBeats(n.vote, ctx.vote)) {
+    } else if (this.better(n.vote, ctx.vote)) {
       ctx.vote = n.vote;
       this.broadcast();
       this.received.set(ctx.self, ctx.vote);
@@ -132,21 +143,40 @@ export class Election {
       .filter(([, other]) => other.vote.leader === n.vote.leader)
       .map(([peer]) => peer);
     const leaderSaysSo = this.outOfElection.get(n.vote.leader)?.state === "LEADING";
-    if (isQuorum(ctx.config.voters, backers) && leaderSaysSo && n.vote.leader !== ctx.self) {
+    if (ctx.configs.someHasQuorum(backers) && leaderSaysSo && n.vote.leader !== ctx.self) {
       ctx.electionEpoch = n.electionEpoch;
       ctx.vote = n.vote;
       this.decide(n.vote.leader);
     }
   }
 
-  /** A quorum of this round's votes equals `n`'s and its leader announced LEADING in this round. */
+  /**
+   * Whether vote `a` should replace `b`. Only a voter of the committed membership may be voted for
+   * (ZooKeeper gives a non-participant zero weight): a vote for a server only a pending change adds
+   * could gather votes it never turns into an established leader. Pending changes are not
+   * consulted: replicas that logged a change and replicas that did not would otherwise rank the
+   * same candidates differently and split the vote for good. A leader that a pending change removes
+   * may still win; it steps down once the change commits. Committed memberships converge through
+   * notifications. An ineligible vote (this replica's own, when it is not such a voter) gives way to
+   * any eligible one. Liveness only: discovery decides safety.
+   */
+  private better(a: Vote, b: Vote): boolean {
+    const eligible = (vote: Vote): boolean => this.ctx.configs.isCommittedVoter(vote.leader);
+    return eligible(a) && (voteBeats(a, b) || !eligible(b));
+  }
+
+  /**
+   * A quorum of this round's votes equals `n`'s and its leader announced LEADING in this round.
+   * Joining an established leader needs backers that are a quorum of SOME configuration in force:
+   * a replica holding a change it cannot know committed (or one its next leader will truncate)
+   * would otherwise wait forever for a quorum of a membership nobody else counts. Liveness only:
+   * the leader counts every quorum it relies on, jointly.
+   */
   private roundBacks(n: Notification): boolean {
     const { ctx } = this;
     const agreeing = [...this.received].filter(([, vote]) => sameVote(vote, n.vote)).map(([peer]) => peer);
     const leader = this.outOfElection.get(n.vote.leader);
-    return (
-      isQuorum(ctx.config.voters, agreeing) && leader?.state === "LEADING" && leader.electionEpoch === ctx.electionEpoch
-    );
+    return ctx.configs.hasQuorum(agreeing) && leader?.state === "LEADING" && leader.electionEpoch === ctx.electionEpoch;
   }
 
   /** One tick: finalize a quorum decision, or resend with exponential backoff and jitter. */

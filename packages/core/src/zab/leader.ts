@@ -8,6 +8,7 @@ import { EPOCH_MAX, ZXID_COUNTER_MAX, zxid, zxidCounter, zxidEpoch } from "../id
 import {
   HOUSEKEEPING_REQUESTS_MAX,
   LEARNER_FRAMES_PER_STEP_MAX,
+  NON_MEMBER_LEARNERS_MAX,
   PIPELINE_MAX,
   PROPOSAL_BATCH_BYTES_MAX,
   PROPOSAL_BATCH_ENTRIES_MAX,
@@ -20,12 +21,11 @@ import {
   TOUCH_CONFIRMS_PENDING_MAX,
 } from "../limits.js";
 import { InheritedDeadlines, type SessionDeadline } from "../sessions/session-deadlines.js";
-import { isObserver, isVoter } from "./config.js";
+import type { ReconfigView } from "./application.js";
 import type { ReplicaContext } from "./context.js";
 import { LearnerHandle, stageAtLeast } from "./leader-learners.js";
 import { planSync } from "./learner-sync.js";
 import type { LinkBody, LinkMessage, TouchStatus } from "./messages.js";
-import { isQuorum, quorumMin } from "./quorum.js";
 import { touchReply } from "./ready.js";
 import { SnapSender } from "./snap-stream.js";
 import { minZxid } from "./zxids.js";
@@ -79,6 +79,12 @@ export class Leader {
   private readonly inheritedDeadlines = new InheritedDeadlines();
   /** A sync arrived: send a PING round at the end of this step instead of waiting for the tick. */
   private pingSoon = false;
+  /** What prepare needs to judge a membership change (application.ts). */
+  private readonly reconfigView: ReconfigView = {
+    membership: () => this.ctx.configs.newest,
+    changePending: () => this.ctx.configs.changePending,
+    isSynced: (peer) => peer === this.ctx.self || this.isSyncedFollower(peer),
+  };
 
   constructor(private readonly ctx: ReplicaContext) {
     this.startTick = ctx.nowTicks;
@@ -152,6 +158,24 @@ export class Leader {
     }
   }
 
+  /** A follower (member or not) whose acks this leader counts, heard within syncLimit. */
+  private isSyncedFollower(peer: PeerId): boolean {
+    const h = this.learners.get(peer);
+    return (
+      h !== undefined &&
+      !h.observer &&
+      stageAtLeast(h.stage, "ACKED") &&
+      this.ctx.nowTicks - h.lastHeardTick <= this.ctx.config.syncLimitTicks
+    );
+  }
+
+  private nonMemberCount(): number {
+    let count = 0;
+    for (const peer of this.learners.keys())
+      if (!this.ctx.configs.isVoter(peer) && !this.ctx.configs.isObserver(peer)) count++;
+    return count;
+  }
+
   private sendTo(h: LearnerHandle, body: LinkBody, early = false): void {
     this.ctx.send(h.peer, h.link.wrap(body), early);
   }
@@ -160,11 +184,16 @@ export class Leader {
 
   private onInfo(from: PeerId, observer: boolean, m: LinkMessage & { acceptedEpoch: Epoch }): void {
     const { ctx } = this;
-    const { config } = ctx;
-    if (observer ? !isObserver(config, from) : !isVoter(config, from)) return;
+    // Either kind is accepted from anyone: a learner picks FOLLOWERINFO or OBSERVERINFO from its own
+    // view of its role, which may be stale until it syncs (it re-follows as the other kind then,
+    // learner.ts). Quorum math counts only voters' acks, so a wrong kind costs nothing but time.
     const existing = this.learners.get(from);
     if (existing !== undefined && existing.link.connection === m.connection) return; // duplicate
     if (m.seq !== 1) return;
+    if (existing === undefined && !ctx.configs.isVoter(from) && !ctx.configs.isObserver(from)) {
+      // A joining (or removed) server: it may sync and follow without a vote, within a bound.
+      if (this.nonMemberCount() >= NON_MEMBER_LEARNERS_MAX) return;
+    }
     const handle = new LearnerHandle(from, observer, m.acceptedEpoch, m.connection, this.ctx.nowTicks);
     handle.link.accept(m);
     this.learners.set(from, handle);
@@ -182,7 +211,7 @@ export class Leader {
   private maybeDecideEpoch(): void {
     const { ctx } = this;
     const infos = [...this.learners.values()].filter((h) => !h.observer);
-    if (!isQuorum(ctx.config.voters, [ctx.self, ...infos.map((h) => h.peer)])) return;
+    if (!ctx.configs.hasQuorum([ctx.self, ...infos.map((h) => h.peer)])) return;
     // Any epoch above every acceptedEpoch of the quorum is safe; the highest promise seen anywhere avoids a retry.
     const highest = infos.reduce<number>((max, h) => Math.max(max, h.acceptedEpoch), ctx.log.acceptedEpoch());
     const newEpoch = Math.max(highest, ctx.highestEpochSeen) + 1;
@@ -215,7 +244,8 @@ export class Leader {
     }
     // The leader must hold the most up-to-date history of its discovery quorum (3.1 step 5).
     const own = ctx.log.currentEpoch();
-    if (!h.observer && (currentEpoch > own || (currentEpoch === own && lastZxid > ctx.log.lastLogged()))) {
+    const voter = ctx.configs.isVoter(h.peer);
+    if (voter && (currentEpoch > own || (currentEpoch === own && lastZxid > ctx.log.lastLogged()))) {
       ctx.stepDown(`learner ${h.peer} has a newer history`);
     }
   }
@@ -230,7 +260,7 @@ export class Leader {
     const acked = [...this.learners.values()].filter(
       (l) => !l.observer && l.freshPromise && stageAtLeast(l.stage, "ACKEPOCH"),
     );
-    if (!isQuorum(ctx.config.voters, [ctx.self, ...acked.map((l) => l.peer)])) return;
+    if (!ctx.configs.hasQuorum([ctx.self, ...acked.map((l) => l.peer)])) return;
     this.historyZxid = ctx.log.lastLogged();
     ctx.log.setCurrentEpoch(this.epoch);
     for (const l of this.learners.values()) if (l.stage === "ACKEPOCH") this.startSync(l);
@@ -345,7 +375,7 @@ export class Leader {
     const { ctx } = this;
     if (this.established || !this.currentEpochDurable || this.historyZxid === undefined) return;
     const acked = [...this.learners.values()].filter((h) => !h.observer && stageAtLeast(h.stage, "ACKED"));
-    if (!isQuorum(ctx.config.voters, [ctx.self, ...acked.map((h) => h.peer)])) return;
+    if (!ctx.configs.hasQuorum([ctx.self, ...acked.map((h) => h.peer)])) return;
     // Established: the synchronized history is on a quorum in this epoch, so it is committed (3.2).
     this.established = true;
     ctx.markCommitted(this.historyZxid);
@@ -375,7 +405,7 @@ export class Leader {
   private recomputeCommit(): void {
     const { ctx } = this;
     if (!this.established) return;
-    const durable = quorumMin(ctx.config.voters, (peer) => {
+    const durable = ctx.configs.quorumMin((peer) => {
       if (peer === ctx.self) return ctx.log.lastDurable();
       const h = this.learners.get(peer);
       return h !== undefined && stageAtLeast(h.stage, "ACKED") ? h.ackedZxid : undefined;
@@ -418,7 +448,7 @@ export class Leader {
       }
       const next = zxid(epoch, counter + 1);
       const queued = this.requests.shift() as QueuedRequest;
-      ctx.log.append([{ zxid: next, txn: ctx.app.prepare(queued.request, next, ctx.nowMs) }]);
+      ctx.appendToLog([{ zxid: next, txn: ctx.app.prepare(queued.request, next, ctx.nowMs, this.reconfigView) }]);
       this.lastProposedZxid = next;
     }
   }
@@ -459,7 +489,7 @@ export class Leader {
     const echoed = [...this.learners.values()].filter(
       (h) => !h.observer && stageAtLeast(h.stage, "ACKED") && h.pingRoundAcked >= round,
     );
-    return isQuorum(this.ctx.config.voters, [this.ctx.self, ...echoed.map((h) => h.peer)]);
+    return this.ctx.configs.hasQuorum([this.ctx.self, ...echoed.map((h) => h.peer)]);
   }
 
   /**
@@ -557,6 +587,12 @@ export class Leader {
       return;
     }
     if (!this.keepsQuorum()) return;
+    if (!ctx.configs.changePending && !ctx.isVoter) {
+      // The change that removed this leader is committed (and its COMMIT went out with the last
+      // Ready): make way, so that the remaining voters elect one of their own at once.
+      ctx.stepDown("removed from the voters by a membership change");
+      return;
+    }
     if (this.serving) {
       for (const request of ctx.app.housekeeping(ctx.nowMs, HOUSEKEEPING_REQUESTS_MAX))
         this.request(request, undefined);
@@ -570,7 +606,7 @@ export class Leader {
       (h) =>
         !h.observer && stageAtLeast(h.stage, "ACKED") && ctx.nowTicks - h.lastHeardTick <= ctx.config.syncLimitTicks,
     );
-    if (isQuorum(ctx.config.voters, [ctx.self, ...live.map((h) => h.peer)])) return true;
+    if (ctx.configs.hasQuorum([ctx.self, ...live.map((h) => h.peer)])) return true;
     ctx.stepDown("lost a quorum of synced followers");
     return false;
   }

@@ -166,7 +166,7 @@ export class Learner {
     if (this.stage !== "SYNCING") return;
     assert(ctx.log.contains(zxid), "TRUNC: target not in the learner's history");
     assert(ctx.appliedZxid <= zxid, "TRUNC: would drop an applied (committed) txn");
-    ctx.log.truncate(zxid);
+    ctx.truncateLog(zxid);
   }
 
   /** A snapshot transfer starts: chunks follow; the current state stays until all are in. */
@@ -209,7 +209,7 @@ export class Learner {
     if (!result.complete) return;
     // Every chunk is staged and the manifest matches: the snapshot becomes current in the same write.
     this.snap = undefined;
-    ctx.log.installSnapshot(snap.header);
+    ctx.installSnapshot(snap.header);
     ctx.restoreSnapshot(snap.header);
   }
 
@@ -229,7 +229,7 @@ export class Learner {
       ctx.stepDown("live proposal outside the current epoch");
       return;
     }
-    ctx.log.append(entries);
+    ctx.appendToLog(entries);
     const last = (entries.at(-1) as LogEntry).zxid;
     if (committed) ctx.markCommitted(last);
     else if (live) this.ackPending = last; // one cumulative ACK per Ready, after the persist: docs/protocol.md
@@ -349,6 +349,12 @@ export class Learner {
   }
 
   afterStep(): void {
+    // A membership change made this replica a voter, an observer or neither, and it learns the
+    // other way: follow again as what it now is (a follower's acks, or an observer's INFORMs).
+    if (this.ctx.learnsAsObserver !== this.observer) {
+      this.ctx.stepDown(`membership changed: now ${this.observer ? "a voter" : "an observer"}`);
+      return;
+    }
     this.ctx.emitCommits();
     for (const [syncId, zxid] of this.syncs) {
       if (zxid !== undefined && this.ctx.appliedZxid >= zxid) {

@@ -11,6 +11,7 @@ import type { KeelErrorCode } from "../errors.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import type { SessionDeadline } from "../sessions/session-deadlines.js";
 import type { LogEntry, SnapshotHeader } from "./io.js";
+import type { Membership } from "./membership.js";
 
 export type PeerState = "LOOKING" | "FOLLOWING" | "LEADING" | "OBSERVING";
 
@@ -27,7 +28,19 @@ export interface Link {
 }
 
 export type PeerMessage =
-  | { readonly type: "NOTIFICATION"; readonly vote: Vote; readonly electionEpoch: number; readonly state: PeerState }
+  | {
+      readonly type: "NOTIFICATION";
+      readonly vote: Vote;
+      readonly electionEpoch: number;
+      readonly state: PeerState;
+      /**
+       * The sender's last committed membership, once a change was ever committed (absent before,
+       * so older builds still read bootstrap notifications). A replica behind it adopts it: a
+       * committed membership is safe to use anywhere, and a restarted or lagging replica would
+       * otherwise elect by an old one (ZooKeeper carries its config in notifications too).
+       */
+      readonly membership?: Membership;
+    }
   | ({ readonly type: "FOLLOWERINFO"; readonly acceptedEpoch: Epoch } & Link)
   | ({ readonly type: "OBSERVERINFO"; readonly acceptedEpoch: Epoch } & Link)
   | ({ readonly type: "LEADERINFO"; readonly newEpoch: Epoch } & Link)

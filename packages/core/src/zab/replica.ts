@@ -8,12 +8,14 @@ import { assert, unreachable } from "../assert.js";
 import type { Epoch, PeerId, SessionId, Zxid } from "../ids.js";
 import type { Random } from "../random.js";
 import type { LeaderApplication } from "./application.js";
-import { isObserver, isVoter, type ReplicaConfig, validateReplicaConfig } from "./config.js";
+import { type ReplicaConfig, validateReplicaConfig } from "./config.js";
+import type { MembershipSource } from "./configurations.js";
 import { ReplicaContext, type Transition } from "./context.js";
 import { Election, notificationOf } from "./election.js";
 import type { LogReader } from "./io.js";
 import { Leader } from "./leader.js";
 import { Learner } from "./learner.js";
+import type { Membership } from "./membership.js";
 import type { LinkMessage, PeerMessage, PeerState } from "./messages.js";
 import type { Ready } from "./ready.js";
 import { ReplicaLog } from "./replica-log.js";
@@ -45,6 +47,8 @@ export interface ReplicaOptions {
   readonly random: Random;
   /** What the host's state machine already holds (its snapshot's zxid); later entries wait to be known committed. */
   readonly appliedZxid: Zxid;
+  /** How membership changes are found in the log; absent, the membership is `config`'s, for good. */
+  readonly membership?: MembershipSource;
 }
 
 type Role =
@@ -67,7 +71,14 @@ export class Replica {
     validateReplicaConfig(options.config);
     const log = new ReplicaLog(options.log);
     assert(options.appliedZxid <= log.lastLogged(), "Replica: applied beyond the log");
-    this.ctx = new ReplicaContext(options.config, log, options.app, options.random, options.appliedZxid);
+    this.ctx = new ReplicaContext(
+      options.config,
+      log,
+      options.app,
+      options.random,
+      options.appliedZxid,
+      options.membership,
+    );
     this.role = { type: "LOOKING", election: new Election(this.ctx) };
     this.finish();
   }
@@ -151,6 +162,7 @@ export class Replica {
     const { role, ctx } = this;
     if (from === ctx.self) return;
     if (message.type === "NOTIFICATION") {
+      if (message.membership !== undefined) ctx.configs.adoptCommitted(message.membership);
       if (role.type === "LOOKING") role.election.onNotification(from, message);
       else if (role.type !== "LEADING" && from === role.learner.leader && !leadsFor(message, ctx.electionEpoch)) {
         // The peer this replica chose to follow is not leading (it follows someone else, or it is
@@ -172,8 +184,8 @@ export class Replica {
         // latest one per peer so that, if this replica turns out to be its leader, discovery starts
         // at once instead of a tick later when the learner resends (faster failover).
         if (
-          (message.type === "FOLLOWERINFO" && isVoter(ctx.config, from)) ||
-          (message.type === "OBSERVERINFO" && isObserver(ctx.config, from))
+          (message.type === "FOLLOWERINFO" && ctx.configs.isVoter(from)) ||
+          (message.type === "OBSERVERINFO" && ctx.configs.isObserver(from))
         )
           this.earlyInfos.set(from, message);
         return;
@@ -287,6 +299,8 @@ export class Replica {
     assert(this.inflight === ready, "advance() with a Ready that is not the outstanding one");
     this.inflight = undefined;
     if (ready.persist !== undefined) this.ctx.log.markDurable(ready.persist);
+    // The host loaded the SNAP's state: its membership is the committed one from here on.
+    if (ready.restore !== undefined) this.ctx.configs.noteAppliedState();
     if (this.role.type === "LEADING") this.role.leader.onAdvance();
     this.finish();
   }
@@ -369,8 +383,24 @@ export class Replica {
     return this.role.type === "LEADING" ? this.role.leader.retainZxid() : undefined;
   }
 
+  /** Observes in the newest configuration (or joins as an observer). */
   get isObserver(): boolean {
-    return isObserver(this.ctx.config, this.ctx.self);
+    return this.ctx.learnsAsObserver;
+  }
+
+  /** Votes in some configuration in force. */
+  get isVoter(): boolean {
+    return this.ctx.isVoter;
+  }
+
+  /** The newest membership this replica has logged (in force with the committed one until it commits). */
+  get membership(): Membership {
+    return this.ctx.configs.newest;
+  }
+
+  /** The last membership this replica knows committed. */
+  get committedMembership(): Membership {
+    return this.ctx.configs.committedMembership;
   }
 }
 

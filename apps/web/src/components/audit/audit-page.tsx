@@ -35,6 +35,8 @@ const KNOWN_ACTIONS = [
   "passwordSet",
   "tokenCreated",
   "tokenRevoked",
+  "memberAdded",
+  "memberRemoved",
 ];
 
 export function AuditPage() {
