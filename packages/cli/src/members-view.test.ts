@@ -5,6 +5,7 @@
  * inputs and the exact answers; no server.
  */
 import type { MembersView } from "@keel/api";
+import { MEMBER_SPEC_EXAMPLE } from "@keel/core";
 import { describe, expect, it } from "vitest";
 import {
   formatMemberSpec,
@@ -49,8 +50,8 @@ describe("parseMemberSpec", () => {
   });
 
   it.each([
-    { text: "127.0.0.1:7001:8001", why: "missing 'ID='" },
-    { text: "=h:1:2", why: "missing 'ID='" },
+    { text: "127.0.0.1:7001:8001", why: "missing 'id='" },
+    { text: "=h:1:2", why: "missing 'id='" },
     { text: "x=h:1:2", why: "the id must be an integer from 1 to 255" },
     { text: "0=h:1:2", why: "the id must be an integer from 1 to 255" },
     { text: "256=h:1:2", why: "the id must be an integer from 1 to 255" },
@@ -73,9 +74,7 @@ describe("parseMemberSpec", () => {
     const parsed = parseMemberSpec(text);
     expect(parsed.type).toBe("error");
     if (parsed.type === "error")
-      expect(parsed.message).toBe(
-        `bad member ${JSON.stringify(text)}: ${why} (expected 4=10.0.0.4:7004:7204 or 5=[::1]:7005:7205:observer)`,
-      );
+      expect(parsed.message).toBe(`bad member ${JSON.stringify(text)}: ${why} (expected ${MEMBER_SPEC_EXAMPLE})`);
   });
 
   it.each([

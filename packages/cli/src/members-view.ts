@@ -1,23 +1,25 @@
 /**
  * The pure parts of `keel members`: the compact member form `ID=HOST:PEERPORT:CLIENTPORT[:ROLE]`
- * (the grammar of the server's `--peer` flag, apps/server/src/peer/peer-address.ts; the CLI may not
- * import from apps/, so it is parsed again here), configuration versions as the user types them,
+ * (core's grammar, which the server's `--peer` flag shares), configuration versions as the user types them,
  * and the table `members list` prints. Pure functions, pinned by members-view.test.ts.
  */
-import type { ConfiguredMemberView, MembersView } from "@keel/api";
-import { formatZxid, parseZxid } from "@keel/core";
+import type { MembersView } from "@keel/api";
+import {
+  formatMemberSpec,
+  formatZxid,
+  hostPort,
+  MEMBER_SPEC_EXAMPLE,
+  type MemberSpec,
+  parseMemberSpec as parseCoreMemberSpec,
+  parseDecimal,
+  parseZxid,
+} from "@keel/core";
 
 export const MEMBER_ROLES = ["voter", "observer"] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-/** What members.add takes (without fromVersion). */
-export interface MemberSpec {
-  readonly id: number;
-  readonly host: string;
-  readonly peerPort: number;
-  readonly clientPort: number;
-  readonly role: MemberRole;
-}
+/** What members.add takes (without fromVersion): core's one-word member form. */
+export type { MemberSpec } from "@keel/core";
 
 export type MemberSpecParse =
   | { readonly type: "ok"; readonly member: MemberSpec; readonly roleGiven: boolean }
@@ -29,67 +31,26 @@ export const MEMBER_ID_MAX = 255;
 export const PORT_MIN = 1;
 export const PORT_MAX = 65_535;
 
-const MEMBER_SPEC_EXAMPLE = "4=10.0.0.4:7004:7204 or 5=[::1]:7005:7205:observer";
-
 /** A compact form: has an `=` (an id alone does not). */
 export function isMemberSpec(text: string): boolean {
   return text.includes("=");
 }
 
 /**
- * Parses `ID=HOST:PEERPORT:CLIENTPORT[:ROLE]`; an IPv6 host goes in brackets (`2=[::1]:7002:8002`).
- * `roleGiven` says whether the text named the role (else it is the default, voter).
+ * Parses `ID=HOST:PEERPORT:CLIENTPORT[:ROLE]` (core's grammar, the server's `--peer` form); an
+ * IPv6 host goes in brackets (`2=[::1]:7002:8002`). `roleGiven` says whether the text named the role.
  */
 export function parseMemberSpec(text: string): MemberSpecParse {
-  const fail = (why: string): MemberSpecParse => ({
-    type: "error",
-    message: `bad member ${JSON.stringify(text)}: ${why} (expected ${MEMBER_SPEC_EXAMPLE})`,
-  });
-  const equals = text.indexOf("=");
-  if (equals <= 0) return fail("missing 'ID='");
-  const id = parseDecimal(text.slice(0, equals));
-  if (id === undefined || id < MEMBER_ID_MIN || id > MEMBER_ID_MAX)
-    return fail(`the id must be an integer from ${MEMBER_ID_MIN} to ${MEMBER_ID_MAX}`);
-  let rest = text.slice(equals + 1);
-  let host: string;
-  if (rest.startsWith("[")) {
-    const close = rest.indexOf("]");
-    if (close < 0) return fail("unclosed '[' in the host");
-    host = rest.slice(1, close);
-    rest = rest.slice(close + 1);
-    if (!rest.startsWith(":")) return fail("expected ':' after the host");
-    rest = rest.slice(1);
-  } else {
-    const colon = rest.indexOf(":");
-    if (colon < 0) return fail("missing ports");
-    host = rest.slice(0, colon);
-    rest = rest.slice(colon + 1);
-  }
-  if (host.length === 0) return fail("empty host");
-  const parts = rest.split(":");
-  if (parts.length < 2 || parts.length > 3) return fail("expected two ports and an optional role");
-  const peerPort = parseDecimal(parts[0] ?? "");
-  const clientPort = parseDecimal(parts[1] ?? "");
-  if (!isPort(peerPort) || !isPort(clientPort)) return fail(`ports must be integers from ${PORT_MIN} to ${PORT_MAX}`);
-  const roleText = parts[2];
-  if (roleText !== undefined && !isMemberRole(roleText))
-    return fail(`unknown role ${JSON.stringify(roleText)} (voter or observer)`);
-  return {
-    type: "ok",
-    member: { id, host, peerPort, clientPort, role: roleText ?? "voter" },
-    roleGiven: roleText !== undefined,
-  };
+  const parsed = parseCoreMemberSpec(text);
+  if (parsed.type === "error")
+    return {
+      type: "error",
+      message: `bad member ${JSON.stringify(text)}: ${parsed.why} (expected ${MEMBER_SPEC_EXAMPLE})`,
+    };
+  return parsed;
 }
 
-/** Strict decimal: rejects "", "1e3", " 7", "0x10" and "+1" that Number() would accept. */
-export function parseDecimal(text: string): number | undefined {
-  if (!/^[0-9]{1,15}$/.test(text)) return undefined;
-  return Number(text);
-}
-
-function isPort(value: number | undefined): value is number {
-  return value !== undefined && value >= PORT_MIN && value <= PORT_MAX;
-}
+export { parseDecimal };
 
 export function isMemberRole(text: string): text is MemberRole {
   return (MEMBER_ROLES as readonly string[]).includes(text);
@@ -118,15 +79,11 @@ export function showConfigurationVersion(version: string): string {
 }
 
 /** `host:port`, an IPv6 host in brackets as in the compact form. */
-export function showAddress(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
+/** `host:port`, an IPv6 host in brackets. */
+export const showAddress = hostPort;
 
 /** The compact form of a member, as `--peer` and `members add` take it. */
-export function formatMemberSpec(member: ConfiguredMemberView): string {
-  const role = member.role === "voter" ? "" : `:${member.role}`;
-  return `${member.id}=${showAddress(member.host, member.peerPort)}:${member.clientPort}${role}`;
-}
+export { formatMemberSpec };
 
 export const MEMBERS_TABLE_HEADERS = ["ID", "ROLE", "PEER ADDRESS", "CLIENT ADDRESS"] as const;
 

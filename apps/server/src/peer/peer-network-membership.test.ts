@@ -246,7 +246,12 @@ describe("PeerNetwork with an unlisted (joining) peer", () => {
     const [inside] = linked();
     if (outside === undefined || inside === undefined) throw new Error("expected one joiner out and some in");
     await stopNode(inside);
-    await waitFor(() => outside.network.connectedPeers().includes(1), "the refused joiner gets in");
+    const outsideId = joinerIds[joiners.indexOf(outside)] as number;
+    // Both ends: the dialer sees the link up before the acceptor has taken its proof.
+    await waitFor(
+      () => outside.network.connectedPeers().includes(1) && one.network.connectedPeers().includes(outsideId),
+      "the refused joiner gets in",
+    );
     expect(one.network.connectedPeers()).toHaveLength(peerUnlistedLinksMax);
   });
 });

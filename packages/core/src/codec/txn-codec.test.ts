@@ -11,7 +11,7 @@ import type { MultiOpCode, Origin, Txn, TxnBody, TxnOp } from "../tree/txn.js";
 import { CREATE_MODES } from "../tree/znode.js";
 import { MEMBER_ID_MAX, type Member, type MemberRole } from "../zab/membership.js";
 import { decodeRequest, encodeRequest } from "./request-codec.js";
-import { decodeTxn, encodeTxn, membershipOfTxn, TXN_FORMAT_VERSION } from "./txn-codec.js";
+import { decodeTxn, encodeTxn, membershipOfTxn, TXN_FORMAT_VERSION, TXN_FORMAT_VERSION_RECONFIG } from "./txn-codec.js";
 
 const codes = Object.keys(ERROR_CODES).filter((c) => c !== "OK") as KeelErrorCode[];
 const path = fc.string({ maxLength: 20 }).map((s) => `/${s}`);
@@ -148,6 +148,14 @@ const envelope: fc.Arbitrary<RequestEnvelope> = fc.record({
 });
 
 describe("membershipOfTxn", () => {
+  it("writes a membership change as format 4 and everything else as format 3", () => {
+    fc.assert(
+      fc.property(txn, (t) => {
+        expect(encodeTxn(t)[0]).toBe(t.body.type === "reconfig" ? TXN_FORMAT_VERSION_RECONFIG : TXN_FORMAT_VERSION);
+      }),
+    );
+  });
+
   it("finds the members of a reconfig txn and nothing in any other txn", () => {
     fc.assert(
       fc.property(txn, (t) => {
@@ -254,7 +262,7 @@ describe("txn codec, format 1 logs", () => {
 
   it("refuses a format it does not know", () => {
     const bytes = new Uint8Array(Buffer.from(FORMAT_1_TXNS[0]?.hex ?? "", "hex"));
-    bytes[0] = TXN_FORMAT_VERSION + 1;
+    bytes[0] = TXN_FORMAT_VERSION_RECONFIG + 1;
     const decoded = decodeTxn(bytes);
     expect(isKeelError(decoded) && decoded.code).toBe("MARSHALLINGERROR");
   });

@@ -8,7 +8,8 @@
  * reason (0 closed, 1 expired). Format 1 logs still load: see `legacyReason` for what they mean.
  * Format 3 (the console) adds where a session's client connected from: a createSession ends with a
  * string client address ("" when unknown); formats 1 and 2 read as "".
- * Encode always writes format 3, so every replica of an ensemble must run a build that reads it.
+ * Encode writes format 3, so every replica of an ensemble must run a build that reads it; a
+ * membership change is written as format 4 (TXN_FORMAT_VERSION_RECONFIG, same layout, body tag 10).
  * The zxid is not encoded: the log entry carries it. Decode validates and returns a
  * MARSHALLINGERROR KeelError on bad bytes rather than throwing (a corrupt entry must not crash by accident).
  */
@@ -48,7 +49,19 @@ export const TXN_FORMAT_VERSION = 3;
 const TXN_FORMAT_VERSION_1 = 1;
 /** The format before createSession's client address; decoded, never written. */
 const TXN_FORMAT_VERSION_2 = 2;
-const TXN_FORMAT_VERSIONS_READ: readonly number[] = [TXN_FORMAT_VERSION_1, TXN_FORMAT_VERSION_2, TXN_FORMAT_VERSION];
+/**
+ * A membership change (issue 22) is written as format 4, the same layout as 3: a build that
+ * predates membership changes then refuses it by its format ("txn format version 4, expected one
+ * of 1, 2, 3") instead of failing on an unknown body tag. Every other txn stays format 3, so a
+ * mixed-version ensemble that never changes its membership keeps working during an upgrade.
+ */
+export const TXN_FORMAT_VERSION_RECONFIG = 4;
+const TXN_FORMAT_VERSIONS_READ: readonly number[] = [
+  TXN_FORMAT_VERSION_1,
+  TXN_FORMAT_VERSION_2,
+  TXN_FORMAT_VERSION,
+  TXN_FORMAT_VERSION_RECONFIG,
+];
 
 const DELETE_CAUSE_CODES = { none: 0, forceRelease: 1, ttlExpired: 2, containerEmpty: 3 } as const;
 const SESSION_END_CODES = { closed: 0, expired: 1 } as const satisfies Record<SessionEndReason, number>;
@@ -74,7 +87,7 @@ export function encodeTxn(txn: Txn): Uint8Array {
   const hint = 64 + bodySizeHint(txn.body);
   // Small txns reuse one writer (finish() copies out): a fresh buffer + DataView per txn showed up in profiles.
   const writer = hint <= SHARED_WRITER_BYTES ? sharedWriter.reset() : new ByteWriter(hint);
-  writer.u8(TXN_FORMAT_VERSION);
+  writer.u8(txn.body.type === "reconfig" ? TXN_FORMAT_VERSION_RECONFIG : TXN_FORMAT_VERSION);
   const h = txn.header;
   writer.u64(h.sessionId).i32(h.cxid);
   writeOrigin(writer, h.origin);
@@ -254,7 +267,7 @@ function readMembers(reader: ByteReader, problem: DecodeProblem): Member[] {
   return members;
 }
 
-/** Where the body tag sits in a format 3 txn: u8 format, u64 session, i32 cxid, 2 × f64 origin, f64 time. */
+/** Where the body tag sits in a format 3 or 4 txn: u8 format, u64 session, i32 cxid, 2 × f64 origin, f64 time. */
 const BODY_TAG_OFFSET = 1 + 8 + 4 + 8 + 8 + 8;
 
 /**
@@ -262,7 +275,7 @@ const BODY_TAG_OFFSET = 1 + 8 + 4 + 8 + 8 + 8;
  * called on every logged entry, so it looks at one byte before it decodes anything.
  */
 export function membershipOfTxn(txn: Uint8Array): Membership | undefined {
-  if (txn.length <= BODY_TAG_OFFSET || txn[0] !== TXN_FORMAT_VERSION || txn[BODY_TAG_OFFSET] !== TAGS.reconfig)
+  if (txn.length <= BODY_TAG_OFFSET || txn[0] !== TXN_FORMAT_VERSION_RECONFIG || txn[BODY_TAG_OFFSET] !== TAGS.reconfig)
     return undefined;
   const decoded = decodeTxn(txn);
   assert(!isKeelError(decoded) && decoded.body.type === "reconfig", "membershipOfTxn: undecodable reconfig txn");
