@@ -166,11 +166,12 @@ export class Election {
   }
 
   /**
-   * A quorum of this round's votes equals `n`'s and its leader announced LEADING in this round.
-   * Joining an established leader needs backers that are a quorum of SOME configuration in force:
-   * a replica holding a change it cannot know committed (or one its next leader will truncate)
-   * would otherwise wait forever for a quorum of a membership nobody else counts. Liveness only:
-   * the leader counts every quorum it relies on, jointly.
+   * A quorum of this round's votes (of every configuration in force) equals `n`'s and its leader
+   * announced LEADING in this round. The out-of-election path above is the lenient one: there,
+   * backers that are a quorum of SOME configuration in force suffice, so a replica holding a change
+   * it cannot know committed (or one its next leader will truncate) does not wait forever for a
+   * quorum of a membership nobody else counts. Liveness only: the leader counts every quorum it
+   * relies on, jointly.
    */
   private roundBacks(n: Notification): boolean {
     const { ctx } = this;
