@@ -44,14 +44,6 @@ export * from "./views/index.js";
 export type { LeaderApplication, ReconfigView } from "./zab/application.js";
 export { REPLICA_CONFIG_DEFAULTS, type ReplicaConfig } from "./zab/config.js";
 export type { MembershipSource } from "./zab/configurations.js";
-export {
-  formatMemberSpec,
-  MEMBER_SPEC_EXAMPLE,
-  type MemberSpec,
-  type MemberSpecParse,
-  parseDecimal,
-  parseMemberSpec,
-} from "./zab/member-spec.js";
 export { drive, handleReady, type ReplicaIo } from "./zab/driver.js";
 export type {
   DurableWrite,
@@ -63,6 +55,14 @@ export type {
   StagedChunk,
   StagedChunks,
 } from "./zab/io.js";
+export {
+  formatMemberSpec,
+  MEMBER_SPEC_EXAMPLE,
+  type MemberSpec,
+  type MemberSpecParse,
+  parseDecimal,
+  parseMemberSpec,
+} from "./zab/member-spec.js";
 export {
   bootstrapMembership,
   changedMembership,
