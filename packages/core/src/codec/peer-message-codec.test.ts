@@ -28,43 +28,36 @@ const deadlinesArb = fc.array(
 const entries = fc.array(fc.record({ zxid: zxidArb, txn: bytesArb }), { maxLength: 5 });
 
 const messageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
-  fc.record({
-    type: fc.constant("NOTIFICATION" as const),
-    vote: fc.record({
-      leader: fc.integer({ min: 1, max: 255 }).map((v) => v as PeerId),
-      zxid: zxidArb,
-      peerEpoch: epochArb,
-    }),
-    electionEpoch: u32,
-    state: fc.constantFrom("LOOKING", "FOLLOWING", "LEADING", "OBSERVING" as const),
-  }),
-  // With the sender's committed membership (sorted by id, at least one voter, as the decoder insists).
-  fc.record({
-    type: fc.constant("NOTIFICATION" as const),
-    vote: fc.record({
-      leader: fc.integer({ min: 1, max: 255 }).map((v) => v as PeerId),
-      zxid: zxidArb,
-      peerEpoch: epochArb,
-    }),
-    electionEpoch: u32,
-    state: fc.constantFrom("LOOKING", "FOLLOWING", "LEADING", "OBSERVING" as const),
-    membership: fc.uniqueArray(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 7 }).chain((ids) =>
-      fc.record({
-        version: zxidArb,
-        members: fc.constant(
-          [...ids]
-            .sort((a, b) => a - b)
-            .map((id, index) => ({
-              id: id as PeerId,
-              role: index === 0 ? ("voter" as const) : ("observer" as const),
-              host: `keel-${id}`,
-              peerPort: 7000 + id,
-              clientPort: 8000 + id,
-            })),
-        ),
+  // With or without the sender's committed membership (sorted by id, at least one voter, as the decoder insists).
+  fc.record(
+    {
+      type: fc.constant("NOTIFICATION" as const),
+      vote: fc.record({
+        leader: fc.integer({ min: 1, max: 255 }).map((v) => v as PeerId),
+        zxid: zxidArb,
+        peerEpoch: epochArb,
       }),
-    ),
-  }),
+      electionEpoch: u32,
+      state: fc.constantFrom("LOOKING", "FOLLOWING", "LEADING", "OBSERVING" as const),
+      membership: fc.uniqueArray(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 7 }).chain((ids) =>
+        fc.record({
+          version: zxidArb,
+          members: fc.constant(
+            [...ids]
+              .sort((a, b) => a - b)
+              .map((id, index) => ({
+                id: id as PeerId,
+                role: index === 0 ? ("voter" as const) : ("observer" as const),
+                host: `keel-${id}`,
+                peerPort: 7000 + id,
+                clientPort: 8000 + id,
+              })),
+          ),
+        }),
+      ),
+    },
+    { requiredKeys: ["type", "vote", "electionEpoch", "state"] },
+  ),
   fc.record({
     type: fc.constantFrom("FOLLOWERINFO" as const, "OBSERVERINFO" as const),
     acceptedEpoch: epochArb,
