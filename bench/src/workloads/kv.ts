@@ -7,7 +7,7 @@
 import type { Cluster, KvClient, Transport } from "../driver.js";
 import type { Figure } from "../report.js";
 import { closedLoop, sequential } from "./loops.js";
-import { meterCpu, retrying, value, type Workload, type WorkloadContext } from "./workload.js";
+import { meterCpu, retrying, value, type Workload, type WorkloadContext, warmupOf } from "./workload.js";
 
 const valueBytes = 1024;
 const connectionsCount = 8;
@@ -45,13 +45,16 @@ function sequentialWrite(nodes: 1 | 3): Workload {
     nodes,
     async run(context) {
       const count = context.quick ? 200 : 2000;
+      const warmup = warmupOf(context);
       const figures: Figure[] = [];
       for (const transport of transportsOf(context)) {
-        const cpu = meterCpu(context.cluster);
-        const latency = await withClients(context.cluster, 1, transport, async ([client]) => {
+        const { latency, cpu } = await withClients(context.cluster, 1, transport, async ([client]) => {
           const kv = client as KvClient;
           await retrying(() => kv.ensure("/seq", value(valueBytes)));
-          return sequential(count, (i) => kv.put("/seq", value(valueBytes, i)));
+          for (let i = 0; i < warmup.ops; i++) await kv.put("/seq", value(valueBytes, -i));
+          const meter = meterCpu(context.cluster);
+          const latency = await sequential(count, (i) => kv.put("/seq", value(valueBytes, i)));
+          return { latency, cpu: meter() };
         });
         const s = suffix(transport);
         figures.push(
@@ -59,7 +62,7 @@ function sequentialWrite(nodes: 1 | 3): Workload {
           { metric: `p99${s}`, unit: "ms", better: "lower", value: latency.p99 },
           { metric: `max${s}`, unit: "ms", better: "lower", value: latency.max },
         );
-        figures.push(...withSuffix(cpu(), s));
+        figures.push(...withSuffix(cpu, s));
       }
       return figures;
     },
@@ -73,7 +76,7 @@ function throughput(kind: "write" | "read", nodes: 1 | 3): Workload {
     nodes,
     fullOnly: nodes === 1,
     async run(context) {
-      const warmupMs = context.quick ? 500 : 2000;
+      const warmupMs = warmupOf(context).ms;
       const durationMs = context.quick ? 3000 : 10_000;
       const figures: Figure[] = [];
       // One key per slot, created once (concurrently, one slot per outstanding call).

@@ -28,6 +28,17 @@ export interface Workload {
   run(context: WorkloadContext): Promise<Figure[]>;
 }
 
+/**
+ * Unmeasured work before every measurement, the same for every system: ZooKeeper's JVM and Keel's
+ * V8 compile their hot paths while running (etcd's Go is compiled ahead), and a fresh cluster's
+ * first operations also pay for its first connections, allocations and file growth. A coordination
+ * service runs for months, so the figures are of a warm one; `ops` for workloads counted in
+ * operations (sequential writes, watched writes), `ms` for those counted in time.
+ */
+export function warmupOf(context: Pick<WorkloadContext, "quick">): { ops: number; ms: number } {
+  return context.quick ? { ops: 100, ms: 500 } : { ops: 500, ms: 2000 };
+}
+
 /** Starts measuring server and client CPU; the returned function gives the figures. */
 export function meterCpu(cluster: Cluster): () => Figure[] {
   const meter = new CpuMeter(cluster.pids().filter((pid): pid is number => pid !== undefined));

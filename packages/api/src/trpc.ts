@@ -123,13 +123,16 @@ const t = initTRPC.context<ApiContext>().create({
 
 export const router = t.router;
 
-/** Coordinator errors become typed TRPCErrors. */
-const translated = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  // Only a KeelError needs translating; input validation is mapped by the errorFormatter.
-  if (!result.ok && result.error.cause instanceof KeelError) throw toTrpcError(result.error.cause);
+/**
+ * What the rest of the chain returned, with a coordinator's KeelError made a typed TRPCError
+ * (input validation is mapped by the errorFormatter). Part of each procedure's single middleware
+ * rather than a middleware of its own: every middleware level costs tRPC two copies of the call's
+ * options, and this runs on every call.
+ */
+function translated<R extends { ok: boolean; error?: TRPCError }>(result: R): R {
+  if (!result.ok && result.error?.cause instanceof KeelError) throw toTrpcError(result.error.cause);
   return result;
-});
+}
 
 /** The caller's credentials, resolved (the identification is memoized per request or socket). */
 function identificationOf(ctx: {
@@ -143,24 +146,25 @@ function identificationOf(ctx: {
  * but a failure or an anonymous caller is the procedure's business (a browser with an expired
  * cookie must still be able to log in).
  */
-export const publicProcedure = translated.use(async ({ ctx, next }) =>
-  next({ ctx: { identification: await identificationOf(ctx) } }),
+export const publicProcedure = t.procedure.use(async ({ ctx, next }) =>
+  translated(await next({ ctx: { identification: await identificationOf(ctx) } })),
 );
 
 /**
  * Every other procedure: refused credentials fail the call (AUTHFAILED), an anonymous caller is
  * refused when the server requires authentication, and a cookie-authenticated HTTP mutation needs
  * its CSRF header. The procedure then sees `ctx.caller`. One middleware, so a call pays for one
- * context merge, not one per check (tRPC copies the context on every `next({ ctx })`).
+ * context merge and one level of tRPC's option copies, not one per check (tRPC copies the context
+ * on every `next({ ctx })` and the call's options on every level).
  */
-export const procedure = translated.use(async ({ ctx, type, next }) => {
+export const procedure = t.procedure.use(async ({ ctx, type, next }) => {
   const { caller, failure, csrfOk } = await identificationOf(ctx);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw toTrpcError(failure);
   if (ctx.authRequired === true && caller.role === "anonymous" && caller.via !== "in-process")
-    throw keelError("NOAUTH", "authentication required: log in, or pass a user and password or a token");
+    throw toTrpcError(keelError("NOAUTH", "authentication required: log in, or pass a user and password or a token"));
   if (type === "mutation" && !csrfOk)
-    throw keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned");
-  return next({ ctx: { caller } });
+    throw toTrpcError(keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned"));
+  return translated(await next({ ctx: { caller } }));
 });
 
 /**
