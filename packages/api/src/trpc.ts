@@ -163,7 +163,9 @@ export const procedure = t.procedure.use(async ({ ctx, type, next }) => {
   if (ctx.authRequired === true && caller.role === "anonymous" && caller.via !== "in-process")
     throw toTrpcError(keelError("NOAUTH", "authentication required: log in, or pass a user and password or a token"));
   if (type === "mutation" && !csrfOk)
-    throw toTrpcError(keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned"));
+    throw toTrpcError(
+      keelError("NOAUTH", "CSRF token missing or wrong: send the x-keel-csrf header auth.login returned"),
+    );
   return translated(await next({ ctx: { caller } }));
 });
 

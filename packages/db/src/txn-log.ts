@@ -125,7 +125,6 @@ export class TxnLog {
     const first = this.#first.get() as bigint | undefined;
     const last = this.#last.get() as bigint | undefined;
     if (first === undefined || last === undefined) return undefined;
-    return { first: BigInt(first) as Zxid, last: BigInt(last) as Zxid };
+    return { first: first as Zxid, last: last as Zxid };
   }
-
 }
