@@ -1,8 +1,8 @@
 /**
  * Lock: 8 contenders (each its own connection and session, spread over the members) loop
  * acquire → release on one lock for a fixed time, after an uncounted warm-up (warmupOf). Reports
- * completed cycles per second and the p99 of the acquire wait. ZooKeeper and Keel use the ephemeral-sequential recipe, etcd its
- * concurrency Mutex (see the drivers).
+ * completed cycles per second and the p99 of the acquire wait. ZooKeeper and Keel use the
+ * ephemeral-sequential recipe, etcd its concurrency Mutex (see the drivers).
  */
 import type { LockContender } from "../driver.js";
 import type { Figure } from "../report.js";
