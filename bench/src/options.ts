@@ -21,6 +21,14 @@ export const usage = `npm run bench -- [options]
   --output FILE        JSON report path (default: bench/reports/latest.json)
   --help`;
 
+/** "a, b,,c" → ["a", "b", "c"]; nothing given → []. */
+export function commaList(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
 export function parseOptions(argv: readonly string[], knownWorkloads: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -34,19 +42,12 @@ export function parseOptions(argv: readonly string[], knownWorkloads: readonly s
     },
     strict: true,
   });
-  const list = (text: string | undefined): string[] =>
-    text === undefined
-      ? []
-      : text
-          .split(",")
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0);
-  const systems = list(values.systems);
+  const systems = commaList(values.systems);
   for (const s of systems) {
     if (!(systemNames as readonly string[]).includes(s))
       throw new Error(`unknown system "${s}" (know: ${systemNames.join(", ")})`);
   }
-  const workloads = list(values.workloads);
+  const workloads = commaList(values.workloads);
   for (const w of workloads) {
     if (!knownWorkloads.includes(w)) throw new Error(`unknown workload "${w}" (know: ${knownWorkloads.join(", ")})`);
   }

@@ -41,36 +41,48 @@ export interface Report {
   notes: string[];
 }
 
-/** Collects per-repeat figures and folds them into rows in first-seen order. */
-export class ResultBook {
-  private readonly order: string[] = [];
-  private readonly cells = new Map<
-    string,
-    { workload: string; figure: Omit<Figure, "value">; values: Map<SystemName, number[]> }
-  >();
+/** One row of a FigureBook: a workload's metric, with every repeat's value per column. */
+export interface FigureCell<C> {
+  readonly workload: string;
+  readonly figure: Omit<Figure, "value">;
+  readonly values: Map<C, number[]>;
+}
 
-  add(workload: string, system: SystemName, figures: readonly Figure[]): void {
+/**
+ * Per-repeat figures by (workload, metric), rows in the order their first figure came, each with
+ * its values per column: a system for `npm run bench`, a peer delay for `npm run bench:delay`.
+ */
+export class FigureBook<C> {
+  private readonly byKey = new Map<string, FigureCell<C>>();
+
+  add(workload: string, column: C, figures: readonly Figure[]): void {
     for (const figure of figures) {
       const key = `${workload}\u0000${figure.metric}`;
-      let cell = this.cells.get(key);
+      let cell = this.byKey.get(key);
       if (!cell) {
         cell = {
           workload,
           figure: { metric: figure.metric, unit: figure.unit, better: figure.better },
           values: new Map(),
         };
-        this.cells.set(key, cell);
-        this.order.push(key);
+        this.byKey.set(key, cell);
       }
-      const list = cell.values.get(system) ?? [];
-      list.push(figure.value);
-      cell.values.set(system, list);
+      const values = cell.values.get(column);
+      if (values) values.push(figure.value);
+      else cell.values.set(column, [figure.value]);
     }
   }
 
+  /** The rows in first-seen order (a Map keeps insertion order). */
+  cells(): FigureCell<C>[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** The side-by-side book: columns are systems; each row gets Keel's ratio to the best other. */
+export class ResultBook extends FigureBook<SystemName> {
   rows(): Row[] {
-    return this.order.map((key) => {
-      const cell = this.cells.get(key) as NonNullable<ReturnType<typeof this.cells.get>>;
+    return this.cells().map((cell) => {
       const bySystem: Partial<Record<SystemName, Spread>> = {};
       for (const [system, values] of cell.values) bySystem[system] = spread(values);
       const others = (["zookeeper", "etcd"] as const).flatMap((s) => (bySystem[s] ? [bySystem[s].median] : []));

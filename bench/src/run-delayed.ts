@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { cleanupAll, installSignalHandlers, interrupted } from "./cleanup.js";
 import { type DelayedBenchOptions, delayedUsage, parseDelayedOptions } from "./delayed/delayed-options.js";
 import { keelNamespacedDriver } from "./drivers/keel-namespaced.js";
-import type { Figure } from "./report.js";
+import { type Figure, FigureBook } from "./report.js";
 import { type Spread, spread } from "./stats.js";
 import { formatSpread } from "./table.js";
 import { failoverWorkloads } from "./workloads/failover.js";
@@ -26,31 +26,13 @@ const log = (line: string): void => {
 };
 
 /** Figures by (workload, metric), then by delay: the table's rows and columns. */
-class DelayBook {
-  private readonly rows = new Map<
-    string,
-    { workload: string; figure: Omit<Figure, "value">; byDelay: Map<number, number[]> }
-  >();
-
-  add(workload: string, peerDelayMs: number, figures: readonly Figure[]): void {
-    for (const figure of figures) {
-      const key = `${workload}\u0000${figure.metric}`;
-      const row = this.rows.get(key) ?? {
-        workload,
-        figure: { metric: figure.metric, unit: figure.unit, better: figure.better },
-        byDelay: new Map<number, number[]>(),
-      };
-      this.rows.set(key, row);
-      row.byDelay.set(peerDelayMs, [...(row.byDelay.get(peerDelayMs) ?? []), figure.value]);
-    }
-  }
-
+class DelayBook extends FigureBook<number> {
   summary(): { workload: string; metric: string; unit: string; byDelayMs: Record<string, Spread> }[] {
-    return [...this.rows.values()].map((row) => ({
-      workload: row.workload,
-      metric: row.figure.metric,
-      unit: row.figure.unit,
-      byDelayMs: Object.fromEntries([...row.byDelay].map(([delay, values]) => [String(delay), spread(values)])),
+    return this.cells().map((cell) => ({
+      workload: cell.workload,
+      metric: cell.figure.metric,
+      unit: cell.figure.unit,
+      byDelayMs: Object.fromEntries([...cell.values].map(([delay, values]) => [String(delay), spread(values)])),
     }));
   }
 

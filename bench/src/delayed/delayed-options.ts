@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench:delay`, parsed and checked in one place (pure). */
 import { parseArgs } from "node:util";
+import { commaList } from "../options.js";
 
 export interface DelayedBenchOptions {
   quick: boolean;
@@ -33,12 +34,6 @@ delayed by the given one-way delay (a TCP relay; the kernel has no netem). Clien
   --output FILE        JSON report path (default: bench/reports/delayed-latest.json)
   --help`;
 
-const list = (text: string | undefined): string[] =>
-  (text ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-
 export function parseDelayedOptions(argv: readonly string[], knownWorkloads: readonly string[]): DelayedBenchOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -53,12 +48,12 @@ export function parseDelayedOptions(argv: readonly string[], knownWorkloads: rea
     },
     strict: true,
   });
-  const delayTexts = values["peer-delay-ms"] === undefined ? ["0", "5", "20"] : list(values["peer-delay-ms"]);
+  const delayTexts = values["peer-delay-ms"] === undefined ? ["0", "5", "20"] : commaList(values["peer-delay-ms"]);
   const peerDelaysMs = delayTexts.map(Number);
   if (peerDelaysMs.length === 0 || peerDelaysMs.some((d) => !Number.isInteger(d) || d < 0 || d > peerDelayMsMax))
     throw new Error(`--peer-delay-ms takes integers from 0 to ${peerDelayMsMax}, comma-separated`);
   if (new Set(peerDelaysMs).size !== peerDelaysMs.length) throw new Error("--peer-delay-ms lists a delay twice");
-  const workloads = values.workloads === undefined ? delayedDefaultWorkloads : list(values.workloads);
+  const workloads = values.workloads === undefined ? delayedDefaultWorkloads : commaList(values.workloads);
   for (const w of workloads) {
     if (!knownWorkloads.includes(w)) throw new Error(`unknown workload "${w}" (know: ${knownWorkloads.join(", ")})`);
   }
