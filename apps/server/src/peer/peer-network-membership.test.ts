@@ -9,14 +9,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PeerAddress } from "./peer-address.js";
 import type { PeerAuth } from "./peer-auth.js";
-import { type PeerDownReason, PeerNetwork, peerUnlistedLinksMax } from "./peer-network.js";
+import { type PeerNetwork, peerUnlistedLinksMax } from "./peer-network.js";
 import {
-  type MemoryLogger,
-  memoryLogger,
   peerList,
+  startTestPeerNode,
+  stopTestPeerNode,
+  type TestPeerNode,
   tcpHandleCount,
-  testEnsembleSecret,
-  testPeerConfig,
   waitFor,
 } from "./test-ports.js";
 
@@ -28,13 +27,7 @@ afterEach(async () => {
   await waitFor(() => tcpHandleCount() === baselineTcpHandles, "all TCP handles to close");
 });
 
-interface Node {
-  readonly network: PeerNetwork;
-  readonly log: MemoryLogger;
-  readonly frames: { peerId: number; frame: Uint8Array }[];
-  readonly downs: { peerId: number; reason: PeerDownReason }[];
-  readonly ups: number[];
-}
+type Node = TestPeerNode;
 
 interface NodeOptions {
   /** The dial table, when it is not `peers` (a joiner's leaves its own id out). */
@@ -48,29 +41,17 @@ interface NodeOptions {
 
 /** Server `id` listening at its entry in `peers`, with `options.table` as its peer list when given. */
 async function startNode(id: number, peers: readonly PeerAddress[], options: NodeOptions = {}): Promise<Node> {
-  const overrides = options.peerFrameBytesMax === undefined ? {} : { peerFrameBytesMax: options.peerFrameBytesMax };
-  const log = memoryLogger();
-  const network = new PeerNetwork({
-    config: testPeerConfig(id, peers, overrides),
-    auth: options.auth ?? testEnsembleSecret,
-    logger: log.logger,
-    random: () => 0,
+  return startTestPeerNode(open, id, peers, {
+    ...(options.peerFrameBytesMax === undefined ? {} : { overrides: { peerFrameBytesMax: options.peerFrameBytesMax } }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
+    beforeStart: (network) => {
+      if (options.table !== undefined) network.setPeers(options.table, options.selfIsMember);
+      if (options.membershipCheck === false) network.setMembershipCheck(false);
+    },
   });
-  if (options.table !== undefined) network.setPeers(options.table, options.selfIsMember);
-  if (options.membershipCheck === false) network.setMembershipCheck(false);
-  const node: Node = { network, log, frames: [], downs: [], ups: [] };
-  network.onFrame((peerId, frame) => node.frames.push({ peerId, frame }));
-  network.onPeerUp((peerId) => node.ups.push(peerId));
-  network.onPeerDown((peerId, reason) => node.downs.push({ peerId, reason }));
-  open.push(network);
-  await network.start();
-  return node;
 }
 
-async function stopNode(node: Node): Promise<void> {
-  open.splice(open.indexOf(node.network), 1);
-  await node.network.close();
-}
+const stopNode = (node: Node): Promise<void> => stopTestPeerNode(open, node);
 
 /** Peer `id` on a fresh free port (a joining member's address). */
 async function newPeer(id: number): Promise<PeerAddress> {

@@ -10,21 +10,15 @@ import { decodeHandshakeFrame, encodeHandshakeFrame, handshakeFrameBytesMax } fr
 import { membershipDigest } from "./membership-digest.js";
 import type { PeerAddress } from "./peer-address.js";
 import { freshNonce, type PeerAuth } from "./peer-auth.js";
+import { type PeerNetwork, type PeerNetworkConfig, type PeerNetworkMetrics, reconnectDelayMs } from "./peer-network.js";
 import {
-  type PeerDownReason,
-  PeerNetwork,
-  type PeerNetworkConfig,
-  type PeerNetworkMetrics,
-  reconnectDelayMs,
-} from "./peer-network.js";
-import {
-  type MemoryLogger,
-  memoryLogger,
   peerList,
   silentFlood,
+  startTestPeerNode,
+  stopTestPeerNode,
+  type TestPeerNode,
   tcpHandleCount,
   testEnsembleSecret,
-  testPeerConfig,
   waitFor,
 } from "./test-ports.js";
 
@@ -38,13 +32,7 @@ afterEach(async () => {
   await waitFor(() => tcpHandleCount() === baselineTcpHandles, "all TCP handles to close");
 });
 
-interface Node {
-  readonly network: PeerNetwork;
-  readonly log: MemoryLogger;
-  readonly frames: { peerId: number; frame: Uint8Array }[];
-  readonly downs: { peerId: number; reason: PeerDownReason }[];
-  readonly ups: number[];
-}
+type Node = TestPeerNode;
 
 async function startNode(
   id: number,
@@ -52,28 +40,10 @@ async function startNode(
   overrides: Partial<PeerNetworkConfig> = {},
   extras: { auth?: PeerAuth; metrics?: PeerNetworkMetrics } = {},
 ): Promise<Node> {
-  const config = testPeerConfig(id, peers, overrides);
-  const log = memoryLogger();
-  const network = new PeerNetwork({
-    config,
-    auth: extras.auth ?? testEnsembleSecret,
-    ...(extras.metrics === undefined ? {} : { metrics: extras.metrics }),
-    logger: log.logger,
-    random: () => 0,
-  });
-  const node: Node = { network, log, frames: [], downs: [], ups: [] };
-  network.onFrame((peerId, frame) => node.frames.push({ peerId, frame }));
-  network.onPeerUp((peerId) => node.ups.push(peerId));
-  network.onPeerDown((peerId, reason) => node.downs.push({ peerId, reason }));
-  open.push(network);
-  await network.start();
-  return node;
+  return startTestPeerNode(open, id, peers, { overrides, ...extras });
 }
 
-async function stopNode(node: Node): Promise<void> {
-  open.splice(open.indexOf(node.network), 1);
-  await node.network.close();
-}
+const stopNode = (node: Node): Promise<void> => stopTestPeerNode(open, node);
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 

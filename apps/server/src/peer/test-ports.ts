@@ -1,13 +1,14 @@
 /**
  * Test helpers for real-socket tests: a polling wait, a logger that keeps its lines in memory,
- * a flood of silent connections, and a count of open TCP handles (free ports come from @keel/testkit). Excluded from the build (tsconfig.build.json drops src/**\/test-*.ts).
+ * a flood of silent connections, a started PeerNetwork that records what it saw, and a count of
+ * open TCP handles (free ports come from @keel/testkit). Excluded from the build (tsconfig.build.json drops src/**\/test-*.ts).
  */
 import { connect, type Socket } from "node:net";
 import { freePorts } from "@keel/testkit";
 import { type Logger, pino } from "pino";
 import type { PeerAddress } from "./peer-address.js";
 import type { PeerAuth } from "./peer-auth.js";
-import type { PeerNetworkConfig } from "./peer-network.js";
+import { type PeerDownReason, PeerNetwork, type PeerNetworkConfig, type PeerNetworkMetrics } from "./peer-network.js";
 
 /** Polls `condition` every 5 ms; fails after `timeoutMs` (a ceiling, not a timing assumption). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -99,4 +100,55 @@ export function testPeerConfig(
     peerReconnectDelayMaxMs: 200,
     ...overrides,
   };
+}
+
+/** A started PeerNetwork and what it saw: frames, links up and down, and its log. */
+export interface TestPeerNode {
+  readonly network: PeerNetwork;
+  readonly log: MemoryLogger;
+  readonly frames: { peerId: number; frame: Uint8Array }[];
+  readonly downs: { peerId: number; reason: PeerDownReason }[];
+  readonly ups: number[];
+}
+
+export interface TestPeerNodeOptions {
+  readonly overrides?: Partial<PeerNetworkConfig>;
+  readonly auth?: PeerAuth;
+  readonly metrics?: PeerNetworkMetrics;
+  /** Runs before start() (setPeers, setMembershipCheck). */
+  readonly beforeStart?: (network: PeerNetwork) => void;
+}
+
+/**
+ * Server `id` of `peers` listening on its port (testPeerConfig, jitter pinned by random = 0),
+ * recording what it sees; pushed on `open`, which the suite's afterEach closes.
+ */
+export async function startTestPeerNode(
+  open: PeerNetwork[],
+  id: number,
+  peers: readonly PeerAddress[],
+  options: TestPeerNodeOptions = {},
+): Promise<TestPeerNode> {
+  const log = memoryLogger();
+  const network = new PeerNetwork({
+    config: testPeerConfig(id, peers, options.overrides),
+    auth: options.auth ?? testEnsembleSecret,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    logger: log.logger,
+    random: () => 0,
+  });
+  options.beforeStart?.(network);
+  const node: TestPeerNode = { network, log, frames: [], downs: [], ups: [] };
+  network.onFrame((peerId, frame) => node.frames.push({ peerId, frame }));
+  network.onPeerUp((peerId) => node.ups.push(peerId));
+  network.onPeerDown((peerId, reason) => node.downs.push({ peerId, reason }));
+  open.push(network);
+  await network.start();
+  return node;
+}
+
+/** Closes `node` and takes it off `open`. */
+export async function stopTestPeerNode(open: PeerNetwork[], node: TestPeerNode): Promise<void> {
+  open.splice(open.indexOf(node.network), 1);
+  await node.network.close();
 }
