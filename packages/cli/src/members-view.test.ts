@@ -5,7 +5,7 @@
  * inputs and the exact answers; no server.
  */
 import type { MembersView } from "@keel/api";
-import { MEMBER_SPEC_EXAMPLE } from "@keel/core";
+import { hostPort, MEMBER_SPEC_EXAMPLE } from "@keel/core";
 import { describe, expect, it } from "vitest";
 import {
   formatMemberSpec,
@@ -13,7 +13,6 @@ import {
   membersTableRows,
   parseConfigurationVersion,
   parseMemberSpec,
-  showAddress,
   showConfigurationVersion,
 } from "./members-view.js";
 
@@ -139,6 +138,6 @@ describe("membersTableRows", () => {
   });
 
   it("shows a host without a colon as is", () => {
-    expect(showAddress("h", 1)).toBe("h:1");
+    expect(hostPort("h", 1)).toBe("h:1");
   });
 });

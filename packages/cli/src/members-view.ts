@@ -78,10 +78,6 @@ export function showConfigurationVersion(version: string): string {
   return zxid === undefined ? version : `${formatZxid(zxid)} (${version})`;
 }
 
-/** `host:port`, an IPv6 host in brackets as in the compact form. */
-/** `host:port`, an IPv6 host in brackets. */
-export const showAddress = hostPort;
-
 /** The compact form of a member, as `--peer` and `members add` take it. */
 export { formatMemberSpec };
 
@@ -94,8 +90,8 @@ export function membersTableRows(view: MembersView): string[][] {
     .map((member) => [
       String(member.id),
       member.role,
-      showAddress(member.host, member.peerPort),
-      showAddress(member.host, member.clientPort),
+      hostPort(member.host, member.peerPort),
+      hostPort(member.host, member.clientPort),
     ]);
 }
 

@@ -1,4 +1,5 @@
 import type { MembersView } from "@keel/api";
+import { hostPort } from "@keel/core";
 import { integerOption } from "../args.js";
 import { CliError, UsageError } from "../cli-error.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
@@ -19,7 +20,6 @@ import {
   parseConfigurationVersion,
   parseDecimal,
   parseMemberSpec,
-  showAddress,
   showConfigurationVersion,
 } from "../members-view.js";
 
@@ -122,7 +122,7 @@ async function add(context: CommandContext, args: ParsedArgs, word: string): Pro
       client.members.add.mutate({ ...member, ...(fromVersion === undefined ? {} : { fromVersion }) }, { signal }),
     ),
   );
-  const where = `peer ${showAddress(member.host, member.peerPort)}, client ${showAddress(member.host, member.clientPort)}`;
+  const where = `peer ${hostPort(member.host, member.peerPort)}, client ${hostPort(member.host, member.clientPort)}`;
   return changed(context, view, `added member ${member.id} (${member.role}; ${where})`);
 }
 
